@@ -1,0 +1,91 @@
+import { readFileSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs'
+import typescript from '@rollup/plugin-typescript'
+import resolve from '@rollup/plugin-node-resolve'
+import json from '@rollup/plugin-json'
+import terser from '@rollup/plugin-terser'
+
+const pkg = JSON.parse(readFileSync('./package.json', 'utf8'))
+
+/** `import css from './x.css?raw'` → the file as a minified string (vite does the same in tests). */
+function rawCss() {
+  return {
+    name: 'raw-css',
+    resolveId(id, importer) {
+      if (id.endsWith('.css?raw')) return new URL(id.slice(0, -4), 'file://' + importer).pathname + '?raw'
+    },
+    load(id) {
+      if (!id.endsWith('.css?raw')) return null
+      const css = readFileSync(id.slice(0, -4), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\s+/g, ' ')
+        .replace(/\s*([{}:;,>])\s*/g, '$1')
+        .replace(/;}/g, '}')
+        .trim()
+      return `export default ${JSON.stringify(css)}`
+    },
+  }
+}
+
+/** Other languages are fetched at run time from dist/locales/, never bundled. */
+function copyLocales() {
+  return {
+    name: 'copy-locales',
+    writeBundle() {
+      mkdirSync('dist/locales', { recursive: true })
+      for (const file of readdirSync('locales')) copyFileSync(`locales/${file}`, `dist/locales/${file}`)
+    },
+  }
+}
+
+const replaceVersion = {
+  name: 'sdk-version',
+  transform(code) {
+    return code.includes('__SDK_VERSION__') ? code.replaceAll('__SDK_VERSION__', JSON.stringify(pkg.version)) : null
+  },
+}
+
+const terserOptions = {
+  ecma: 2021,
+  module: true,
+  compress: { passes: 3, unsafe_arrows: true },
+  mangle: { properties: { regex: /^_/ } },
+  format: { comments: false },
+}
+
+const browserPlugins = (declarations) => [
+  rawCss(),
+  replaceVersion,
+  json({ preferConst: true, compact: true }),
+  resolve({ browser: true }),
+  typescript({
+    tsconfig: './tsconfig.json',
+    declaration: declarations,
+    declarationDir: declarations ? 'dist' : undefined,
+    noEmitOnError: true,
+  }),
+]
+
+const nodeExternal = [/^node:/, 'hono', /^hono\//, '@hono/node-server', 'better-sqlite3', 'pg']
+
+export default [
+  // Script-tag build: one file, everything inside, window.Consentry.
+  {
+    input: 'src/browser.ts',
+    output: { file: 'dist/consentry.iife.js', format: 'iife', plugins: [terser(terserOptions)] },
+    plugins: [...browserPlugins(false), copyLocales()],
+  },
+  // npm build: ESM, dependencies stay imports so apps share one preact/nanostores.
+  {
+    input: { consentry: 'src/index.ts', verify: 'src/receipts/verify.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
+    external: [/^preact/, 'nanostores', 'js-cookie'],
+    plugins: browserPlugins(true),
+  },
+  // Receipt collector (Node only).
+  {
+    input: { server: 'src/server/index.ts', 'collector-cli': 'src/server/cli.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', banner: (chunk) => (chunk.name === 'collector-cli' ? '#!/usr/bin/env node' : '') },
+    external: nodeExternal,
+    plugins: [replaceVersion, json(), typescript({ tsconfig: './tsconfig.json', declaration: false, noEmitOnError: true })],
+  },
+]

@@ -1,0 +1,57 @@
+// The receipt wire format (DESIGN.md §7, §11). Shared by the browser signer,
+// receipts/verify and the collector — keep it free of DOM and Node imports.
+
+export type ReceiptEvent = 'given' | 'updated' | 'withdrawn' | 'refused' | 'renewed'
+export type ReceiptSource = 'banner' | 'preferences' | 'api' | 'gpc' | 'placeholder'
+export type GcmValue = 'granted' | 'denied'
+
+export interface PublicJwk {
+  kty: 'EC'
+  crv: 'P-256'
+  x: string
+  y: string
+}
+
+export interface ReceiptHeader {
+  alg: 'ES256'
+  typ: 'consent-receipt+jwt'
+  jwk: PublicJwk
+  /** RFC 7638 thumbprint of `jwk`. */
+  kid: string
+}
+
+export interface ReceiptPayload {
+  /** Receipt id, a UUIDv7. */
+  jti: string
+  /** Consent id (the one kept in the consent cookie). */
+  sub: string
+  /** NumericDate, seconds. */
+  iat: number
+  /** 1, 2, … per consent id and key. */
+  seq: number
+  /** base64url SHA-256 of the previous compact JWS; absent when seq is 1. */
+  prev?: string
+  /**
+   * Why a chain starts again although this consent id had one: the signing key
+   * was gone (`key-lost`: storage wiped) or IndexedDB cannot be used
+   * (`no-storage`: the key lives only as long as the page).
+   */
+  reset?: 'key-lost' | 'no-storage'
+  event: ReceiptEvent
+  source: ReceiptSource
+  /** Every configured category, explicit true/false. */
+  categories: Record<string, boolean>
+  /** Flat "category:service" keys, explicit true/false. */
+  services: Record<string, boolean>
+  revision: number
+  /** base64url SHA-256 of the JCS-canonical config that was shown. */
+  config: string
+  texts: { lang: string; sha256: string }
+  /** Consent Mode values sent; absent when Consent Mode is off. */
+  gcm?: Record<string, GcmValue>
+  gpc: boolean
+  origin: string
+  controller?: string
+  policyUrl?: string
+  sdk: string
+}
