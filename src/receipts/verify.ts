@@ -1,0 +1,349 @@
+// Verification of consent receipts (DESIGN.md §7) and of their per-consent-id chains.
+//
+// Shared by the collector and by site owners' own back ends, so it uses only what both
+// browsers and Node ≥ 20 have: globalThis.crypto.subtle, TextEncoder and atob (through
+// base64url.ts). No DOM, no node: imports.
+
+import { decode } from './base64url.js'
+import { sha256, thumbprint } from './digest.js'
+import type { PublicJwk, ReceiptHeader, ReceiptPayload } from './types.js'
+
+export type ReceiptErrorCode = 'format' | 'alg' | 'jwk' | 'kid' | 'signature' | 'claims' | 'iat'
+
+/** Why a receipt was refused. `message` names the field, what was expected and what came. */
+export class ReceiptError extends Error {
+  readonly code: ReceiptErrorCode
+  constructor(code: ReceiptErrorCode, message: string) {
+    super(message)
+    this.name = 'ReceiptError'
+    this.code = code
+  }
+}
+
+export interface VerifyOptions {
+  /** The time to judge `iat` against, in milliseconds (default: Date.now()). */
+  now?: number
+  /** How far `iat` may lie ahead of `now` (clock skew), in seconds. Default 300. */
+  maxFutureSkewSeconds?: number
+  /** How far `iat` may lie behind `now` (an outbox may deliver late), in seconds. Default 400 days. */
+  maxAgeSeconds?: number
+}
+
+export interface VerifiedReceipt {
+  header: ReceiptHeader
+  payload: ReceiptPayload
+  /** base64url SHA-256 of the compact JWS: what the next receipt's `prev` must equal. */
+  hash: string
+  /** The compact JWS as received. */
+  jws: string
+}
+
+export const RECEIPT_TYP = 'consent-receipt+jwt'
+export const DEFAULT_MAX_FUTURE_SKEW_SECONDS = 5 * 60
+export const DEFAULT_MAX_AGE_SECONDS = 400 * 24 * 60 * 60
+
+const B64URL = /^[A-Za-z0-9_-]+$/
+const DIGEST = /^[A-Za-z0-9_-]{43}$/
+/** 32-byte P-256 coordinates are 43 base64url characters. */
+const COORDINATE = DIGEST
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const EVENTS = ['given', 'updated', 'withdrawn', 'refused', 'renewed']
+const SOURCES = ['banner', 'preferences', 'api', 'gpc', 'placeholder']
+const RESETS = ['key-lost', 'no-storage']
+
+const show = (value: unknown): string => {
+  if (value === undefined) return 'nothing'
+  const text = JSON.stringify(value)
+  return text.length > 60 ? text.slice(0, 57) + '...' : text
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+function parseSegment(segment: string, name: string): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(decode(segment)))
+  } catch {
+    throw new ReceiptError('format', `${name}: not base64url-encoded UTF-8 JSON`)
+  }
+  if (!isObject(value)) throw new ReceiptError('format', `${name}: expected a JSON object, got ${show(value)}`)
+  return value
+}
+
+// Importing a key costs more than the hash that identifies it, and a browser signs many
+// receipts with one key, so imported keys are kept by thumbprint (bounded, oldest out).
+// Keyed by the verified thumbprint, an entry can only ever hold the key that hashes to it.
+const keyCache = new Map<string, CryptoKey>()
+const KEY_CACHE_SIZE = 1024
+
+async function importKey(jwk: PublicJwk, kid: string): Promise<CryptoKey> {
+  const cached = keyCache.get(kid)
+  if (cached) return cached
+  let key: CryptoKey
+  try {
+    key = await crypto.subtle.importKey(
+      'jwk',
+      { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y },
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['verify'],
+    )
+  } catch {
+    throw new ReceiptError('jwk', 'header.jwk: not a valid P-256 public key (point not on the curve)')
+  }
+  if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string)
+  keyCache.set(kid, key)
+  return key
+}
+
+function checkJwk(jwk: unknown): PublicJwk {
+  if (!isObject(jwk)) throw new ReceiptError('jwk', `header.jwk: expected the signer's public key (an object), got ${show(jwk)}`)
+  // A private key in the header would mean the browser leaked it; such a receipt proves nothing.
+  if ('d' in jwk) throw new ReceiptError('jwk', 'header.jwk: contains "d", a private key; only the public key may be sent')
+  if (jwk.kty !== 'EC') throw new ReceiptError('jwk', `header.jwk.kty: expected "EC", got ${show(jwk.kty)}`)
+  if (jwk.crv !== 'P-256') throw new ReceiptError('jwk', `header.jwk.crv: expected "P-256", got ${show(jwk.crv)}`)
+  for (const member of ['x', 'y'] as const) {
+    const value = jwk[member]
+    if (typeof value !== 'string' || !COORDINATE.test(value)) {
+      throw new ReceiptError('jwk', `header.jwk.${member}: expected 43 base64url characters, got ${show(value)}`)
+    }
+  }
+  return jwk as unknown as PublicJwk
+}
+
+export interface SignedJws {
+  header: Record<string, unknown> & { jwk: PublicJwk; kid: string }
+  payload: Record<string, unknown>
+}
+
+/**
+ * Checks a compact JWS signed ES256 by the key in its own `jwk` header (receipts, and the
+ * proof a browser sends to read its own receipts): the form, `alg`, `typ`, a public-only
+ * P-256 `jwk`, `kid` = RFC 7638 thumbprint, and the signature. Claims are the caller's.
+ */
+export async function verifyEmbeddedKeyJws(compact: string, typ: string): Promise<SignedJws> {
+  if (typeof compact !== 'string') throw new ReceiptError('format', `expected a compact JWS string, got ${typeof compact}`)
+  const parts = compact.trim().split('.')
+  if (parts.length !== 3 || !parts.every((part) => B64URL.test(part))) {
+    throw new ReceiptError('format', 'expected a compact JWS: three non-empty base64url segments joined by "."')
+  }
+  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string]
+  const header = parseSegment(headerPart, 'header')
+  if (header.alg !== 'ES256') throw new ReceiptError('alg', `header.alg: expected "ES256", got ${show(header.alg)}`)
+  if (header.typ !== typ) throw new ReceiptError('format', `header.typ: expected ${show(typ)}, got ${show(header.typ)}`)
+  // RFC 7515 §4.1.11: extensions we do not understand must not be ignored.
+  if ('crit' in header) throw new ReceiptError('format', 'header.crit: no critical extensions are supported')
+  const jwk = checkJwk(header.jwk)
+  const expectedKid = await thumbprint(jwk)
+  if (header.kid !== expectedKid) {
+    throw new ReceiptError('kid', `header.kid: expected the RFC 7638 thumbprint of header.jwk ${show(expectedKid)}, got ${show(header.kid)}`)
+  }
+  let signature: Uint8Array<ArrayBuffer>
+  try {
+    signature = decode(signaturePart) as Uint8Array<ArrayBuffer>
+  } catch {
+    throw new ReceiptError('format', 'signature: not base64url')
+  }
+  // ES256 in JWS is raw r‖s (RFC 7518 §3.4), not DER; WebCrypto signs and verifies exactly that.
+  if (signature.length !== 64) {
+    throw new ReceiptError('signature', `signature: expected 64 bytes (ES256 r‖s), got ${signature.length}`)
+  }
+  const key = await importKey(jwk, expectedKid)
+  const signingInput = new TextEncoder().encode(`${headerPart}.${payloadPart}`)
+  const valid = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature, signingInput)
+  if (!valid) throw new ReceiptError('signature', 'signature: does not verify with header.jwk (altered or signed by another key)')
+  return { header: header as SignedJws['header'], payload: parseSegment(payloadPart, 'payload') }
+}
+
+const claimError = (name: string, expected: string, value: unknown): ReceiptError =>
+  new ReceiptError('claims', `payload.${name}: expected ${expected}, got ${show(value)}`)
+
+function requireString(p: Record<string, unknown>, name: string, pattern?: RegExp, expected = 'a non-empty string'): void {
+  const value = p[name]
+  if (typeof value !== 'string' || value === '' || (pattern && !pattern.test(value))) throw claimError(name, expected, value)
+}
+
+function requireInteger(p: Record<string, unknown>, name: string, min: number): void {
+  const value = p[name]
+  if (!Number.isSafeInteger(value) || (value as number) < min) throw claimError(name, `an integer ≥ ${min}`, value)
+}
+
+function requireRecord(p: Record<string, unknown>, name: string, values: (v: unknown) => boolean, expected: string): void {
+  const value = p[name]
+  if (!isObject(value)) throw claimError(name, `an object of ${expected}`, value)
+  for (const [key, item] of Object.entries(value)) {
+    if (!values(item)) throw claimError(`${name}[${JSON.stringify(key)}]`, expected, item)
+  }
+}
+
+function optional(p: Record<string, unknown>, name: string, check: () => void): void {
+  if (p[name] !== undefined) check()
+}
+
+/** Claim types of src/receipts/types.ts. Unknown claims are allowed (newer SDKs may add some). */
+function checkClaims(p: Record<string, unknown>): ReceiptPayload {
+  requireString(p, 'jti', UUID, 'a UUID')
+  requireString(p, 'sub')
+  requireInteger(p, 'iat', 0)
+  requireInteger(p, 'seq', 1)
+  optional(p, 'reset', () => {
+    if (!RESETS.includes(p.reset as string)) throw claimError('reset', '"key-lost" or "no-storage"', p.reset)
+  })
+  // A first receipt, or one that starts over after the key was lost, has nothing to point to.
+  if (p.prev !== undefined || ((p.seq as number) > 1 && p.reset === undefined)) {
+    requireString(p, 'prev', DIGEST, 'a base64url SHA-256 (43 characters), required when seq > 1')
+  }
+  if (!EVENTS.includes(p.event as string)) throw claimError('event', EVENTS.map((e) => `"${e}"`).join(' | '), p.event)
+  if (!SOURCES.includes(p.source as string)) throw claimError('source', SOURCES.map((s) => `"${s}"`).join(' | '), p.source)
+  const isBoolean = (v: unknown): boolean => typeof v === 'boolean'
+  requireRecord(p, 'categories', isBoolean, 'booleans')
+  requireRecord(p, 'services', isBoolean, 'booleans')
+  requireInteger(p, 'revision', 0)
+  requireString(p, 'config', DIGEST, 'a base64url SHA-256 (43 characters)')
+  const texts = p.texts
+  if (!isObject(texts)) throw claimError('texts', 'an object {lang, sha256}', texts)
+  requireString(texts, 'lang')
+  if (typeof texts.sha256 !== 'string' || !DIGEST.test(texts.sha256)) {
+    throw claimError('texts.sha256', 'a base64url SHA-256 (43 characters)', texts.sha256)
+  }
+  optional(p, 'gcm', () => requireRecord(p, 'gcm', (v) => v === 'granted' || v === 'denied', '"granted" | "denied"'))
+  if (typeof p.gpc !== 'boolean') throw claimError('gpc', 'a boolean', p.gpc)
+  requireString(p, 'origin')
+  optional(p, 'controller', () => requireString(p, 'controller'))
+  optional(p, 'policyUrl', () => requireString(p, 'policyUrl'))
+  requireString(p, 'sdk')
+  return p as unknown as ReceiptPayload
+}
+
+function checkIat(iat: number, options: VerifyOptions): void {
+  const now = Math.floor((options.now ?? Date.now()) / 1000)
+  const future = options.maxFutureSkewSeconds ?? DEFAULT_MAX_FUTURE_SKEW_SECONDS
+  const age = options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS
+  if (iat > now + future) {
+    throw new ReceiptError('iat', `payload.iat: ${iat} lies ${iat - now} s in the future; at most ${future} s of clock skew is allowed`)
+  }
+  if (iat < now - age) {
+    throw new ReceiptError('iat', `payload.iat: ${iat} is ${now - iat} s old; receipts older than ${age} s are refused`)
+  }
+}
+
+/** Parses and checks one receipt. Throws a ReceiptError saying what is wrong. */
+export async function verifyReceipt(compactJws: string, options: VerifyOptions = {}): Promise<VerifiedReceipt> {
+  const { header, payload } = await verifyEmbeddedKeyJws(compactJws, RECEIPT_TYP)
+  const claims = checkClaims(payload)
+  checkIat(claims.iat, options)
+  const jws = compactJws.trim()
+  return { header: header as unknown as ReceiptHeader, payload: claims, hash: await sha256(jws), jws }
+}
+
+// ---- chains ------------------------------------------------------------------------------
+
+export type ChainBreakKind =
+  /** seq > 1 but the receipt before it (seq - 1) is not there. */
+  | 'seq-gap'
+  /** `prev` is not the hash of the receipt with seq - 1. */
+  | 'prev-mismatch'
+  /** Signed by another key than the receipt before it, without a `reset`. */
+  | 'key-change'
+  /** Two different receipts with the same seq: a fork (or a restart without `reset`). */
+  | 'duplicate-seq'
+  /** The browser says it started over (`reset`): continuity ends here, for a stated reason. */
+  | 'restart'
+
+export interface ChainBreak {
+  sub: string
+  seq: number
+  jti: string
+  kind: ChainBreakKind
+  detail: string
+}
+
+/** What the link check needs to know about a receipt. */
+export interface ChainLink {
+  jti: string
+  seq: number
+  kid: string
+  hash: string
+  prev?: string | undefined
+  reset?: string | undefined
+}
+
+/**
+ * Checks one receipt against its predecessor: the receipt of the same consent id with the
+ * highest seq below it (`previous`), and any other receipt already holding its seq (`same`).
+ * The collector and verifyChain share this so that both name breaks the same way.
+ */
+export function checkLink(previous: ChainLink | undefined, next: ChainLink, same?: ChainLink): { kind: ChainBreakKind; detail: string }[] {
+  const breaks: { kind: ChainBreakKind; detail: string }[] = []
+  if (same && same.jti !== next.jti) {
+    breaks.push({ kind: 'duplicate-seq', detail: `receipt ${same.jti} also has seq ${next.seq}` })
+  }
+  if (next.reset !== undefined) {
+    breaks.push({ kind: 'restart', detail: `the browser started a new chain (${next.reset})` })
+    return breaks
+  }
+  if (next.seq === 1) return breaks
+  if (!previous || previous.seq !== next.seq - 1) {
+    breaks.push({ kind: 'seq-gap', detail: `no receipt with seq ${next.seq - 1}${previous ? ` (last seen: ${previous.seq})` : ''}` })
+  } else if (next.prev !== previous.hash) {
+    breaks.push({ kind: 'prev-mismatch', detail: `prev is not the hash of receipt ${previous.jti} (seq ${previous.seq})` })
+  }
+  if (previous && previous.kid !== next.kid) {
+    breaks.push({ kind: 'key-change', detail: `signed by key ${next.kid}, the receipt before by ${previous.kid}` })
+  }
+  return breaks
+}
+
+export interface ChainReport {
+  /** True when no consent id has a break. */
+  ok: boolean
+  /** Per consent id: how many receipts, and their breaks in seq order. */
+  subjects: Record<string, { receipts: number; breaks: ChainBreak[] }>
+  /** Every break, consent id by consent id. */
+  breaks: ChainBreak[]
+}
+
+export const linkOf = (r: VerifiedReceipt): ChainLink => ({
+  jti: r.payload.jti,
+  seq: r.payload.seq,
+  kid: r.header.kid,
+  hash: r.hash,
+  prev: r.payload.prev,
+  reset: r.payload.reset,
+})
+
+/** Lists the breaks in the chains of verified receipts (any order, any mix of consent ids). */
+export function verifyChain(receipts: VerifiedReceipt[]): ChainReport {
+  const bySub = new Map<string, VerifiedReceipt[]>()
+  for (const receipt of receipts) {
+    const list = bySub.get(receipt.payload.sub) ?? []
+    list.push(receipt)
+    bySub.set(receipt.payload.sub, list)
+  }
+  const report: ChainReport = { ok: true, subjects: {}, breaks: [] }
+  for (const [sub, list] of bySub) {
+    list.sort((a, b) => a.payload.seq - b.payload.seq || a.payload.iat - b.payload.iat)
+    const breaks: ChainBreak[] = []
+    let previous: ChainLink | undefined
+    for (const receipt of list) {
+      const link = linkOf(receipt)
+      const same = previous && previous.seq === link.seq ? previous : undefined
+      const before = same ? lastBelow(list, link.seq) : previous
+      for (const found of checkLink(before, link, same)) {
+        breaks.push({ sub, seq: link.seq, jti: link.jti, ...found })
+      }
+      previous = link
+    }
+    report.subjects[sub] = { receipts: list.length, breaks }
+    report.breaks.push(...breaks)
+  }
+  report.ok = report.breaks.length === 0
+  return report
+}
+
+function lastBelow(sorted: VerifiedReceipt[], seq: number): ChainLink | undefined {
+  let found: VerifiedReceipt | undefined
+  for (const r of sorted) if (r.payload.seq < seq) found = r
+  return found && linkOf(found)
+}
