@@ -1,0 +1,171 @@
+// The collector's HTTP API (DESIGN.md §8) as a Hono app: serve it with `consentry-collector
+// serve`, or mount `app.fetch` in a site's own server.
+
+import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { ReceiptError, verifyChain, verifyReceipt, type VerifiedReceipt } from '../receipts/verify.js'
+import { NonceCache, checkAdmin, checkProof, isBearer } from './auth.js'
+import { HttpError } from './errors.js'
+import { formatEntry, parseTime } from './export.js'
+import type { CollectorKey } from './keys.js'
+import { receivedAtOf } from './log.js'
+import type { ReceiptService } from './service.js'
+import { scan } from './storage/types.js'
+
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024
+
+export interface AppOptions {
+  service: ReceiptService
+  key: CollectorKey
+  /** Bearer token for admin routes; without one they answer 403. */
+  adminToken?: string | undefined
+  /** Origins allowed to call POST /receipts (and GET /receipts/{id}) from a page; default '*'. */
+  allowedOrigins?: string[] | '*'
+  /** Largest accepted receipt body, in bytes (default 16 KiB). */
+  maxBodyBytes?: number
+  /**
+   * The client address to store (truncated or HMAC'd). Default: the socket's peer address
+   * when served by @hono/node-server. Behind a proxy, read X-Forwarded-For here instead.
+   */
+  clientIp?: (c: Context) => string | undefined
+  now?: () => number
+  /** Unexpected errors (5xx) are reported here; default console.error. */
+  onError?: (error: unknown) => void
+}
+
+const RECEIPT_TYPES = ['text/plain', 'application/jose']
+
+const socketAddress = (c: Context): string | undefined =>
+  (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress
+
+const fail = (status: HttpError['status'], code: string, detail: string): never => {
+  throw new HttpError(status, code, detail)
+}
+
+export function createApp(options: AppOptions): Hono {
+  const { service, key } = options
+  const store = service.store
+  const now = options.now ?? Date.now
+  const clientIp = options.clientIp ?? socketAddress
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const nonces = new NonceCache()
+  const admin = (c: Context) => checkAdmin(options.adminToken, c.req.header('authorization'))
+  const app = new Hono()
+
+  // Receipts carry no credentials, so any origin may post them by default (DESIGN.md §11).
+  const corsOrigins = options.allowedOrigins ?? '*'
+  app.use('/receipts', cors({ origin: corsOrigins, allowMethods: ['POST'], allowHeaders: ['Content-Type'], maxAge: 86400 }))
+  app.use('/receipts/:consentId', cors({ origin: corsOrigins, allowMethods: ['GET'], allowHeaders: ['Authorization'], maxAge: 86400 }))
+
+  app.post(
+    '/receipts',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => c.json({ error: 'too-large', detail: `a receipt may be at most ${maxBodyBytes} bytes` }, 413),
+    }),
+    async (c) => {
+      const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+      if (!RECEIPT_TYPES.includes(type)) {
+        fail(415, 'content-type', `expected Content-Type text/plain or application/jose (a compact JWS), got ${JSON.stringify(type || 'none')}`)
+      }
+      let body: string
+      try {
+        body = new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer())
+      } catch {
+        return fail(400, 'format', 'the body is not UTF-8 text')
+      }
+      const { status, ack } = await service.submit(body, clientIp(c))
+      return c.json(ack, status)
+    },
+  )
+
+  app.get('/.well-known/jwks.json', (c) => {
+    c.header('Cache-Control', 'public, max-age=3600')
+    return c.json({ keys: [key.publicJwk] })
+  })
+
+  app.get('/receipts/:consentId', async (c) => {
+    const sub = c.req.param('consentId')
+    const authorization = c.req.header('authorization')
+    const entries = await (async () => {
+      if (isBearer(authorization)) {
+        admin(c)
+        return store.bySubject(sub)
+      }
+      const kid = await checkProof(authorization, sub, now(), nonces)
+      const found = await store.bySubject(sub)
+      // Holding some key proves nothing; holding one that signed this consent id's receipts does.
+      if (!found.some((e) => e.kid === kid)) fail(403, 'proof', 'proof: this key signed no stored receipt of this consent id')
+      return found
+    })()
+    if (entries.length === 0) fail(404, 'not-found', `no stored receipts for consent id ${JSON.stringify(sub)}`)
+    const verified: VerifiedReceipt[] = await Promise.all(
+      entries.map((e) => verifyReceipt(e.jws!, { now: e.receivedMs, maxAgeSeconds: Number.POSITIVE_INFINITY })),
+    )
+    return c.json({
+      consentId: sub,
+      receipts: entries.map((e) => ({
+        logIndex: e.logIndex,
+        receivedAt: receivedAtOf(e.receivedMs),
+        jti: e.jti,
+        seq: e.seq,
+        jws: e.jws,
+        chain: e.chain === null ? [] : JSON.parse(e.chain),
+        countersignature: e.countersignature,
+      })),
+      chain: verifyChain(verified),
+    })
+  })
+
+  app.delete('/receipts/:consentId', async (c) => {
+    admin(c)
+    const sub = c.req.param('consentId')
+    const { erased, entry } = await service.erase(sub)
+    if (!entry) fail(404, 'not-found', `no stored receipts for consent id ${JSON.stringify(sub)}`)
+    return c.json({ consentId: sub, erased: erased.length, logIndex: entry!.logIndex, countersignature: entry!.countersignature })
+  })
+
+  app.get('/export', (c) => {
+    admin(c)
+    let range: { fromMs?: number | undefined; toMs?: number | undefined }
+    try {
+      range = { fromMs: parseTime(c.req.query('from'), 'from'), toMs: parseTime(c.req.query('to'), 'to') }
+    } catch (error) {
+      return fail(400, 'query', (error as Error).message)
+    }
+    const rows = scan(store, range)
+    const encoder = new TextEncoder()
+    // Pulled page by page: the whole log never sits in memory, and a slow reader slows the query.
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await rows.next()
+        if (next.done) controller.close()
+        else controller.enqueue(encoder.encode(formatEntry(next.value, 'jsonl')))
+      },
+      async cancel() {
+        await rows.return(undefined)
+      },
+    })
+    return new Response(body, { headers: { 'Content-Type': 'application/jsonl; charset=utf-8' } })
+  })
+
+  app.get('/healthz', async (c) => {
+    const head = await store.head()
+    return c.json({ ok: true, storage: store.dialect, logIndex: head.logIndex })
+  })
+
+  app.notFound((c) => c.json({ error: 'not-found', detail: `no route for ${c.req.method} ${c.req.path}` }, 404))
+
+  app.onError((error, c) => {
+    if (error instanceof ReceiptError) return c.json({ error: error.code, detail: error.message }, 400)
+    if (error instanceof HttpError) {
+      if (error.status === 401) c.header('WWW-Authenticate', 'Bearer')
+      return c.json({ error: error.code, detail: error.message }, error.status)
+    }
+    ;(options.onError ?? console.error)(error)
+    return c.json({ error: 'internal', detail: 'the collector could not handle this request; try again later' }, 500)
+  })
+
+  return app
+}

@@ -1,0 +1,62 @@
+// consentry/server: the receipt collector as a library. `createCollector` gives a Hono app to
+// serve or mount; the parts (storage adapters, audit, keys) are exported for tooling.
+
+import type { Context, Hono } from 'hono'
+import { createApp } from './app.js'
+import type { IpPolicy } from './ip.js'
+import { loadOrCreateKey, type CollectorKey, type KeySource } from './keys.js'
+import { ReceiptService } from './service.js'
+import type { Repository } from './storage/types.js'
+
+export interface CollectorOptions {
+  /** An opened store (see sqliteRepository, postgresRepository, openStore); migrated here. */
+  store: Repository
+  /** The countersigning key, or where to load (or create) it. */
+  key: CollectorKey | KeySource
+  adminToken?: string | undefined
+  allowedOrigins?: string[] | '*'
+  maxBodyBytes?: number
+  /** How client addresses are kept (default: truncated to /24 and /48). */
+  ip?: IpPolicy
+  maxFutureSkewSeconds?: number
+  maxAgeSeconds?: number
+  clientIp?: (c: Context) => string | undefined
+  now?: () => number
+  onError?: (error: unknown) => void
+}
+
+export interface Collector {
+  app: Hono
+  service: ReceiptService
+  store: Repository
+  key: CollectorKey
+  /** Closes the store (after the server stopped taking requests). */
+  close(): Promise<void>
+}
+
+export async function createCollector(options: CollectorOptions): Promise<Collector> {
+  const key = 'sign' in options.key ? options.key : loadOrCreateKey({ create: true, ...options.key })
+  await options.store.migrate()
+  const service = new ReceiptService({
+    store: options.store,
+    key,
+    ip: options.ip,
+    maxFutureSkewSeconds: options.maxFutureSkewSeconds,
+    maxAgeSeconds: options.maxAgeSeconds,
+    now: options.now,
+  })
+  const app = createApp({ ...options, service, key })
+  return { app, service, store: options.store, key, close: () => options.store.close() }
+}
+
+export { createApp, DEFAULT_MAX_BODY_BYTES, type AppOptions } from './app.js'
+export { ReceiptService, type ReceiptAck, type ServiceOptions } from './service.js'
+export { audit, type AuditReport, type Finding, type AuditOptions } from './audit.js'
+export { loadOrCreateKey, collectorKeyFrom, verifyCountersignature, COUNTERSIGNATURE_TYP, type CollectorKey, type KeySource, type PublicJwks } from './keys.js'
+export { entryHash, countersigned } from './log.js'
+export { protectIp, truncateIp, type IpPolicy } from './ip.js'
+export { sqliteRepository, type SqliteOptions } from './storage/sqlite.js'
+export { postgresRepository, type PostgresOptions } from './storage/postgres.js'
+export { openStore, type StoreLocation } from './storage/open.js'
+export type { Repository, LogEntry, Head, EntryKind } from './storage/types.js'
+export { verifyReceipt, verifyChain, ReceiptError } from '../receipts/verify.js'

@@ -1,0 +1,122 @@
+// The collector's own signing key: it countersigns every log entry, and its public half is
+// served at /.well-known/jwks.json so anyone holding a countersignature can check it.
+//
+// Sources, in order: a PEM (PKCS#8) in CONSENTRY_COLLECTOR_KEY, else a key file, created on
+// first start with mode 0600. Ed25519 ("EdDSA") by default; ES256 for verifiers without it.
+
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { canonicalJson } from '../receipts/digest.js'
+
+export type CollectorAlg = 'EdDSA' | 'ES256'
+
+export interface PublicJwks {
+  keys: Record<string, string>[]
+}
+
+export interface CollectorKey {
+  alg: CollectorAlg
+  /** RFC 7638 thumbprint of the public key. */
+  kid: string
+  /** The public key as a JWK with kid, alg and use. */
+  publicJwk: Record<string, string>
+  /** Compact JWS over `payload` (JSON), typ "consent-countersignature+jwt". */
+  sign(payload: object): string
+}
+
+export const COUNTERSIGNATURE_TYP = 'consent-countersignature+jwt'
+
+const b64url = (data: string | Buffer): string => Buffer.from(data).toString('base64url')
+
+function algOf(key: KeyObject): CollectorAlg {
+  if (key.asymmetricKeyType === 'ed25519') return 'EdDSA'
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256'
+  throw new Error(`collector key: expected an Ed25519 or P-256 private key, got ${key.asymmetricKeyType}`)
+}
+
+/** Public JWK with kid = RFC 7638 thumbprint (required members, sorted, no whitespace). */
+export function publicJwkOf(publicKey: KeyObject): Record<string, string> {
+  const alg = algOf(publicKey)
+  const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>
+  const required = alg === 'EdDSA' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }
+  const kid = createHash('sha256').update(canonicalJson(required)).digest('base64url')
+  return { ...(required as Record<string, string>), kid, alg, use: 'sig' }
+}
+
+const rawSign = (alg: CollectorAlg, key: KeyObject, data: Buffer): Buffer =>
+  alg === 'EdDSA' ? sign(null, data, key) : sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })
+
+export function collectorKeyFrom(privateKey: KeyObject): CollectorKey {
+  const alg = algOf(privateKey)
+  const publicJwk = publicJwkOf(createPublicKey(privateKey))
+  const header = b64url(JSON.stringify({ alg, typ: COUNTERSIGNATURE_TYP, kid: publicJwk.kid }))
+  return {
+    alg,
+    kid: publicJwk.kid!,
+    publicJwk,
+    sign(payload) {
+      const input = `${header}.${b64url(JSON.stringify(payload))}`
+      return `${input}.${b64url(rawSign(alg, privateKey, Buffer.from(input)))}`
+    },
+  }
+}
+
+export interface KeySource {
+  /** PEM text (PKCS#8), e.g. from an environment variable. Wins over `file`. */
+  pem?: string | undefined
+  /** Key file; created with mode 0600 when missing. */
+  file?: string | undefined
+  /** Algorithm for a new key (default EdDSA). */
+  alg?: CollectorAlg | undefined
+  /** Create the file when it is missing (serve); otherwise a missing key is an error. */
+  create?: boolean
+  /** Told about a key file readable by others. */
+  warn?: (message: string) => void
+}
+
+export function loadOrCreateKey(source: KeySource): CollectorKey {
+  if (source.pem) return collectorKeyFrom(createPrivateKey(source.pem))
+  if (!source.file) throw new Error('collector key: give a key file or a PEM')
+  let pem: string
+  try {
+    pem = readFileSync(source.file, 'utf8')
+    const mode = statSync(source.file).mode & 0o777
+    if (mode & 0o077) source.warn?.(`collector key ${source.file} is readable by others (mode ${mode.toString(8)}); chmod 600 it`)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    if (!source.create) throw new Error(`collector key: ${source.file} does not exist (give --key, or CONSENTRY_COLLECTOR_KEY)`)
+    const { privateKey } =
+      (source.alg ?? 'EdDSA') === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string
+    // 'wx': if two processes start at once, one creates the file and the other fails here
+    // instead of silently replacing a key that may already have signed entries.
+    writeFileSync(source.file, pem, { mode: 0o600, flag: 'wx' })
+    chmodSync(source.file, 0o600) // the mode above is filtered by the umask; be explicit
+  }
+  return collectorKeyFrom(createPrivateKey(pem))
+}
+
+/**
+ * Checks a countersignature against a public JWK (one of the collector's, e.g. from its JWKS)
+ * and returns its payload, or a reason why it does not hold.
+ */
+export function verifyCountersignature(jws: string, jwks: PublicJwks): { payload: Record<string, unknown> } | { error: string } {
+  const parts = jws.split('.')
+  if (parts.length !== 3) return { error: 'not a compact JWS' }
+  let header: Record<string, unknown>
+  let payload: Record<string, unknown>
+  try {
+    header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'))
+    payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'))
+  } catch {
+    return { error: 'header or payload is not JSON' }
+  }
+  const jwk = jwks.keys.find((k) => k.kid === header.kid)
+  if (!jwk) return { error: `signed by unknown key ${JSON.stringify(header.kid)}` }
+  if (header.alg !== jwk.alg || header.typ !== COUNTERSIGNATURE_TYP) return { error: 'unexpected alg or typ' }
+  const key = createPublicKey({ key: jwk as never, format: 'jwk' })
+  const data = Buffer.from(`${parts[0]}.${parts[1]}`)
+  const signature = Buffer.from(parts[2]!, 'base64url')
+  const ok = jwk.alg === 'EdDSA' ? verify(null, data, key, signature) : verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
+  return ok ? { payload } : { error: 'signature does not verify' }
+}

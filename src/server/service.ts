@@ -1,0 +1,129 @@
+// The collector's write path, independent of HTTP: verify a receipt, queue it, append it
+// with others in one transaction (group commit), and answer each caller after the commit.
+
+import { type VerifyOptions, verifyReceipt } from '../receipts/verify.js'
+import { HttpError } from './errors.js'
+import { protectIp, type IpPolicy } from './ip.js'
+import type { CollectorKey } from './keys.js'
+import { receivedAtOf, sealers } from './log.js'
+import type { AppendOutcome, IncomingReceipt, LogEntry, Repository } from './storage/types.js'
+
+export interface ReceiptAck {
+  jti: string
+  receivedAt: string
+  logIndex: number
+  countersignature: string
+  /** Present (true) when the receipt was received before and has since been erased. */
+  erased?: true
+}
+
+export interface ServiceOptions {
+  store: Repository
+  key: CollectorKey
+  ip?: IpPolicy
+  /** iat window; defaults of receipts/verify (5 min ahead, 400 days back). */
+  maxFutureSkewSeconds?: number
+  maxAgeSeconds?: number
+  /** Clock in ms (tests move it). */
+  now?: () => number
+  /** Most receipts per transaction. */
+  maxBatch?: number
+}
+
+interface Pending {
+  receipt: IncomingReceipt
+  resolve: (outcome: AppendOutcome) => void
+  reject: (error: unknown) => void
+}
+
+const ackOf = (entry: LogEntry): ReceiptAck => ({
+  jti: entry.jti!,
+  receivedAt: receivedAtOf(entry.receivedMs),
+  logIndex: entry.logIndex,
+  countersignature: entry.countersignature,
+  ...(entry.erasedMs !== null ? { erased: true as const } : {}),
+})
+
+export class ReceiptService {
+  readonly store: Repository
+  private readonly verifyOptions: () => VerifyOptions
+  private readonly ip: IpPolicy
+  private readonly now: () => number
+  private readonly maxBatch: number
+  private readonly seal: ReturnType<typeof sealers>
+  private queue: Pending[] = []
+  private draining = false
+
+  constructor(options: ServiceOptions) {
+    this.store = options.store
+    this.ip = options.ip ?? { mode: 'truncate' }
+    this.now = options.now ?? Date.now
+    this.maxBatch = options.maxBatch ?? 256
+    this.seal = sealers(options.key, this.now)
+    this.verifyOptions = () => ({
+      now: this.now(),
+      maxFutureSkewSeconds: options.maxFutureSkewSeconds,
+      maxAgeSeconds: options.maxAgeSeconds,
+    })
+  }
+
+  /**
+   * Verifies and stores one receipt. Resolves after the commit: 201 for a new receipt, 200
+   * for a repeat of a stored one. Throws ReceiptError (bad receipt) or HttpError 409 (a jti
+   * already used by a different receipt).
+   */
+  async submit(jws: string, clientIp?: string): Promise<{ status: 200 | 201; ack: ReceiptAck }> {
+    const { header, payload, hash } = await verifyReceipt(jws, this.verifyOptions())
+    const { entry, duplicate } = await this.enqueue({
+      jti: payload.jti,
+      sub: payload.sub,
+      kid: header.kid,
+      seq: payload.seq,
+      iat: payload.iat,
+      prev: payload.prev,
+      reset: payload.reset,
+      jws: jws.trim(),
+      contentHash: hash,
+      ip: protectIp(clientIp, this.ip),
+    })
+    if (duplicate && entry.contentHash !== hash) {
+      throw new HttpError(409, 'jti-conflict', `payload.jti: ${payload.jti} was already used by a different receipt (log entry ${entry.logIndex})`)
+    }
+    return { status: duplicate ? 200 : 201, ack: ackOf(entry) }
+  }
+
+  /** Erases every receipt of a consent id; resolves to what was blanked and the record entry. */
+  erase(sub: string) {
+    return this.store.tombstone({ sub }, this.now(), this.seal.record('erasure', { reason: 'data-subject request' }))
+  }
+
+  /** Retention: blanks every receipt received before `beforeMs`. */
+  purge(beforeMs: number) {
+    return this.store.tombstone({ beforeMs }, this.now(), this.seal.record('purge', { reason: 'retention', before: receivedAtOf(beforeMs) }))
+  }
+
+  private enqueue(receipt: IncomingReceipt): Promise<AppendOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ receipt, resolve, reject })
+      if (!this.draining) {
+        this.draining = true
+        // Wait one turn of the event loop so the requests already in the socket buffers join
+        // this batch: one commit (one fsync) then acknowledges all of them.
+        setImmediate(() => void this.drain())
+      }
+    })
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch)
+      try {
+        const outcomes = await this.store.appendReceipts(batch.map((p) => p.receipt), this.seal.receipt)
+        batch.forEach((p, i) => p.resolve(outcomes[i]!))
+      } catch (error) {
+        batch.forEach((p) => p.reject(error))
+      }
+    }
+    this.draining = false
+  }
+}

@@ -1,0 +1,68 @@
+// Schema migrations, one list for both dialects. Append new versions; never edit a shipped one.
+// Each adapter applies the pending ones in a transaction and records them in schema_migrations.
+
+export interface Migration {
+  version: number
+  name: string
+  sqlite: string
+  postgres: string
+}
+
+// The triggers make the log append-only for ordinary SQL: no DELETE, and an UPDATE may only
+// blank a receipt once (erasure). They are a guard against mistakes, not against the owner
+// of the database, who can drop them; `consentry-collector audit` is what catches that.
+const immutable = ['log_index', 'kind', 'received_ms', 'content_hash', 'entry_hash', 'countersignature', 'jti', 'record']
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'append-only receipt log',
+    sqlite: `
+      CREATE TABLE log_entries (
+        log_index INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('receipt', 'erasure', 'purge')),
+        received_ms INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        entry_hash TEXT NOT NULL,
+        countersignature TEXT NOT NULL,
+        jti TEXT UNIQUE,
+        sub TEXT, kid TEXT, seq INTEGER, iat INTEGER, jws TEXT, record TEXT, chain TEXT, ip TEXT,
+        erased_ms INTEGER
+      );
+      CREATE INDEX log_entries_sub_seq ON log_entries (sub, seq) WHERE sub IS NOT NULL;
+      CREATE INDEX log_entries_received ON log_entries (received_ms);
+      CREATE TRIGGER log_entries_no_delete BEFORE DELETE ON log_entries
+        BEGIN SELECT RAISE(ABORT, 'log_entries is append-only'); END;
+      CREATE TRIGGER log_entries_no_rewrite BEFORE UPDATE ON log_entries
+        WHEN OLD.erased_ms IS NOT NULL OR NEW.erased_ms IS NULL
+          ${immutable.map((c) => `OR NEW.${c} IS NOT OLD.${c}`).join(' ')}
+        BEGIN SELECT RAISE(ABORT, 'log_entries is append-only: an update may only erase a receipt'); END;`,
+    postgres: `
+      CREATE TABLE log_entries (
+        log_index BIGINT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('receipt', 'erasure', 'purge')),
+        received_ms BIGINT NOT NULL,
+        content_hash TEXT NOT NULL,
+        entry_hash TEXT NOT NULL,
+        countersignature TEXT NOT NULL,
+        jti TEXT UNIQUE,
+        sub TEXT, kid TEXT, seq INTEGER, iat BIGINT, jws TEXT, record TEXT, chain TEXT, ip TEXT,
+        erased_ms BIGINT
+      );
+      CREATE INDEX log_entries_sub_seq ON log_entries (sub, seq) WHERE sub IS NOT NULL;
+      CREATE INDEX log_entries_received ON log_entries (received_ms);
+      CREATE FUNCTION consentry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP <> 'UPDATE' THEN RAISE EXCEPTION 'log_entries is append-only'; END IF;
+        IF OLD.erased_ms IS NOT NULL OR NEW.erased_ms IS NULL
+          ${immutable.map((c) => `OR NEW.${c} IS DISTINCT FROM OLD.${c}`).join(' ')} THEN
+          RAISE EXCEPTION 'log_entries is append-only: an update may only erase a receipt';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER log_entries_no_rewrite BEFORE UPDATE OR DELETE ON log_entries
+        FOR EACH ROW EXECUTE FUNCTION consentry_append_only();
+      CREATE TRIGGER log_entries_no_truncate BEFORE TRUNCATE ON log_entries
+        FOR EACH STATEMENT EXECUTE FUNCTION consentry_append_only();`,
+  },
+]

@@ -1,0 +1,126 @@
+// PostgreSQL adapter (pg), for sites that run several collectors or outgrow one machine.
+//
+// Appends from every process are serialised by a transaction-scoped advisory lock: the
+// transaction that holds it reads the head, chains its batch onto it and commits before the
+// next one may read the head. pg answers the COMMIT only after it is durable (the default
+// synchronous_commit=on), and the 201 follows that answer.
+
+import type pg from 'pg'
+import { migrations } from './migrations.js'
+import { BLANK, BY_JTI, COLUMNS, BY_SUBJECT, HEAD, INSERT, NEIGHBOURS, insertParams, neighboursOf, pageQuery, tombstoneWhere } from './sql.js'
+import type { AppendOutcome, Head, LogEntry, Repository } from './types.js'
+
+/** pg_advisory_xact_lock key for appends ("cnsl"); migrations take the next one. */
+const APPEND_LOCK = 0x636e736c
+const MIGRATE_LOCK = APPEND_LOCK + 1
+
+/** `?` → `$1, $2, …` so both adapters share sql.ts. */
+const numbered = (sql: string): string => {
+  let n = 0
+  return sql.replace(/\?/g, () => `$${++n}`)
+}
+
+export interface PostgresOptions {
+  connectionString: string
+  /** Pool size (default 10). */
+  max?: number
+}
+
+/** Connects a pool. pg is loaded only when PostgreSQL is used. */
+export async function postgresRepository(options: PostgresOptions): Promise<Repository> {
+  const { default: driver } = await import('pg')
+  // BIGINT columns (indexes, milliseconds) come back as strings by default; they are far below
+  // 2^53, so numbers are exact. A per-pool parser leaves the host application's pg alone.
+  const types = {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === driver.types.builtins.INT8 ? (value: string) => Number(value) : driver.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+  }
+  const pool = new driver.Pool({ connectionString: options.connectionString, max: options.max ?? 10, types })
+
+  async function transaction<T>(lock: number, work: (q: (sql: string, params?: unknown[]) => Promise<any[]>) => Promise<T>): Promise<T> {
+    const client = await pool.connect()
+    const q = async (sql: string, params: unknown[] = []) => (await client.query(numbered(sql), params)).rows
+    try {
+      await client.query('BEGIN')
+      await client.query('SELECT pg_advisory_xact_lock($1)', [lock])
+      const result = await work(q)
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+  const query = async (sql: string, params: unknown[] = []) => (await pool.query(numbered(sql), params)).rows
+  const headOf = async (q: typeof query): Promise<Head> => ((await q(HEAD))[0] as Head | undefined) ?? { logIndex: 0, entryHash: '' }
+
+  return {
+    dialect: 'postgres',
+    async migrate() {
+      await transaction(MIGRATE_LOCK, async (q) => {
+        await q('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)')
+        const done = new Set((await q('SELECT version FROM schema_migrations')).map((r) => r.version as number))
+        for (const m of migrations) {
+          if (done.has(m.version)) continue
+          await q(m.postgres)
+          await q('INSERT INTO schema_migrations VALUES (?, ?, ?)', [m.version, m.name, Date.now()])
+        }
+      })
+    },
+    async appendReceipts(batch, seal) {
+      return transaction(APPEND_LOCK, async (q) => {
+        // One round trip finds the batch's duplicates; a jti repeated within the batch is
+        // found in `stored` too, since its first copy is added there on insert.
+        const stored = new Map<string, LogEntry>()
+        for (const row of await q(`SELECT ${COLUMNS} FROM log_entries WHERE jti = ANY(?)`, [batch.map((r) => r.jti)])) {
+          stored.set(row.jti, row as LogEntry)
+        }
+        let last = await headOf(q)
+        const outcomes: AppendOutcome[] = []
+        for (const receipt of batch) {
+          const known = stored.get(receipt.jti)
+          if (known) {
+            outcomes.push({ entry: known, duplicate: true })
+            continue
+          }
+          const rows = await q(NEIGHBOURS, [receipt.sub, receipt.seq, receipt.sub, receipt.seq])
+          const entry = seal(last, receipt, neighboursOf(rows))
+          await q(INSERT, insertParams(entry))
+          stored.set(entry.jti!, entry)
+          last = entry
+          outcomes.push({ entry, duplicate: false })
+        }
+        return outcomes
+      })
+    },
+    async tombstone(which, erasedMs, seal) {
+      return transaction(APPEND_LOCK, async (q) => {
+        const { where, params } = tombstoneWhere(which)
+        const erased = (await q(`SELECT log_index FROM log_entries WHERE ${where} ORDER BY log_index`, params)).map((r) => r.log_index as number)
+        if (erased.length === 0) return { erased }
+        await q(`${BLANK} WHERE ${where}`, [erasedMs, ...params])
+        const entry = seal(await headOf(q), erased)
+        await q(INSERT, insertParams(entry))
+        return { erased, entry }
+      })
+    },
+    async findByJti(jti) {
+      return (await query(BY_JTI, [jti]))[0] as LogEntry | undefined
+    },
+    async bySubject(sub) {
+      return (await query(BY_SUBJECT, [sub])) as LogEntry[]
+    },
+    async head() {
+      return headOf(query)
+    },
+    async page(q) {
+      const { sql, params } = pageQuery(q)
+      return (await query(sql, params)) as LogEntry[]
+    },
+    async close() {
+      await pool.end()
+    },
+  }
+}

@@ -1,0 +1,125 @@
+// The one storage interface both adapters (SQLite, PostgreSQL) implement, with the same
+// behaviour; test/server runs one suite against both.
+
+import type { ChainLink } from '../../receipts/verify.js'
+
+/** `receipt`: a stored receipt (or its tombstone). `erasure`, `purge`: a record of blanking. */
+export type EntryKind = 'receipt' | 'erasure' | 'purge'
+
+/** One row of the append-only log. Columns that erasure blanks are marked. */
+export interface LogEntry {
+  logIndex: number
+  kind: EntryKind
+  receivedMs: number
+  /** base64url SHA-256 of the compact JWS (receipts) or of `record` (erasure, purge). */
+  contentHash: string
+  /** H(previous entryHash ‖ contentHash ‖ receivedAt ‖ logIndex), see log.ts. */
+  entryHash: string
+  /** The collector's JWS over {jti, sha256, receivedAt, logIndex, entryHash}. */
+  countersignature: string
+  /** Kept after erasure: a random id, so a late resend of an erased receipt stays a duplicate. */
+  jti: string | null
+  /** Blanked by erasure. */
+  sub: string | null
+  /** Blanked by erasure. */
+  kid: string | null
+  /** Blanked by erasure. */
+  seq: number | null
+  /** Blanked by erasure. */
+  iat: number | null
+  /** Blanked by erasure. */
+  jws: string | null
+  /** JSON of an erasure or purge record (which entries were blanked, why). */
+  record: string | null
+  /** JSON array of chain breaks found on arrival (see receipts/verify checkLink); blanked by erasure. */
+  chain: string | null
+  /** Truncated or keyed-hashed client address, never the raw one; blanked by erasure. */
+  ip: string | null
+  /** When the entry was blanked, or null. */
+  erasedMs: number | null
+}
+
+/** The last entry: what the next one chains to. An empty log has index 0 and hash "". */
+export interface Head {
+  logIndex: number
+  entryHash: string
+}
+
+/** A verified receipt on its way into the log. */
+export interface IncomingReceipt {
+  jti: string
+  sub: string
+  kid: string
+  seq: number
+  iat: number
+  prev?: string | undefined
+  reset?: string | undefined
+  jws: string
+  contentHash: string
+  ip: string | null
+}
+
+/** What the store knows about the same consent id when a receipt arrives. */
+export interface Neighbours {
+  /** The receipt with the highest seq below the new one's. */
+  previous?: ChainLink | undefined
+  /** A receipt that already holds the new one's seq. */
+  same?: ChainLink | undefined
+}
+
+/** Turns a receipt into its log entry; called inside the append transaction, in log order. */
+export type SealReceipt = (head: Head, receipt: IncomingReceipt, neighbours: Neighbours) => LogEntry
+/** Builds the erasure/purge entry for the blanked indexes; called inside the same transaction. */
+export type SealRecord = (head: Head, erased: number[]) => LogEntry
+
+export interface AppendOutcome {
+  entry: LogEntry
+  /** The jti was already in the log: `entry` is the stored one, nothing was written. */
+  duplicate: boolean
+}
+
+export type TombstoneSelector = { sub: string } | { beforeMs: number }
+
+export interface PageQuery {
+  /** Entries with logIndex > afterIndex. */
+  afterIndex: number
+  limit: number
+  /** Received at or after (ms). */
+  fromMs?: number | undefined
+  /** Received before (ms). */
+  toMs?: number | undefined
+}
+
+export interface Repository {
+  readonly dialect: 'sqlite' | 'postgres'
+  /** Creates or upgrades the schema; safe to call on every start, from several processes. */
+  migrate(): Promise<void>
+  /**
+   * Appends receipts in one transaction that holds the head of the log for its whole length
+   * (the hash chain needs a total order). Resolves only after the commit.
+   */
+  appendReceipts(batch: IncomingReceipt[], seal: SealReceipt): Promise<AppendOutcome[]>
+  /**
+   * Blanks the selected receipts (keeping their hashes, so the chain stays checkable) and
+   * appends the record saying so, in one transaction. Nothing is appended when nothing matched.
+   */
+  tombstone(which: TombstoneSelector, erasedMs: number, seal: SealRecord): Promise<{ erased: number[]; entry?: LogEntry }>
+  findByJti(jti: string): Promise<LogEntry | undefined>
+  /** Receipts of one consent id that are not erased, in log order. */
+  bySubject(sub: string): Promise<LogEntry[]>
+  head(): Promise<Head>
+  /** One page of entries in log order. */
+  page(query: PageQuery): Promise<LogEntry[]>
+  close(): Promise<void>
+}
+
+/** Every entry in log order, page by page (no cursor held open between pages). */
+export async function* scan(store: Repository, range: { fromMs?: number | undefined; toMs?: number | undefined } = {}, pageSize = 1000): AsyncGenerator<LogEntry> {
+  let afterIndex = 0
+  for (;;) {
+    const rows = await store.page({ afterIndex, limit: pageSize, ...range })
+    yield* rows
+    if (rows.length < pageSize) return
+    afterIndex = rows[rows.length - 1]!.logIndex
+  }
+}
