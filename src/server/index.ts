@@ -30,7 +30,7 @@ export interface Collector {
   service: ReceiptService
   store: Repository
   key: CollectorKey
-  /** Closes the store (after the server stopped taking requests). */
+  /** Closes the store (after the server stopped taking requests); later calls are no-ops. */
   close(): Promise<void>
 }
 
@@ -46,7 +46,8 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     now: options.now,
   })
   const app = createApp({ ...options, service, key })
-  return { app, service, store: options.store, key, close: () => options.store.close() }
+  let closing: Promise<void> | undefined
+  return { app, service, store: options.store, key, close: () => (closing ??= options.store.close()) }
 }
 
 export { createApp, DEFAULT_MAX_BODY_BYTES, type AppOptions } from './app.js'

@@ -24,6 +24,8 @@ export interface PostgresOptions {
   connectionString: string
   /** Pool size (default 10). */
   max?: number
+  /** Errors of idle connections (a database restart); default console.error. */
+  onIdleError?: (error: Error) => void
 }
 
 /** Connects a pool. pg is loaded only when PostgreSQL is used. */
@@ -36,6 +38,9 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
       oid === driver.types.builtins.INT8 ? (value: string) => Number(value) : driver.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
   }
   const pool = new driver.Pool({ connectionString: options.connectionString, max: options.max ?? 10, types })
+  // Without a listener, an idle connection dropped by the server would crash the process; the
+  // pool replaces it on the next query, so reporting is enough.
+  pool.on('error', options.onIdleError ?? ((error) => console.error('consentry-collector: idle PostgreSQL connection lost:', error.message)))
 
   async function transaction<T>(lock: number, work: (q: (sql: string, params?: unknown[]) => Promise<any[]>) => Promise<T>): Promise<T> {
     const client = await pool.connect()
