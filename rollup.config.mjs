@@ -37,10 +37,12 @@ function copyLocales() {
   }
 }
 
-const replaceVersion = {
-  name: 'sdk-version',
+/** The SDK version, and nanostores' dev-only checks compiled out of browser builds. */
+const defines = {
+  name: 'defines',
   transform(code) {
-    return code.includes('__SDK_VERSION__') ? code.replaceAll('__SDK_VERSION__', JSON.stringify(pkg.version)) : null
+    if (!code.includes('__SDK_VERSION__') && !code.includes('process.env.NODE_ENV')) return null
+    return code.replaceAll('__SDK_VERSION__', JSON.stringify(pkg.version)).replaceAll('process.env.NODE_ENV', '"production"')
   },
 }
 
@@ -48,19 +50,17 @@ const terserOptions = {
   ecma: 2021,
   module: true,
   compress: { passes: 3, unsafe_arrows: true },
-  mangle: { properties: { regex: /^_/ } },
   format: { comments: false },
 }
 
 const browserPlugins = (declarations) => [
   rawCss(),
-  replaceVersion,
+  defines,
   json({ preferConst: true, compact: true }),
   resolve({ browser: true }),
   typescript({
     tsconfig: './tsconfig.json',
-    declaration: declarations,
-    declarationDir: declarations ? 'dist' : undefined,
+    ...(declarations ? { declaration: true, declarationDir: 'dist' } : {}),
     noEmitOnError: true,
   }),
 ]
@@ -86,6 +86,6 @@ export default [
     input: { server: 'src/server/index.ts', 'collector-cli': 'src/server/cli.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', banner: (chunk) => (chunk.name === 'collector-cli' ? '#!/usr/bin/env node' : '') },
     external: nodeExternal,
-    plugins: [replaceVersion, json(), typescript({ tsconfig: './tsconfig.json', declaration: false, noEmitOnError: true })],
+    plugins: [defines, json(), typescript({ tsconfig: './tsconfig.json', noEmitOnError: true })],
   },
 ]

@@ -1,7 +1,7 @@
 // Base64url without padding (RFC 7515 §2), for JWS segments and digests.
 // Works the same in browsers and Node: only btoa/atob and TextEncoder.
 
-export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
+export const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text)
 
 export function encode(bytes: Uint8Array | ArrayBuffer): string {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)
@@ -11,7 +11,7 @@ export function encode(bytes: Uint8Array | ArrayBuffer): string {
 }
 
 /** Throws a TypeError when `text` is not base64url. */
-export function decode(text: string): Uint8Array {
+export function decode(text: string): Uint8Array<ArrayBuffer> {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) {
     throw new TypeError('not base64url')
   }

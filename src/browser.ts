@@ -1,0 +1,37 @@
+// Script-tag entry (DESIGN.md §3): window.Consentry, and auto-init from
+// `data-config="/consent.json"` on the tag or `<script type="application/json" id="consentry-config">`.
+
+import * as api from './index.js'
+
+const script = document.currentScript as HTMLScriptElement | null
+const src = script?.src
+
+api.configureHost({
+  nonce: script?.nonce || script?.getAttribute('data-nonce') || undefined,
+  localesUrl: src ? new URL('locales/', src).href : undefined,
+})
+
+;(window as unknown as { Consentry: typeof api }).Consentry = api
+
+const fail = (what: string, error: unknown) => {
+  console.error(`Consentry: could not read the config from ${what}: ${(error as Error).message}. Optional scripts stay blocked.`)
+  // Fail closed, but still let the visitor choose.
+  void api.init({})
+}
+
+const inline = document.getElementById('consentry-config')
+const url = script?.getAttribute('data-config')
+if (inline) {
+  try {
+    void api.init(JSON.parse(inline.textContent ?? ''))
+  } catch (error) {
+    fail('#consentry-config', error)
+  }
+} else if (url) {
+  fetch(url)
+    .then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`)
+      return response.json()
+    })
+    .then((config) => api.init(config), (error) => fail(url, error))
+}

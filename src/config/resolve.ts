@@ -1,0 +1,53 @@
+import type { CategoryConfig, Config, CookieOptions, Mode, ServiceConfig } from './types.js'
+
+/** A config with every default filled in: what core, effects and ui work from. */
+export interface Resolved {
+  source: Config
+  revision: number
+  mode: Mode
+  cookie: Required<Omit<CookieOptions, 'secure'>> & { secure: boolean }
+  /** In display order; `necessary` first and always required. */
+  categories: { name: string; required: boolean; config: CategoryConfig; services: { name: string; key: string; config: ServiceConfig }[] }[]
+  policyUrl?: string
+}
+
+export const DEFAULT_CATEGORIES: Record<string, CategoryConfig> = {
+  necessary: { required: true },
+  functional: {},
+  analytics: {},
+  advertising: {},
+}
+
+export function resolve(config: Config, secureContext: boolean): Resolved {
+  const declared = config.categories ?? DEFAULT_CATEGORIES
+  // necessary is always there and always first (DESIGN.md §3).
+  const names = ['necessary', ...Object.keys(declared).filter((name) => name !== 'necessary')]
+  return {
+    source: config,
+    revision: config.revision ?? 1,
+    mode: config.mode ?? 'opt-in',
+    cookie: {
+      name: 'consentry',
+      domain: '',
+      path: '/',
+      sameSite: 'Lax',
+      expiresDays: 182,
+      secure: secureContext,
+      ...config.cookie,
+    },
+    categories: names.map((name) => {
+      const category = declared[name] ?? {}
+      return {
+        name,
+        required: name === 'necessary' || !!category.required,
+        config: category,
+        services: Object.entries(category.services ?? {}).map(([service, serviceConfig]) => ({
+          name: service,
+          key: `${name}:${service}`,
+          config: serviceConfig,
+        })),
+      }
+    }),
+    policyUrl: config.policyUrl ?? config.receipts?.policyUrl,
+  }
+}

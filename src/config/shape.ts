@@ -1,0 +1,91 @@
+import { anyOf, bool, int, list, obj, oneOf, record, str, type Rule } from './rules.js'
+
+// The config's shape (DESIGN.md §3). Names are part of the public contract.
+
+/** Category and service names end up in cookies, attributes and `has("a:b")`. */
+const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/
+const NAME_X = 'a name of letters, digits, "-" or "_" (starting with a letter)'
+
+/** A `/regex/` string must compile; anything else is a literal cookie or key name. */
+const isPattern = (value: string): boolean => {
+  if (!/^\/.+\/$/.test(value)) return /^[^\s;,=]+$/.test(value)
+  try {
+    new RegExp(value.slice(1, -1))
+    return true
+  } catch {
+    return false
+  }
+}
+const cookieName = str('a cookie name or /regex/', undefined, isPattern)
+
+/** Only http(s), relative or mailto links reach the page (no `javascript:`). */
+export const isSafeUrl = (value: string): boolean => /^(https?:\/\/|mailto:|\/|\.{0,2}\/|#|\?)/i.test(value) || /^[\w-][\w./-]*$/.test(value)
+const url = str('an http(s) or relative URL', undefined, isSafeUrl)
+
+/** Theme values are written into a stylesheet: nothing that could close a rule. */
+const cssValue = str('a CSS value such as "#0b57d0" or "8px"', /^[#\w\s.,%()'"-]{1,80}$/)
+
+const service: Rule = obj({
+  title: str(),
+  description: str(),
+  provider: str(),
+  policyUrl: url,
+  retention: str(),
+  cookies: list(
+    anyOf(
+      'a cookie name or /regex/',
+      cookieName,
+      obj({ name: cookieName, provider: str(), purpose: str(), duration: str() }, ['name']),
+    ),
+  ),
+})
+
+const texts: Rule = record(/^[A-Za-z0-9_-]+$/, 'a text key', anyOf('a text or a group of texts', str()))
+// Nested text groups refer to themselves; set after creation to keep `texts` a plain value.
+;(texts as { value: Rule }).value = anyOf('a text or a group of texts', str(), texts)
+
+const LANG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/
+const LANG_X = 'a language tag such as "en" or "pt-BR"'
+
+export const configShape: Rule = obj({
+  $schema: str(),
+  revision: int(0),
+  mode: oneOf('opt-in', 'opt-out', 'notice'),
+  policyUrl: url,
+  cookie: obj({
+    name: str('a cookie name', /^[A-Za-z0-9_-]{1,64}$/),
+    domain: str('a domain such as "example.com" or ""', /^\.?([A-Za-z0-9-]+\.)*[A-Za-z0-9-]*$/),
+    path: str('a path starting with "/"', /^\/[^\s;]*$/),
+    sameSite: oneOf('Lax', 'Strict', 'None'),
+    secure: bool,
+    expiresDays: int(1, 400),
+  }),
+  categories: record(
+    NAME,
+    NAME_X,
+    obj({ required: bool, title: str(), description: str(), services: record(NAME, NAME_X, service) }),
+  ),
+  google: obj({ consentMode: bool, waitForUpdate: int(0, 10000) }),
+  receipts: obj({ endpoint: url, controller: str(), policyUrl: url }, ['endpoint']),
+  language: obj({
+    default: str(LANG_X, LANG),
+    autoDetect: oneOf('document', 'browser', false),
+    path: url,
+  }),
+  translations: record(LANG, LANG_X, texts),
+  ui: obj({
+    layout: oneOf('bar', 'box'),
+    position: oneOf('top', 'bottom'),
+    blocking: bool,
+    nonce: str('a CSP nonce', /^[A-Za-z0-9+/=_-]+$/),
+    theme: obj({
+      scheme: oneOf('light', 'dark', 'auto'),
+      accent: cssValue,
+      accentText: cssValue,
+      background: cssValue,
+      text: cssValue,
+      radius: cssValue,
+      font: cssValue,
+    }),
+  }),
+})

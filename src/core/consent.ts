@@ -1,0 +1,110 @@
+import type { Resolved } from '../config/resolve.js'
+import type { ReceiptEvent, ReceiptSource } from '../receipts/types.js'
+import { applyPartial, sameChoice, takesBack, uniform, type Choice, type Partial } from './choice.js'
+import type { ConsentRecord } from './record.js'
+import type { ConsentState, Decision } from './state.js'
+import { choiceOf, clearStored, readStored, writeStored, type AskReason, type Stored } from './stored.js'
+
+export interface ConsentOptions {
+  /** Milliseconds since the epoch; a test clock can be passed. */
+  now?: () => number
+  /** Where the state goes; `$consent` in the SDK. */
+  set: (state: ConsentState) => void
+  /**
+   * When false the cookie is neither read nor written: a config that failed
+   * validation must not revive old choices nor overwrite good ones.
+   */
+  persist?: boolean
+}
+
+export interface Consent {
+  /** Why the banner must be shown, or null when a valid decision is stored. */
+  readonly ask: AskReason | null
+  state(): ConsentState
+  decide(partial: Partial | boolean, source: ReceiptSource): Decision
+  /** Forgets the decision and the consent id. */
+  reset(): void
+}
+
+const newId = (): string => {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+const DAY = 86_400
+
+/**
+ * The decision logic (DESIGN.md §6, §11): what is allowed before a choice, which
+ * receipt event a choice is, and what is remembered. No DOM here.
+ */
+export function createConsent(config: Resolved, options: ConsentOptions): Consent {
+  const now = options.now ?? Date.now
+  const persist = options.persist !== false
+  const stored: Stored = persist ? readStored(config, Math.floor(now() / 1000)) : { record: null, ask: 'missing' }
+  let last: ConsentRecord | null = stored.record
+  let ask: AskReason | null = stored.ask
+
+  const toState = (choice: Choice, record: ConsentRecord | null, decided: boolean, source: ReceiptSource | null): ConsentState => ({
+    id: record?.id ?? '',
+    decided,
+    categories: choice.categories,
+    services: choice.services,
+    revision: config.revision,
+    updatedAt: decided && record ? new Date(record.decidedAt * 1000).toISOString() : null,
+    source,
+  })
+
+  // Before a decision: opt-in allows nothing optional; opt-out and notice allow everything.
+  const initial = (): ConsentState => toState(uniform(config, config.mode !== 'opt-in'), last, false, null)
+
+  let current: ConsentState = !ask && last ? toState(choiceOf(config, last), last, true, null) : initial()
+  options.set(current)
+
+  function classify(before: Choice | null, after: Choice, renewal: boolean): ReceiptEvent {
+    if (!before) return config.categories.some((c) => !c.required && after.categories[c.name]) ? 'given' : 'refused'
+    if (renewal && sameChoice(before, after)) return 'renewed'
+    return takesBack(before, after) ? 'withdrawn' : 'updated'
+  }
+
+  return {
+    get ask() {
+      return ask
+    },
+    state: () => current,
+    decide(partial, source) {
+      const base: Choice = current.decided ? current : uniform(config, false)
+      const choice = typeof partial === 'boolean' ? uniform(config, partial) : applyPartial(config, base, partial)
+      const before = last ? choiceOf(config, last) : null
+      const event = classify(before, choice, ask === 'expired' || ask === 'revision')
+      const seconds = Math.floor(now() / 1000)
+      last = {
+        id: last?.id ?? newId(),
+        revision: config.revision,
+        decidedAt: seconds,
+        expiresAt: seconds + config.cookie.expiresDays * DAY,
+        categories: Object.keys(choice.categories).filter((k) => choice.categories[k]),
+        services: Object.keys(choice.services).filter((k) => choice.services[k]),
+      }
+      ask = null
+      if (persist) writeStored(config, last)
+      const previous = current
+      current = toState(choice, last, true, source)
+      options.set(current)
+      return { state: current, previous, event, source }
+    },
+    reset() {
+      if (persist) clearStored(config)
+      last = null
+      ask = 'missing'
+      current = initial()
+      options.set(current)
+    },
+  }
+}
+
+/** `has("analytics")` / `has("analytics:ga4")`; a service the config does not list follows its category. */
+export function allows(state: ConsentState, name: string): boolean {
+  if (name === 'necessary') return true
+  if (name in state.services) return state.services[name]
+  return !!state.categories[name.split(':')[0]]
+}

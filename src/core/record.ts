@@ -1,0 +1,53 @@
+// The consent cookie's value (DESIGN.md §6): a compact, versioned string.
+//
+//   1.<id>.<revision>.<decided, s, base36>.<expires, s, base36>.<allowed categories>.<allowed services>
+//
+// Lists are joined with "+"; everything configured but not listed was refused,
+// so refusals are remembered as precisely as acceptances.
+
+export interface ConsentRecord {
+  id: string
+  revision: number
+  /** Seconds since the epoch. */
+  decidedAt: number
+  /** Seconds since the epoch; after it the visitor is asked again. */
+  expiresAt: number
+  categories: string[]
+  services: string[]
+}
+
+/** Browsers cap a cookie at 4096 bytes; anything near that is not ours. */
+export const MAX_LENGTH = 3072
+
+const ID = /^[A-Za-z0-9_-]{8,64}$/
+const NAMES = /^([A-Za-z][\w-]*(:[A-Za-z][\w-]*)?(\+[A-Za-z][\w-]*(:[A-Za-z][\w-]*)?)*)?$/
+const B36 = /^[0-9a-z]{1,10}$/
+
+export const encodeRecord = (r: ConsentRecord): string =>
+  ['1', r.id, r.revision, r.decidedAt.toString(36), r.expiresAt.toString(36), r.categories.join('+'), r.services.join('+')].join('.')
+
+/** null for anything that is not a well-formed version-1 record: never throws. */
+export function decodeRecord(value: unknown): ConsentRecord | null {
+  if (typeof value !== 'string' || value.length > MAX_LENGTH) return null
+  const [version, id, revision, decided, expires, categories, services, ...rest] = value.split('.')
+  if (
+    version !== '1' ||
+    rest.length ||
+    services === undefined ||
+    !ID.test(id) ||
+    !/^\d{1,9}$/.test(revision) ||
+    !B36.test(decided) ||
+    !B36.test(expires) ||
+    !NAMES.test(categories) ||
+    !NAMES.test(services)
+  )
+    return null
+  return {
+    id,
+    revision: Number(revision),
+    decidedAt: parseInt(decided, 36),
+    expiresAt: parseInt(expires, 36),
+    categories: categories ? categories.split('+') : [],
+    services: services ? services.split('+') : [],
+  }
+}

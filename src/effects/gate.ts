@@ -1,0 +1,89 @@
+// Script and iframe gating (DESIGN.md §4). Markup is inert until released:
+// `<script type="text/plain">` neither runs nor fetches its src, and an iframe
+// with only `data-src` loads nothing. Releasing re-creates each script (the only
+// way to make the browser run it) and copies src into the iframe.
+
+const GATED = 'script[type="text/plain"][data-category],iframe[data-category][data-src]'
+
+export interface Gate {
+  /** Runs whatever is allowed now; resolves when every released script has loaded or failed. */
+  release(): Promise<void>
+  /** Stops watching the document for gated elements. */
+  stop(): void
+}
+
+export interface GateOptions {
+  /** `has("analytics")` / `has("analytics:ga4")`. */
+  allows: (name: string) => boolean
+  /** CSP nonce for re-created scripts whose markup carried none. */
+  nonce?: string
+  root?: Document
+}
+
+/** `data-service` may name a service; then it decides, else the category does. */
+const nameOf = (el: Element): string => {
+  const category = el.getAttribute('data-category')!
+  const service = el.getAttribute('data-service')
+  return service ? `${category}:${service}` : category
+}
+
+function recreate(old: HTMLScriptElement, nonce: string | undefined): HTMLScriptElement {
+  const script = document.createElement('script')
+  for (const { name, value } of Array.from(old.attributes)) {
+    if (name !== 'type' && name !== 'data-type' && name !== 'data-src' && name !== 'nonce') script.setAttribute(name, value)
+  }
+  const type = old.getAttribute('data-type')
+  if (type) script.type = type
+  const src = old.getAttribute('data-src') ?? old.getAttribute('src')
+  if (src) script.src = src
+  else script.text = old.text
+  // The nonce attribute reads as "" once a CSP applies; the property keeps it.
+  const n = old.nonce || old.getAttribute('nonce') || nonce
+  if (n) script.nonce = n
+  // Inserted scripts are async by default; keep the order unless the markup asked for async.
+  script.async = old.hasAttribute('async')
+  return script
+}
+
+export function createGate(options: GateOptions): Gate {
+  const root = options.root ?? document
+  const started = new WeakSet<Element>()
+  let queue: Promise<void> = Promise.resolve()
+
+  async function run(): Promise<void> {
+    for (const el of Array.from(root.querySelectorAll(GATED))) {
+      if (started.has(el) || !el.isConnected || !options.allows(nameOf(el))) continue
+      started.add(el)
+      if (el instanceof HTMLIFrameElement) {
+        el.src = el.getAttribute('data-src')!
+        continue
+      }
+      const script = recreate(el as HTMLScriptElement, options.nonce)
+      // External scripts run one after another, in document order (DESIGN.md §4).
+      const waits = script.src && !script.async
+      const done = waits
+        ? new Promise<void>((settle) => {
+            script.onload = script.onerror = () => settle()
+          })
+        : undefined
+      el.replaceWith(script)
+      if (done) await done
+    }
+  }
+
+  // Chain batches: a release during a slow external script waits its turn,
+  // so nothing runs twice and order holds across batches.
+  const release = (): Promise<void> => (queue = queue.then(run, run))
+
+  // Gated markup added later (SPA routes, tag managers) is released when allowed.
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of Array.from(record.addedNodes)) {
+        if (node instanceof Element && (node.matches(GATED) || node.querySelector(GATED))) return void release()
+      }
+    }
+  })
+  observer.observe(root, { childList: true, subtree: true })
+
+  return { release, stop: () => observer.disconnect() }
+}

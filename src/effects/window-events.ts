@@ -1,0 +1,7 @@
+/**
+ * `consentry:ready` and `consentry:change` on window (DESIGN.md §5), for tag
+ * managers and scripts that do not import the SDK. `detail` is the state.
+ */
+export function dispatch(name: 'ready' | 'change', detail: unknown): void {
+  window.dispatchEvent(new CustomEvent(`consentry:${name}`, { detail }))
+}

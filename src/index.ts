@@ -1,0 +1,72 @@
+// Consentry's public API (DESIGN.md §5): the same functions in the npm build and
+// on window.Consentry. Importing this module touches no DOM, so SSR can import it.
+
+import type { Partial } from './core/choice.js'
+import { allows } from './core/consent.js'
+import { createEmitter } from './core/emitter.js'
+import { $consent, type ConsentState, type Decision } from './core/state.js'
+import { start, type Events, type Instance } from './instance.js'
+import { $view } from './ui/view.js'
+
+export { $consent }
+export type { ConsentState, Decision }
+export type * from './config/types.js'
+export { validate, parseConfig, ConfigError, type Problem } from './config/validate.js'
+export type { ReceiptEvent, ReceiptSource, ReceiptPayload, ReceiptHeader } from './receipts/types.js'
+export { SDK_VERSION as version } from './version.js'
+
+const emitter = createEmitter<Events>()
+let instance: Instance | undefined
+let nonce: string | undefined
+let localesUrl: string | undefined
+
+/** Set by the script-tag entry: the tag's nonce and the folder of its locale files. */
+export function configureHost(options: { nonce?: string; localesUrl?: string }): void {
+  nonce = options.nonce
+  localesUrl = options.localesUrl
+}
+
+/**
+ * Starts the SDK with a config object (see consentry.schema.json). Calling it
+ * again replaces the previous setup. Resolves once the banner (if needed) is shown.
+ * Without a DOM (SSR) it does nothing.
+ */
+export function init(config: unknown): Promise<ConsentState> {
+  if (typeof document === 'undefined') return Promise.resolve($consent.get())
+  instance?.destroy()
+  instance = start(config, { emitter, nonce, localesUrl })
+  return instance.ready
+}
+
+function decide(partial: Partial | boolean): ConsentState {
+  if (!instance) throw new Error('Consentry: call init(config) first')
+  return instance.decide(partial, 'api')
+}
+
+/** Shows the first layer. */
+export const show = (): void => $view.set('banner')
+/** Opens the preference centre. */
+export const showPreferences = (): void => $view.set('preferences')
+/** Hides the UI without deciding anything. */
+export const hide = (): void => $view.set('hidden')
+export const acceptAll = (): ConsentState => decide(true)
+export const rejectAll = (): ConsentState => decide(false)
+/** `save({ analytics: true, "analytics:ga4": false })`: names left out keep their value. */
+export const save = (choice: Record<string, boolean>): ConsentState => decide(choice)
+/** The current state (a copy is not made: treat it as read-only). */
+export const get = (): ConsentState => $consent.get()
+/** `has("analytics")` or `has("analytics:ga4")`. Always false for optional ones before init. */
+export const has = (name: string): boolean => allows($consent.get(), name)
+
+/**
+ * Listens to `change` (any state change), `decision` (a visitor or API choice,
+ * with its receipt event) or `ready`. Returns the function that stops listening.
+ */
+export function on<K extends keyof Events>(name: K, fn: (payload: Events[K]) => void): () => void {
+  return emitter.on(name, fn)
+}
+
+/** Forgets the decision (cookie and consent id) and shows the banner again. */
+export function reset(): void {
+  instance?.reset()
+}

@@ -1,0 +1,11 @@
+import type { ReceiptSource } from '../receipts/types.js'
+
+/** What the UI may ask of the SDK: store actions only, never state surgery. */
+export interface UiActions {
+  acceptAll(source: ReceiptSource): void
+  rejectAll(source: ReceiptSource): void
+  save(choice: Record<string, boolean>, source: ReceiptSource): void
+  openPreferences(): void
+  /** Closes the preference centre without deciding anything. */
+  closePreferences(): void
+}
