@@ -1,21 +1,21 @@
 import type { Resolved } from '../config/resolve.js'
 import type { TextTree } from '../config/types.js'
-import { $consent } from '../core/state.js'
+import type { ConsentState } from '../core/state.js'
 import type { UiActions } from './actions.js'
 import { Banner } from './Banner.js'
 import { Preferences } from './Preferences.js'
-import { useStore } from './use-store.js'
-import { $view } from './view.js'
+import type { View } from './view.js'
 
 export interface AppProps {
+  view: View
+  consent: ConsentState
   config: Resolved
   texts: TextTree
   actions: UiActions
 }
 
-export function App({ config, texts, actions }: AppProps) {
-  const view = useStore($view)
-  const consent = useStore($consent)
+/** A pure function of the stores' values: mount.tsx re-renders it on every change. */
+export function App({ view, consent, config, texts, actions }: AppProps) {
   const ui = config.source.ui ?? {}
   if (view === 'preferences') return <Preferences config={config} texts={texts} consent={consent} actions={actions} />
   if (view === 'banner')

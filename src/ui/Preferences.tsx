@@ -1,10 +1,9 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Resolved } from '../config/resolve.js'
 import type { TextTree } from '../config/types.js'
 import type { ConsentState } from '../core/state.js'
 import { lookup } from '../i18n/texts.js'
 import type { UiActions } from './actions.js'
-import { activeElement, trapTab } from './focus.js'
+import { trapTab } from './focus.js'
 
 export interface PreferencesProps {
   config: Resolved
@@ -13,29 +12,26 @@ export interface PreferencesProps {
   actions: UiActions
 }
 
+/** The switches' current positions, read from the dialog when the visitor saves. */
+function readSwitches(from: Element): Record<string, boolean> {
+  const choice: Record<string, boolean> = {}
+  for (const input of Array.from(from.querySelectorAll<HTMLInputElement>('input[data-name]'))) choice[input.dataset.name!] = input.checked
+  return choice
+}
+
 /**
  * The preference centre: a modal dialog (DESIGN.md §11) listing every category
  * with a switch. Switches start from the current state, so in opt-in mode
  * nothing is pre-ticked. Escape and ✕ close without deciding anything.
+ * Focus moves in and back out in mount.tsx.
  */
 export function Preferences({ config, texts, consent, actions }: PreferencesProps) {
   const t = (key: string) => lookup(texts, key) ?? key
-  const [draft, setDraft] = useState<Record<string, boolean>>(() => ({ ...consent.categories }))
-  const dialog = useRef<HTMLDivElement>(null)
-
-  useEffect(() => {
-    const returnTo = activeElement() as HTMLElement | null
-    dialog.current?.focus()
-    return () => {
-      if (returnTo?.isConnected) returnTo.focus()
-    }
-  }, [])
-
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') {
       event.preventDefault()
       actions.closePreferences()
-    } else trapTab(event, dialog.current!)
+    } else trapTab(event, event.currentTarget as HTMLElement)
   }
 
   return (
@@ -49,7 +45,6 @@ export function Preferences({ config, texts, consent, actions }: PreferencesProp
         aria-labelledby="cs-prefs-title"
         aria-describedby="cs-prefs-desc"
         tabIndex={-1}
-        ref={dialog}
         onKeyDown={onKeyDown}
       >
         <div class="head">
@@ -61,21 +56,20 @@ export function Preferences({ config, texts, consent, actions }: PreferencesProp
         <p id="cs-prefs-desc">{t('preferences.description')}</p>
         {config.categories.map(({ name, required }) => {
           const id = `cs-cat-${name}`
-          const title = lookup(texts, `categories.${name}.title`) ?? name
           const description = lookup(texts, `categories.${name}.description`)
           return (
             <div class="category" part="category" key={name}>
               <div class="row">
-                <label for={id}>{title}</label>
+                <label for={id}>{lookup(texts, `categories.${name}.title`) ?? name}</label>
                 {required && <span class="locked">{t('preferences.alwaysOn')}</span>}
                 <input
                   id={id}
+                  data-name={name}
                   type="checkbox"
                   role="switch"
-                  checked={required || !!draft[name]}
+                  checked={required || !!consent.categories[name]}
                   disabled={required}
                   aria-describedby={description ? `${id}-desc` : undefined}
-                  onChange={(event) => setDraft({ ...draft, [name]: (event.currentTarget as HTMLInputElement).checked })}
                 />
               </div>
               {description && <p id={`${id}-desc`}>{description}</p>}
@@ -89,7 +83,11 @@ export function Preferences({ config, texts, consent, actions }: PreferencesProp
           <button part="button reject-all" data-action="reject-all" onClick={() => actions.rejectAll('preferences')}>
             {t('preferences.rejectAll')}
           </button>
-          <button part="button save" data-action="save" onClick={() => actions.save(draft, 'preferences')}>
+          <button
+            part="button save"
+            data-action="save"
+            onClick={(event) => actions.save(readSwitches((event.currentTarget as Element).closest('[role=dialog]')!), 'preferences')}
+          >
             {t('preferences.save')}
           </button>
         </div>

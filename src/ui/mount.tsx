@@ -1,10 +1,13 @@
 import { render } from 'preact'
 import type { Resolved } from '../config/resolve.js'
 import type { TextTree } from '../config/types.js'
+import { $consent } from '../core/state.js'
 import { RTL } from '../i18n/negotiate.js'
 import type { UiActions } from './actions.js'
 import { App } from './App.js'
+import { activeElement } from './focus.js'
 import css from './styles.css?raw'
+import { $view, type View } from './view.js'
 
 const VARS: Record<string, string> = {
   accent: '--cs-accent',
@@ -66,14 +69,34 @@ export function mount({ config, texts, lang, nonce, actions }: MountOptions): ()
     style.textContent = text
     shadow.append(style)
   }
+  // Rendering is synchronous on every store change: the banner is in the very
+  // frame that shows the page, and gone in the frame after a click.
+  let shown: View = 'hidden'
+  let returnTo: HTMLElement | null = null
+  const draw = () => {
+    const view = $view.get()
+    if (view === 'preferences' && shown !== 'preferences') returnTo = activeElement() as HTMLElement | null
+    render(<App view={view} consent={$consent.get()} config={config} texts={texts} actions={actions} />, shadow)
+    // Focus moves into the dialog when it opens and back where it was when it closes (WCAG 2.4.3).
+    if (view === 'preferences' && shown !== 'preferences') shadow.querySelector<HTMLElement>('[role=dialog]')?.focus()
+    if (view !== 'preferences' && shown === 'preferences') {
+      // Back on the first layer the opener was re-rendered: focus its new self.
+      const opener = returnTo?.isConnected ? returnTo : shadow.querySelector<HTMLElement>('[data-action=preferences]')
+      opener?.focus()
+    }
+    shown = view
+  }
+  let stop: (() => void)[] = []
   let removed = false
   whenBody(() => {
     if (removed) return
     document.body.append(host)
-    render(<App config={config} texts={texts} actions={actions} />, shadow)
+    stop = [$view.listen(draw), $consent.listen(draw)]
+    draw()
   })
   return () => {
     removed = true
+    stop.forEach((fn) => fn())
     render(null, shadow)
     host.remove()
   }

@@ -1,0 +1,36 @@
+// The demo page's own script: shows what Consentry decided and what ran.
+const ran = document.getElementById('ran')
+window.demoRan = (what) => {
+  const li = document.createElement('li')
+  li.textContent = `${new Date().toLocaleTimeString()} — ${what}`
+  ran.append(li)
+}
+
+const show = (state) => {
+  document.getElementById('state').textContent = JSON.stringify(state, null, 2)
+}
+window.addEventListener('consentry:ready', (event) => show(event.detail))
+window.addEventListener('consentry:change', (event) => show(event.detail))
+if (window.Consentry) show(window.Consentry.get())
+
+document.getElementById('reset').addEventListener('click', () => window.Consentry.reset())
+document.getElementById('open-preferences').addEventListener('click', (event) => {
+  event.preventDefault()
+  window.Consentry.showPreferences()
+})
+
+// The visitor's receipts as the collector countersigned them (issue 4: the collector beside the demo).
+async function listReceipts() {
+  const list = document.getElementById('receipts')
+  if (!window.Consentry?.receipts) return
+  const receipts = await window.Consentry.receipts()
+  list.replaceChildren(
+    ...receipts.map((r) => {
+      const li = document.createElement('li')
+      li.textContent = `#${r.seq} ${r.event} (${r.source}) — ${r.status}${r.logIndex !== undefined ? `, collector log #${r.logIndex}` : ''}`
+      return li
+    }),
+  )
+}
+window.addEventListener('consentry:change', () => setTimeout(listReceipts, 1500))
+window.addEventListener('consentry:ready', listReceipts)

@@ -1,0 +1,106 @@
+// Real Chromium (Debian's /usr/bin/chromium, never a downloaded browser) driven by
+// playwright-core, and a local server for test pages plus the built dist/.
+
+import { existsSync, readFileSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+
+const DIST = join(process.cwd(), 'dist')
+if (!existsSync(join(DIST, 'consentry.iife.js'))) {
+  throw new Error('dist/consentry.iife.js is missing: run `npm run build` before the browser tests')
+}
+
+export function launch(args: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...args] })
+}
+
+export type Route = string | { body: string; type?: string; status?: number; headers?: Record<string, string>; delay?: number }
+export type Handler = (req: IncomingMessage, body: string) => Route | undefined
+
+export interface Site {
+  url: string
+  origin: string
+  routes: Map<string, Route>
+  /** Every request path the server saw, in order. */
+  requests: string[]
+  handle?: Handler
+  close(): Promise<void>
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.json': 'application/json' }
+
+/** Serves `routes` (path → content) and /dist/* from disk on 127.0.0.1. */
+export async function site(routes: Record<string, Route> = {}, handle?: Handler): Promise<Site> {
+  const table = new Map(Object.entries(routes))
+  const requests: string[] = []
+  const server: Server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (chunk) => (body += chunk))
+    req.on('end', () => {
+      const path = new URL(req.url!, 'http://x').pathname
+      requests.push(req.method === 'GET' ? path : `${req.method} ${path}`)
+      let route = result.handle?.(req, body) ?? table.get(path)
+      if (route === undefined && path.startsWith('/dist/')) {
+        const file = join(DIST, path.slice(6))
+        if (file.startsWith(DIST) && existsSync(file)) route = { body: readFileSync(file, 'utf8'), type: TYPES[extname(file)] }
+      }
+      if (route === undefined) {
+        res.writeHead(404).end('not found')
+        return
+      }
+      const r = typeof route === 'string' ? { body: route } : route
+      const send = () =>
+        res
+          .writeHead(r.status ?? 200, { 'content-type': r.type ?? TYPES[extname(path)] ?? 'text/html; charset=utf-8', 'cache-control': 'no-store', ...r.headers })
+          .end(r.body)
+      if (r.delay) setTimeout(send, r.delay)
+      else send()
+    })
+  })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const result: Site = {
+    url: origin + '/',
+    origin,
+    routes: table,
+    requests,
+    handle,
+    close: () => new Promise((ok) => server.close(() => ok())),
+  }
+  return result
+}
+
+/** A page whose <head> starts with the script tag and an inline config. */
+export function page(config: unknown, body: string, head = ''): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test page</title>
+<script type="application/json" id="consentry-config">${JSON.stringify(config)}</script>
+<script src="/dist/consentry.iife.js"></script>${head}</head>
+<body><main><h1>Test page</h1><p>Some content.</p></main>
+<script>window.ran = []</script>
+${body}</body></html>`
+}
+
+/** The page's errors, collected so a test can assert there were none. */
+export function errors(p: Page): string[] {
+  const list: string[] = []
+  p.on('pageerror', (error) => list.push(error.message))
+  return list
+}
+
+export const ran = (p: Page): Promise<string[]> => p.evaluate(() => (window as unknown as { ran: string[] }).ran)
+
+/** Playwright pierces open shadow roots with CSS selectors. */
+export const banner = (p: Page) => p.locator('#consentry-root [part~="banner"]')
+export const action = (p: Page, name: string) => p.locator(`#consentry-root [data-action="${name}"]`)

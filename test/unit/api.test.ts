@@ -1,0 +1,135 @@
+import Cookies from 'js-cookie'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import * as Consentry from '../../src/index.js'
+
+const config = {
+  policyUrl: '/privacy',
+  categories: { necessary: { required: true }, functional: {}, analytics: { services: { ga4: {} } }, advertising: {} },
+}
+
+const shadow = () => document.getElementById('consentry-root')?.shadowRoot ?? null
+const button = (action: string) => shadow()!.querySelector<HTMLButtonElement>(`[data-action="${action}"]`)!
+const flush = () => new Promise((r) => setTimeout(r, 0))
+
+beforeEach(() => {
+  for (const name of Object.keys(Cookies.get())) Cookies.remove(name, { path: '/' })
+  document.body.innerHTML = ''
+})
+afterEach(() => Consentry.hide())
+
+describe('banner and API', () => {
+  test('first visit shows the first layer in an open shadow root, with three equal choices', async () => {
+    await Consentry.init(config)
+    await flush()
+    const root = shadow()!
+    const banner = root.querySelector('[part~="banner"]')!
+    expect(banner.getAttribute('role')).toBe('region')
+    expect(banner.getAttribute('aria-labelledby')).toBe('cs-title')
+    const buttons = [...banner.querySelectorAll('button')].map((b) => [b.dataset.action, b.textContent, b.className])
+    expect(buttons).toEqual([
+      ['accept-all', 'Accept all', ''],
+      ['reject-all', 'Reject all', ''],
+      ['preferences', 'Manage preferences', ''],
+    ])
+    expect(root.querySelector('a')!.getAttribute('href')).toBe('/privacy')
+  })
+
+  test('Accept all allows everything, hides the banner, fires events and is remembered', async () => {
+    const change = vi.fn()
+    const decision = vi.fn()
+    const offChange = Consentry.on('change', change)
+    const offDecision = Consentry.on('decision', decision)
+    const windowEvent = vi.fn()
+    window.addEventListener('consentry:change', windowEvent)
+    await Consentry.init(config)
+    await flush()
+    button('accept-all').click()
+    await flush()
+    expect(Consentry.has('analytics')).toBe(true)
+    expect(Consentry.has('analytics:ga4')).toBe(true)
+    expect(Consentry.get()).toMatchObject({ decided: true, source: 'banner', revision: 1 })
+    expect(shadow()!.querySelector('[part~="banner"]')).toBeNull()
+    expect(decision.mock.calls[0][0]).toMatchObject({ event: 'given', source: 'banner' })
+    expect(change).toHaveBeenCalled()
+    expect((windowEvent.mock.calls[0][0] as CustomEvent).detail.categories.analytics).toBe(true)
+    offChange()
+    offDecision()
+    // A new page load with the same cookie: no banner, consent applies at once.
+    await Consentry.init(config)
+    await flush()
+    expect(shadow()!.querySelector('[part~="banner"]')).toBeNull()
+    expect(Consentry.has('advertising')).toBe(true)
+  })
+
+  test('the preference centre starts with nothing optional ticked and saves what was switched', async () => {
+    await Consentry.init(config)
+    await flush()
+    button('preferences').click()
+    await flush()
+    const dialog = shadow()!.querySelector('[part~="preferences"]')!
+    expect(dialog.getAttribute('role')).toBe('dialog')
+    expect(dialog.getAttribute('aria-modal')).toBe('true')
+    const switches = [...dialog.querySelectorAll<HTMLInputElement>('input[role="switch"]')]
+    expect(switches.map((s) => [s.id, s.checked, s.disabled])).toEqual([
+      ['cs-cat-necessary', true, true],
+      ['cs-cat-functional', false, false],
+      ['cs-cat-analytics', false, false],
+      ['cs-cat-advertising', false, false],
+    ])
+    switches[2].click()
+    await flush()
+    button('save').click()
+    await flush()
+    expect(Consentry.get().categories).toEqual({ necessary: true, functional: false, analytics: true, advertising: false })
+    expect(Consentry.get().source).toBe('preferences')
+  })
+
+  test('Escape and ✕ close the preference centre without granting anything', async () => {
+    await Consentry.init(config)
+    await flush()
+    button('preferences').click()
+    await flush()
+    shadow()!.querySelector('[part~="preferences"]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
+    await flush()
+    expect(shadow()!.querySelector('[part~="preferences"]')).toBeNull()
+    expect(shadow()!.querySelector('[part~="banner"]')).not.toBeNull()
+    button('preferences').click()
+    await flush()
+    button('close').click()
+    await flush()
+    expect(Consentry.get().decided).toBe(false)
+    expect(Consentry.has('analytics')).toBe(false)
+  })
+
+  test('texts from config are rendered as text, never as HTML', async () => {
+    await Consentry.init({ ...config, translations: { en: { banner: { title: '<img src=x onerror=alert(1)>Hi' } } } })
+    await flush()
+    const title = shadow()!.getElementById('cs-title')!
+    expect(title.textContent).toBe('<img src=x onerror=alert(1)>Hi')
+    expect(title.querySelector('img')).toBeNull()
+  })
+
+  test('save() via the API, has() for services, reset() asks again', async () => {
+    await Consentry.init(config)
+    Consentry.save({ analytics: true, 'analytics:ga4': false })
+    expect(Consentry.has('analytics:ga4')).toBe(false)
+    expect(Consentry.get().source).toBe('api')
+    Consentry.reset()
+    await flush()
+    expect(Consentry.get().decided).toBe(false)
+    expect(shadow()!.querySelector('[part~="banner"]')).not.toBeNull()
+  })
+
+  test('an invalid config is reported with its paths and fails closed', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    Consentry.acceptAll() // an earlier, valid setup stored "everything allowed"
+    await Consentry.init({ mode: 'opt_in', categories: { analytics: { services: { ga4: { cookies: [42] } } } } })
+    await flush()
+    const message = String(error.mock.calls[0][0])
+    expect(message).toContain('mode: expected one of "opt-in", "opt-out", "notice", got "opt_in"')
+    expect(message).toContain('categories.analytics.services.ga4.cookies[0]: expected a cookie name or /regex/, got 42')
+    expect(Consentry.has('analytics')).toBe(false)
+    expect(shadow()!.querySelector('[part~="banner"]')).not.toBeNull()
+    error.mockRestore()
+  })
+})

@@ -1,0 +1,144 @@
+import Cookies from 'js-cookie'
+import { afterEach, describe, expect, test } from 'vitest'
+import { resolve } from '../../src/config/resolve.js'
+import type { Config } from '../../src/config/types.js'
+import { allows, createConsent } from '../../src/core/consent.js'
+import type { ConsentState } from '../../src/core/state.js'
+
+const DAY = 86_400_000
+const config = (extra: Config = {}) =>
+  resolve(
+    {
+      categories: {
+        necessary: { required: true },
+        functional: {},
+        analytics: { services: { ga4: {}, matomo: {} } },
+        advertising: {},
+      },
+      ...extra,
+    },
+    false,
+  )
+
+function start(extra: Config = {}, at = Date.UTC(2026, 0, 1)) {
+  let state: ConsentState | undefined
+  const clock = { now: at }
+  const consent = createConsent(config(extra), { now: () => clock.now, set: (s) => (state = s) })
+  return { consent, clock, state: () => state! }
+}
+
+afterEach(() => {
+  for (const name of Object.keys(Cookies.get())) Cookies.remove(name, { path: '/' })
+})
+
+describe('decision logic', () => {
+  test('first visit: the visitor is asked and nothing optional is allowed (opt-in)', () => {
+    const { consent, state } = start()
+    expect(consent.ask).toBe('missing')
+    expect(state().decided).toBe(false)
+    expect(state().categories).toEqual({ necessary: true, functional: false, analytics: false, advertising: false })
+    expect(allows(state(), 'analytics:ga4')).toBe(false)
+    expect(allows(state(), 'necessary')).toBe(true)
+  })
+
+  test('opt-out and notice modes allow optional categories before a choice', () => {
+    expect(start({ mode: 'opt-out' }).state().categories.advertising).toBe(true)
+    expect(start({ mode: 'notice' }).state().categories.analytics).toBe(true)
+  })
+
+  test('the first choice is "given" when anything optional is allowed, "refused" otherwise', () => {
+    expect(start().consent.decide(true, 'banner').event).toBe('given')
+    Cookies.remove('consentry')
+    expect(start().consent.decide(false, 'banner').event).toBe('refused')
+    Cookies.remove('consentry')
+    expect(start().consent.decide({ analytics: true }, 'preferences').event).toBe('given')
+  })
+
+  test('a refusal is remembered across visits like an acceptance', () => {
+    start().consent.decide(false, 'banner')
+    const again = start()
+    expect(again.consent.ask).toBeNull()
+    expect(again.state().decided).toBe(true)
+    expect(again.state().categories.analytics).toBe(false)
+  })
+
+  test('save() keeps names it does not mention; naming a category sets its services', () => {
+    const { consent } = start()
+    consent.decide({ functional: true }, 'api')
+    const next = consent.decide({ analytics: true, 'analytics:matomo': false }, 'api').state
+    expect(next.categories).toEqual({ necessary: true, functional: true, analytics: true, advertising: false })
+    expect(next.services).toEqual({ 'analytics:ga4': true, 'analytics:matomo': false })
+    expect(allows(next, 'analytics:ga4')).toBe(true)
+    expect(allows(next, 'analytics:matomo')).toBe(false)
+  })
+
+  test('a category is on while any of its services is', () => {
+    const { consent } = start()
+    consent.decide(true, 'banner')
+    expect(consent.decide({ 'analytics:ga4': false }, 'api').state.categories.analytics).toBe(true)
+    expect(consent.decide({ 'analytics:matomo': false }, 'api').state.categories.analytics).toBe(false)
+  })
+
+  test('necessary cannot be switched off', () => {
+    const { consent } = start()
+    expect(consent.decide({ necessary: false }, 'api').state.categories.necessary).toBe(true)
+  })
+
+  test('taking anything back is "withdrawn"; other later changes are "updated"', () => {
+    const { consent } = start()
+    consent.decide({ analytics: true }, 'preferences')
+    expect(consent.decide({ functional: true }, 'preferences').event).toBe('updated')
+    expect(consent.decide({ 'analytics:ga4': false }, 'preferences').event).toBe('withdrawn')
+  })
+
+  test('after expiresDays the visitor is asked again; the same choice is then "renewed"', () => {
+    const first = start({ cookie: { expiresDays: 30 } })
+    first.consent.decide({ analytics: true }, 'banner')
+    const later = start({ cookie: { expiresDays: 30 } }, Date.UTC(2026, 0, 1) + 31 * DAY)
+    expect(later.consent.ask).toBe('expired')
+    expect(later.state().decided).toBe(false)
+    expect(later.state().categories.analytics).toBe(false)
+    const decision = later.consent.decide({ analytics: true }, 'banner')
+    expect(decision.event).toBe('renewed')
+    expect(decision.state.id).toBe(first.state().id)
+  })
+
+  test('a revision bump asks again; a different answer is classified against the old one', () => {
+    start({ revision: 1 }).consent.decide(true, 'banner')
+    const bumped = start({ revision: 2 })
+    expect(bumped.consent.ask).toBe('revision')
+    expect(bumped.state().categories.advertising).toBe(false)
+    expect(bumped.consent.decide({ analytics: true }, 'banner').event).toBe('withdrawn')
+  })
+
+  test('a corrupt cookie means "ask again", never an exception and never "allowed"', () => {
+    document.cookie = 'consentry=1.x.analytics+advertising; path=/'
+    const { consent, state } = start()
+    expect(consent.ask).toBe('corrupt')
+    expect(state().categories.analytics).toBe(false)
+    document.cookie = 'consentry=1.%E0%A4%A.zz; path=/' // not even percent-decodable
+    expect(start().consent.ask).not.toBeNull()
+  })
+
+  test('the consent id stays across decisions and is new after reset()', () => {
+    const { consent } = start()
+    const id = consent.decide(true, 'banner').state.id
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect(consent.decide(false, 'preferences').state.id).toBe(id)
+    consent.reset()
+    expect(Cookies.get('consentry')).toBeUndefined()
+    expect(consent.ask).toBe('missing')
+    expect(consent.decide(true, 'banner').state.id).not.toBe(id)
+  })
+
+  test('persist: false neither reads nor writes the cookie (failed-closed config)', () => {
+    start().consent.decide(true, 'banner')
+    const before = Cookies.get('consentry')
+    let state: ConsentState | undefined
+    const consent = createConsent(config(), { set: (s) => (state = s), persist: false })
+    expect(consent.ask).toBe('missing')
+    expect(state!.categories.analytics).toBe(false)
+    consent.decide(false, 'banner')
+    expect(Cookies.get('consentry')).toBe(before)
+  })
+})

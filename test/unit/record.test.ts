@@ -1,0 +1,40 @@
+import { describe, expect, test } from 'vitest'
+import { decodeRecord, encodeRecord, type ConsentRecord } from '../../src/core/record.js'
+
+const record: ConsentRecord = {
+  id: 'AbCdEfGhIjKlMnOpQrStUv',
+  revision: 2,
+  decidedAt: 1_790_000_000,
+  expiresAt: 1_805_724_800,
+  categories: ['necessary', 'analytics'],
+  services: ['analytics:ga4'],
+}
+
+describe('consent cookie record', () => {
+  test('round-trips, refusals included (an empty list is a remembered refusal)', () => {
+    expect(decodeRecord(encodeRecord(record))).toEqual(record)
+    const refused = { ...record, categories: ['necessary'], services: [] }
+    expect(decodeRecord(encodeRecord(refused))).toEqual(refused)
+  })
+
+  test('is compact', () => {
+    expect(encodeRecord(record)).toBe('1.AbCdEfGhIjKlMnOpQrStUv.2.tlpwu8.tv2y68.necessary+analytics.analytics:ga4')
+  })
+
+  test.each([
+    ['empty', ''],
+    ['garbage', '%%%'],
+    ['JSON from another tool', '{"categories":["analytics"]}'],
+    ['unknown version', '2.AbCdEfGhIjKlMnOpQrStUv.2.tm37k0.txy1uo.necessary.'],
+    ['missing fields', '1.AbCdEfGhIjKlMnOpQrStUv.2'],
+    ['extra fields', encodeRecord(record) + '.x'],
+    ['short id', '1.abc.2.tm37k0.txy1uo.necessary.'],
+    ['bad revision', '1.AbCdEfGhIjKlMnOpQrStUv.x.tm37k0.txy1uo.necessary.'],
+    ['bad time', '1.AbCdEfGhIjKlMnOpQrStUv.2.TM!.txy1uo.necessary.'],
+    ['injected names', '1.AbCdEfGhIjKlMnOpQrStUv.2.tm37k0.txy1uo.necessary+<script>.'],
+    ['oversized', '1.AbCdEfGhIjKlMnOpQrStUv.2.tm37k0.txy1uo.' + 'a+'.repeat(2000) + 'a.'],
+    ['not a string', 42],
+  ])('%s → null, never an exception', (_, value) => {
+    expect(decodeRecord(value)).toBeNull()
+  })
+})
