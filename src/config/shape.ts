@@ -40,7 +40,7 @@ const service: Rule = obj({
   ),
 })
 
-const texts: Rule = record(/^[A-Za-z0-9_-]+$/, 'a text key', anyOf('a text or a group of texts', str()))
+export const texts: Rule = record(/^[A-Za-z0-9_-]+$/, 'a text key', anyOf('a text or a group of texts', str()))
 // Nested text groups refer to themselves; set after creation to keep `texts` a plain value.
 ;(texts as { value: Rule }).value = anyOf('a text or a group of texts', str(), texts)
 

@@ -90,6 +90,8 @@ export interface TextTree {
 }
 
 export interface Config {
+  /** Editors use it for completion and hover docs: "https://unpkg.com/consentry/consentry.schema.json" or a local path. */
+  $schema?: string
   /** Bump to ask every visitor again (new purposes, new services). */
   revision?: number
   mode?: Mode

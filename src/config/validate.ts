@@ -59,7 +59,7 @@ function check(rule: Rule, value: unknown, path: string, out: Problem[]): void {
         const inner: Problem[] = []
         check(branch, value, path, inner)
         if (!inner.length) return
-        if (branch.t === 'object' && value && typeof value === 'object' && !Array.isArray(value)) {
+        if ((branch.t === 'object' || branch.t === 'record') && value && typeof value === 'object' && !Array.isArray(value)) {
           out.push(...inner)
           return
         }

@@ -1,0 +1,54 @@
+import type { Rule } from './rules.js'
+import { configShape, texts } from './shape.js'
+
+export type JsonSchema = { [key: string]: unknown }
+
+/** Paths are written like the validator's, with `*` for any key or list item. */
+export type Describe = (path: string) => JsonSchema | undefined
+
+/**
+ * JSON Schema (draft 2020-12) for a rule tree. consentry.schema.json is
+ * `configSchema()`'s output, so the published schema and the run-time validator
+ * come from one description. Not part of the browser bundle.
+ */
+function convert(rule: Rule, describe: Describe, path: string, stack: Rule[]): JsonSchema {
+  // Nested text groups refer to themselves: the one recursive rule becomes a $ref.
+  if (stack.includes(rule) && rule === texts) return { $ref: '#/$defs/texts' }
+  const inner = [...stack, rule]
+  const child = (r: Rule, key: string) => convert(r, describe, path ? `${path}.${key}` : key, inner)
+  const doc = (schema: JsonSchema): JsonSchema => ({ ...describe(path), ...schema })
+  switch (rule.t) {
+    case 'string':
+      return doc({ type: 'string', ...(rule.re ? { pattern: rule.re.source } : {}) })
+    case 'integer':
+    case 'number':
+      return doc({ type: rule.t, ...(rule.min !== undefined ? { minimum: rule.min } : {}), ...(rule.max !== undefined ? { maximum: rule.max } : {}) })
+    case 'boolean':
+      return doc({ type: 'boolean' })
+    case 'enum':
+      return doc({ enum: [...rule.values] })
+    case 'array':
+      return doc({ type: 'array', items: child(rule.items, '*') })
+    case 'anyOf':
+      return doc({ anyOf: rule.rules.map((r) => convert(r, () => undefined, path, inner)) })
+    case 'record':
+      return doc({ type: 'object', propertyNames: { pattern: rule.key.source }, additionalProperties: child(rule.value, '*') })
+    case 'object':
+      return doc({
+        type: 'object',
+        properties: Object.fromEntries(Object.entries(rule.props).map(([key, r]) => [key, child(r, key)])),
+        ...(rule.required ? { required: rule.required } : {}),
+        additionalProperties: false,
+      })
+  }
+}
+
+export function configSchema(describe: Describe = () => undefined): JsonSchema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://unpkg.com/consentry/consentry.schema.json',
+    title: 'Consentry configuration',
+    ...convert(configShape, describe, '', []),
+    $defs: { texts: convert(texts, () => undefined, 'translations.*', []) },
+  }
+}
