@@ -65,6 +65,14 @@ const browserPlugins = (declarations) => [
   }),
 ]
 
+/** The script-tag build loads its lazy parts as sibling IIFE files, not import() chunks. */
+const scriptLoader = {
+  name: 'script-loader',
+  resolveId(id, importer) {
+    if (importer && /src[\\/](ui|index)/.test(importer) && id.endsWith('lazy/index.js')) return new URL('./src/lazy/script.ts', import.meta.url).pathname
+  },
+}
+
 const nodeExternal = [/^node:/, 'hono', /^hono\//, '@hono/node-server', 'better-sqlite3', 'pg']
 
 export default [
@@ -72,7 +80,13 @@ export default [
   {
     input: 'src/browser.ts',
     output: { file: 'dist/consentry.iife.js', format: 'iife', plugins: [terser(terserOptions)] },
-    plugins: [...browserPlugins(false), copyLocales()],
+    plugins: [scriptLoader, ...browserPlugins(false), copyLocales()],
+  },
+  // Its lazy parts (src/lazy): same folder, loaded on first use.
+  {
+    input: 'src/ui/preferences-entry.tsx',
+    output: { file: 'dist/consentry-preferences.js', format: 'iife', name: 'ConsentryPreferences', plugins: [terser({ ...terserOptions, module: false })] },
+    plugins: browserPlugins(false),
   },
   // npm build: ESM, dependencies stay imports so apps share one preact/nanostores.
   {

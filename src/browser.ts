@@ -8,7 +8,7 @@ const src = script?.src
 
 api.configureHost({
   nonce: script?.nonce || script?.getAttribute('data-nonce') || undefined,
-  localesUrl: src ? new URL('locales/', src).href : undefined,
+  base: src ? new URL('./', src).href : undefined,
 })
 
 ;(window as unknown as { Consentry: typeof api }).Consentry = api

@@ -6,6 +6,7 @@ import { allows } from './core/consent.js'
 import { createEmitter } from './core/emitter.js'
 import { $consent, type ConsentState, type Decision } from './core/state.js'
 import { start, type Events, type Instance } from './instance.js'
+import { setChunkBase } from './lazy/index.js'
 import { $view } from './ui/view.js'
 
 export { $consent }
@@ -20,10 +21,11 @@ let instance: Instance | undefined
 let nonce: string | undefined
 let localesUrl: string | undefined
 
-/** Set by the script-tag entry: the tag's nonce and the folder of its locale files. */
-export function configureHost(options: { nonce?: string; localesUrl?: string }): void {
+/** Set by the script-tag entry: the tag's nonce and the folder it was loaded from. */
+export function configureHost(options: { nonce?: string; base?: string }): void {
   nonce = options.nonce
-  localesUrl = options.localesUrl
+  localesUrl = options.base && options.base + 'locales/'
+  setChunkBase(options.base, nonce)
 }
 
 /**

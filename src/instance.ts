@@ -77,7 +77,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     const texts = buildTexts(config, lang, await loadLocale(lang, source.language?.path ?? options.localesUrl))
     if (destroyed) return $consent.get()
     if (consent.ask) $view.set('banner')
-    unmount = mount({ config, texts, lang, nonce, actions })
+    unmount = mount({ config, texts, lang, actions })
     const state = $consent.get()
     dispatch('ready', state)
     emitter.emit('ready', state)

@@ -17,16 +17,6 @@ export function mergeTexts(...trees: (TextTree | undefined)[]): TextTree {
   return out
 }
 
-/** `lookup(texts, "categories.analytics.title")`, or undefined. */
-export function lookup(texts: TextTree, path: string): string | undefined {
-  let node: string | TextTree | undefined = texts
-  for (const key of path.split('.')) node = typeof node === 'object' ? node[key] : undefined
-  return typeof node === 'string' ? node : undefined
-}
-
-export const format = (text: string, values: Record<string, string>): string =>
-  text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole)
-
 /**
  * The texts shown for `lang`: English, then the locale file, then titles and
  * descriptions written on categories and services, then `translations[lang]`.
@@ -46,5 +36,3 @@ const pick = (from: { title?: string; description?: string }): TextTree => {
   if (from.description) out.description = from.description
   return out
 }
-
-export { en }

@@ -9,7 +9,7 @@ import { NonceCache, checkAdmin, checkProof, isBearer } from './auth.js'
 import { HttpError } from './errors.js'
 import { formatEntry, parseTime } from './export.js'
 import type { CollectorKey } from './keys.js'
-import { receivedAtOf } from './log.js'
+import { receivedAtOf, sha256 } from './log.js'
 import type { ReceiptService } from './service.js'
 import { scan } from './storage/types.js'
 
@@ -101,7 +101,7 @@ export function createApp(options: AppOptions): Hono {
     })()
     if (entries.length === 0) fail(404, 'not-found', `no stored receipts for consent id ${JSON.stringify(sub)}`)
     const verified: VerifiedReceipt[] = await Promise.all(
-      entries.map((e) => verifyReceipt(e.jws!, { now: e.receivedMs, maxAgeSeconds: Number.POSITIVE_INFINITY })),
+      entries.map((e) => verifyReceipt(e.jws!, { now: e.receivedMs, maxAgeSeconds: Number.POSITIVE_INFINITY, sha256 })),
     )
     return c.json({
       consentId: sub,

@@ -46,7 +46,7 @@ async function checkReceipt(e: LogEntry): Promise<string | undefined> {
   if (e.jws === null) return e.erasedMs === null ? 'receipt text is missing but the entry is not marked erased' : undefined
   if (sha256(e.jws) !== e.contentHash) return 'receipt text differs from the one that was countersigned'
   try {
-    const { header, payload } = await verifyReceipt(e.jws, { now: e.receivedMs, maxAgeSeconds: Number.POSITIVE_INFINITY })
+    const { header, payload } = await verifyReceipt(e.jws, { now: e.receivedMs, maxAgeSeconds: Number.POSITIVE_INFINITY, sha256 })
     const columns = { jti: e.jti, sub: e.sub, kid: e.kid, seq: e.seq, iat: e.iat }
     const signed = { jti: payload.jti, sub: payload.sub, kid: header.kid, seq: payload.seq, iat: payload.iat }
     for (const [name, value] of Object.entries(columns)) {

@@ -5,7 +5,7 @@ import { type VerifyOptions, verifyReceipt } from '../receipts/verify.js'
 import { HttpError } from './errors.js'
 import { protectIp, type IpPolicy } from './ip.js'
 import type { CollectorKey } from './keys.js'
-import { receivedAtOf, sealers } from './log.js'
+import { receivedAtOf, sealers, sha256 } from './log.js'
 import type { AppendOutcome, IncomingReceipt, LogEntry, Repository } from './storage/types.js'
 
 export interface ReceiptAck {
@@ -64,6 +64,7 @@ export class ReceiptService {
       now: this.now(),
       maxFutureSkewSeconds: options.maxFutureSkewSeconds,
       maxAgeSeconds: options.maxAgeSeconds,
+      sha256,
     })
   }
 

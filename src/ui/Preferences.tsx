@@ -1,7 +1,8 @@
+import { Fragment, h } from 'preact'
 import type { Resolved } from '../config/resolve.js'
 import type { TextTree } from '../config/types.js'
 import type { ConsentState } from '../core/state.js'
-import { lookup } from '../i18n/texts.js'
+import { lookup } from '../i18n/lookup.js'
 import type { UiActions } from './actions.js'
 import { trapTab } from './focus.js'
 

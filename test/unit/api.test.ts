@@ -10,6 +10,11 @@ const config = {
 const shadow = () => document.getElementById('consentry-root')?.shadowRoot ?? null
 const button = (action: string) => shadow()!.querySelector<HTMLButtonElement>(`[data-action="${action}"]`)!
 const flush = () => new Promise((r) => setTimeout(r, 0))
+/** The preference centre is a lazy chunk: wait until it is on screen. */
+const preferences = async () => {
+  await vi.waitFor(() => expect(shadow()!.querySelector('[part~="preferences"]')).not.toBeNull())
+  return shadow()!.querySelector('[part~="preferences"]')!
+}
 
 beforeEach(() => {
   for (const name of Object.keys(Cookies.get())) Cookies.remove(name, { path: '/' })
@@ -65,8 +70,7 @@ describe('banner and API', () => {
     await Consentry.init(config)
     await flush()
     button('preferences').click()
-    await flush()
-    const dialog = shadow()!.querySelector('[part~="preferences"]')!
+    const dialog = await preferences()
     expect(dialog.getAttribute('role')).toBe('dialog')
     expect(dialog.getAttribute('aria-modal')).toBe('true')
     const switches = [...dialog.querySelectorAll<HTMLInputElement>('input[role="switch"]')]
@@ -88,13 +92,12 @@ describe('banner and API', () => {
     await Consentry.init(config)
     await flush()
     button('preferences').click()
-    await flush()
-    shadow()!.querySelector('[part~="preferences"]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
+    ;(await preferences()).dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
     await flush()
     expect(shadow()!.querySelector('[part~="preferences"]')).toBeNull()
     expect(shadow()!.querySelector('[part~="banner"]')).not.toBeNull()
     button('preferences').click()
-    await flush()
+    await preferences()
     button('close').click()
     await flush()
     expect(Consentry.get().decided).toBe(false)

@@ -1,0 +1,30 @@
+// The script-tag build's loader: each lazy part is a small IIFE beside
+// consentry.iife.js that assigns its exports to a window global.
+
+import type { RenderPreferences } from '../ui/preferences-entry.js'
+
+let base: string | undefined
+let nonce: string | undefined
+const loading: Record<string, Promise<unknown>> = {}
+
+export function setChunkBase(url: string | undefined, scriptNonce: string | undefined): void {
+  base = url
+  nonce = scriptNonce
+}
+
+function load<T>(file: string, global: string): Promise<T> {
+  return (loading[file] ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script')
+    script.src = new URL(file, base ?? location.href).href
+    if (nonce) script.nonce = nonce
+    script.onload = () => resolve((window as unknown as Record<string, T>)[global])
+    script.onerror = () => {
+      delete loading[file]
+      reject(new Error(`Consentry: could not load ${script.src}`))
+    }
+    document.head.append(script)
+  })) as Promise<T>
+}
+
+export const loadPreferences = (): Promise<RenderPreferences> =>
+  load<{ renderPreferences: RenderPreferences }>('consentry-preferences.js', 'ConsentryPreferences').then((m) => m.renderPreferences)

@@ -1,0 +1,52 @@
+import type { TextTree } from '../config/types.js'
+import { lookup } from '../i18n/lookup.js'
+import type { UiActions } from './actions.js'
+import { el } from './dom.js'
+
+export interface BannerProps {
+  texts: TextTree
+  layout: 'bar' | 'box'
+  position: 'top' | 'bottom'
+  blocking: boolean
+  policyUrl?: string
+  actions: UiActions
+}
+
+/**
+ * The first layer: Accept all, Reject all and Manage preferences with the same
+ * weight, in one row (EDPB Cookie Banner Taskforce, points A–F). A labelled
+ * region, or a modal dialog when `ui.blocking` is set.
+ *
+ * Plain DOM, not preact: it is static, must paint with the page, and keeping the
+ * framework out of the first layer is what holds the 12 kB budget (preact renders
+ * the preference centre, loaded on demand — src/lazy).
+ */
+export function Banner({ texts, layout, position, blocking, policyUrl, actions }: BannerProps): HTMLElement {
+  const t = (key: string) => lookup(texts, key) ?? key
+  const button = (action: string, part: string, key: string, onclick: () => void) =>
+    el('button', { type: 'button', part: `button ${part}`, 'data-action': action, onclick }, t(key))
+  return el(
+    'section',
+    {
+      part: 'banner',
+      class: `banner ${layout} ${position}`,
+      role: blocking ? 'dialog' : 'region',
+      'aria-modal': blocking && 'true',
+      'aria-labelledby': 'cs-title',
+      'aria-describedby': 'cs-desc',
+    },
+    el(
+      'div',
+      { class: 'text' },
+      el('h2', { id: 'cs-title' }, t('banner.title')),
+      el('p', { id: 'cs-desc' }, t('banner.description'), policyUrl && ' ', policyUrl && el('a', { part: 'link', href: policyUrl }, t('banner.policyLink'))),
+    ),
+    el(
+      'div',
+      { class: 'actions' },
+      button('accept-all', 'accept-all', 'banner.acceptAll', () => actions.acceptAll('banner')),
+      button('reject-all', 'reject-all', 'banner.rejectAll', () => actions.rejectAll('banner')),
+      button('preferences', 'show-preferences', 'banner.preferences', actions.openPreferences),
+    ),
+  )
+}

@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+// Load benchmark of the receipt collector (not a test; not part of npm test).
+//
+//   npm run bench:collector [-- --duration 10 --connections 32 --receipts 100000]
+//
+// Starts the collector as a child process (compiled from src/ with tsc, like the server tests)
+// on SQLite, then on a throwaway PostgreSQL when /usr/lib/postgresql/*/bin exists, and fires
+// distinct pre-signed receipts at POST /receipts with autocannon. Beside it, in the same run,
+// it measures the raw single-core rate of crypto.verify for ES256 — the yardstick of the
+// target: the SQLite collector sustains ≥ 0.5× that rate with p99 < 50 ms.
+
+import autocannon from 'autocannon'
+import { execFileSync, spawn } from 'node:child_process'
+import { createHash, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto'
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { createServer } from 'node:net'
+import { cpus, tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const { values: opts } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '32' },
+    receipts: { type: 'string', default: '100000' },
+    only: { type: 'string' },
+  },
+})
+const duration = Number(opts.duration)
+const connections = Number(opts.connections)
+
+// ---- receipts: distinct browsers, short chains, signed with node:crypto ------------------
+const b64 = (data) => Buffer.from(data).toString('base64url')
+const sha = (text) => createHash('sha256').update(text).digest('base64url')
+
+function presign(count) {
+  const perBrowser = 3
+  const chains = []
+  for (let b = 0; b < Math.ceil(count / perBrowser); b++) {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    const { kty, crv, x, y } = publicKey.export({ format: 'jwk' })
+    const jwk = { kty, crv, x, y }
+    const header = b64(JSON.stringify({ alg: 'ES256', typ: 'consent-receipt+jwt', jwk, kid: sha(JSON.stringify({ crv, kty, x, y })) }))
+    const sub = randomUUID()
+    let prev
+    const chain = []
+    for (let seq = 1; seq <= perBrowser; seq++) {
+      const payload = {
+        jti: randomUUID(), sub, iat: Math.floor(Date.now() / 1000), seq, ...(prev ? { prev } : {}),
+        event: seq === 1 ? 'given' : 'updated', source: 'banner',
+        categories: { necessary: true, functional: seq % 2 === 0, analytics: true, advertising: false },
+        services: { 'analytics:ga4': true }, revision: 1, config: sha('config'), texts: { lang: 'en', sha256: sha('texts') },
+        gcm: { analytics_storage: 'granted', ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' },
+        gpc: false, origin: 'https://shop.example', controller: 'Example Ltd', policyUrl: 'https://shop.example/privacy', sdk: '0.1.0',
+      }
+      const input = `${header}.${b64(JSON.stringify(payload))}`
+      const jws = `${input}.${b64(sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }))}`
+      chain.push({ jws, input, signature: jws.slice(input.length + 1), publicKey })
+      prev = sha(jws)
+    }
+    chains.push(chain)
+  }
+  // Send in seq order across browsers, so most chains arrive intact.
+  const out = []
+  for (let seq = 0; seq < perBrowser; seq++) for (const chain of chains) out.push(chain[seq])
+  return out.slice(0, count)
+}
+
+// ---- yardstick: crypto.verify ES256 on one core -------------------------------------------
+function verifyRate(receipts, seconds = 3) {
+  let n = 0
+  const end = performance.now() + seconds * 1000
+  while (performance.now() < end) {
+    for (let i = 0; i < 200; i++, n++) {
+      const r = receipts[n % receipts.length]
+      if (!verify('sha256', Buffer.from(r.input), { key: r.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(r.signature, 'base64url'))) throw new Error('bad signature')
+    }
+  }
+  return n / seconds
+}
+
+// ---- collector and PostgreSQL as child processes -------------------------------------------
+function buildCollector() {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'test/server/helpers/tsconfig.collector.json')], { cwd: root, stdio: 'inherit' })
+  return join(root, '.tmp/collector/server/cli.js')
+}
+
+function startCollector(cli, args, env, cwd) {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  return new Promise((resolvePromise, reject) => {
+    const onData = (chunk) => {
+      output += chunk
+      const match = /listening on (http:\/\/\S+)/.exec(output)
+      if (match) resolvePromise({ child, url: match[1] })
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.on('exit', (code) => reject(new Error(`collector exited (${code}):\n${output}`)))
+  })
+}
+
+const freePort = () => new Promise((res) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)) }) })
+
+async function startPostgres(dir) {
+  const base = '/usr/lib/postgresql'
+  const version = existsSync(base) && readdirSync(base).filter((v) => existsSync(join(base, v, 'bin/pg_ctl'))).sort((a, b) => b - a)[0]
+  if (!version) return undefined
+  const bin = join(base, version, 'bin')
+  const asRoot = process.getuid() === 0
+  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'])), Number(execFileSync('id', ['-g', 'postgres'])))
+  const run = (cmd, args) => execFileSync(asRoot ? 'runuser' : join(bin, cmd), asRoot ? ['-u', 'postgres', '--', join(bin, cmd), ...args] : args, { stdio: 'pipe' })
+  const data = join(dir, 'data')
+  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
+  const port = await freePort()
+  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start'])
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop: () => run('pg_ctl', ['-D', data, '-m', 'fast', 'stop']) }
+}
+
+async function load(url, receipts) {
+  let i = 0
+  const result = await autocannon({
+    url: `${url}/receipts`,
+    connections,
+    duration,
+    requests: [{ method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, setupRequest: (req) => ({ ...req, body: receipts[i++ % receipts.length].jws }) }],
+  })
+  if (i > receipts.length) console.warn(`warning: ${i - receipts.length} receipts were sent twice (raise --receipts)`)
+  const ok = result['2xx']
+  return { perSecond: ok / duration, p50: result.latency.p50, p99: result.latency.p99, ok, non2xx: result.non2xx, errors: result.errors + result.timeouts }
+}
+
+// ---- run ------------------------------------------------------------------------------------
+const cli = buildCollector()
+console.log(`signing ${opts.receipts} distinct receipts…`)
+const receipts = presign(Number(opts.receipts))
+const rate = verifyRate(receipts)
+console.log(`\n${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}`)
+console.log(`crypto.verify ES256, one core: ${Math.round(rate)} verifications/s  (target for SQLite: ≥ ${Math.round(rate / 2)} receipts/s, p99 < 50 ms)\n`)
+
+const rows = []
+const work = mkdtempSync(join(tmpdir(), 'consentry-bench-'))
+try {
+  if (!opts.only || opts.only === 'sqlite') {
+    const c = await startCollector(cli, ['--db', join(work, 'bench.db')], { CONSENTRY_KEY_FILE: join(work, 'key.pem') }, work)
+    rows.push({ storage: 'sqlite', ...(await load(c.url, receipts)) })
+    c.child.kill('SIGTERM')
+  }
+  if (!opts.only || opts.only === 'postgres') {
+    const pgDir = mkdtempSync(join(tmpdir(), 'consentry-bench-pg-'))
+    const pg = await startPostgres(pgDir)
+    if (!pg) console.warn('\n*** PostgreSQL binaries not found: PostgreSQL benchmark skipped ***\n')
+    else {
+      try {
+        const c = await startCollector(cli, [], { DATABASE_URL: pg.url, CONSENTRY_KEY_FILE: join(work, 'key.pem') }, work)
+        rows.push({ storage: 'postgres', ...(await load(c.url, receipts)) })
+        c.child.kill('SIGTERM')
+        await new Promise((r) => c.child.once('exit', r))
+      } finally {
+        pg.stop()
+        rmSync(pgDir, { recursive: true, force: true })
+      }
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
+
+console.log(`${connections} connections, ${duration} s each, distinct pre-signed receipts\n`)
+console.log('storage    receipts/s   p50 ms   p99 ms   2xx      non-2xx  errors   × verify rate')
+for (const r of rows) {
+  console.log(
+    `${r.storage.padEnd(10)} ${String(Math.round(r.perSecond)).padStart(10)}   ${String(r.p50).padStart(6)}   ${String(r.p99).padStart(6)}   ${String(r.ok).padEnd(8)} ${String(r.non2xx).padEnd(8)} ${String(r.errors).padEnd(8)} ${(r.perSecond / rate).toFixed(2)}`,
+  )
+}
+const sqlite = rows.find((r) => r.storage === 'sqlite')
+if (sqlite) {
+  const met = sqlite.perSecond >= rate / 2 && sqlite.p99 < 50
+  console.log(`\nSQLite target (≥ 0.5× verify rate, p99 < 50 ms): ${met ? 'met' : 'NOT met'}`)
+}
