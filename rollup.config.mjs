@@ -69,7 +69,7 @@ const browserPlugins = (declarations) => [
 const scriptLoader = {
   name: 'script-loader',
   resolveId(id, importer) {
-    if (importer && /src[\\/](ui|index)/.test(importer) && id.endsWith('lazy/index.js')) return new URL('./src/lazy/script.ts', import.meta.url).pathname
+    if (importer && /src[\\/](ui|index|instance)/.test(importer) && id.endsWith('lazy/index.js')) return new URL('./src/lazy/script.ts', import.meta.url).pathname
   },
 }
 
@@ -86,6 +86,11 @@ export default [
   {
     input: 'src/ui/preferences-entry.tsx',
     output: { file: 'dist/consentry-preferences.js', format: 'iife', name: 'ConsentryPreferences', plugins: [terser({ ...terserOptions, module: false })] },
+    plugins: browserPlugins(false),
+  },
+  {
+    input: 'src/receipts/client.ts',
+    output: { file: 'dist/consentry-receipts.js', format: 'iife', name: 'ConsentryReceipts', plugins: [terser({ ...terserOptions, module: false })] },
     plugins: browserPlugins(false),
   },
   // npm build: ESM, dependencies stay imports so apps share one preact/nanostores.

@@ -27,7 +27,7 @@ async function listReceipts() {
   list.replaceChildren(
     ...receipts.map((r) => {
       const li = document.createElement('li')
-      li.textContent = `#${r.seq} ${r.event} (${r.source}) — ${r.status}${r.logIndex !== undefined ? `, collector log #${r.logIndex}` : ''}`
+      li.textContent = `#${r.seq} ${r.event} (${r.source}) — ${r.status}${r.ack?.logIndex !== undefined ? `, countersigned, collector log #${r.ack.logIndex}` : ''}`
       return li
     }),
   )

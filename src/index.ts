@@ -7,6 +7,7 @@ import { createEmitter } from './core/emitter.js'
 import { $consent, type ConsentState, type Decision } from './core/state.js'
 import { start, type Events, type Instance } from './instance.js'
 import { setChunkBase } from './lazy/index.js'
+import type { StoredReceipt } from './receipts/client.js'
 import { $view } from './ui/view.js'
 
 export { $consent }
@@ -14,6 +15,7 @@ export type { ConsentState, Decision }
 export type * from './config/types.js'
 export { validate, parseConfig, ConfigError, type Problem } from './config/validate.js'
 export type { ReceiptEvent, ReceiptSource, ReceiptPayload, ReceiptHeader } from './receipts/types.js'
+export type { StoredReceipt } from './receipts/client.js'
 export { SDK_VERSION as version } from './version.js'
 
 const emitter = createEmitter<Events>()
@@ -67,6 +69,12 @@ export const has = (name: string): boolean => allows($consent.get(), name)
 export function on<K extends keyof Events>(name: K, fn: (payload: Events[K]) => void): () => void {
   return emitter.on(name, fn)
 }
+
+/**
+ * This browser's consent receipts, sent and pending, oldest first: for a "your
+ * consent history" view or a JSON download. Empty without `receipts` in config.
+ */
+export const receipts = (): Promise<StoredReceipt[]> => instance?.receipts() ?? Promise.resolve([])
 
 /** Forgets the decision (cookie and consent id) and shows the banner again. */
 export function reset(): void {

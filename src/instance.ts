@@ -1,5 +1,5 @@
 import { resolve, type Resolved } from './config/resolve.js'
-import type { Config } from './config/types.js'
+import type { Config, TextTree } from './config/types.js'
 import { ConfigError, validate } from './config/validate.js'
 import type { Partial } from './core/choice.js'
 import { allows, createConsent } from './core/consent.js'
@@ -9,7 +9,11 @@ import { createGate } from './effects/gate.js'
 import { dispatch } from './effects/window-events.js'
 import { chooseLanguage, loadLocale } from './i18n/load.js'
 import { buildTexts } from './i18n/texts.js'
+import { loadReceipts } from './lazy/index.js'
+import type { Receipts, StoredReceipt } from './receipts/client.js'
+import { noteDecision } from './receipts/notes.js'
 import type { ReceiptSource } from './receipts/types.js'
+import { SDK_VERSION } from './version.js'
 import type { UiActions } from './ui/actions.js'
 import { mount } from './ui/mount.js'
 import { $view } from './ui/view.js'
@@ -28,6 +32,8 @@ export interface StartOptions {
 export interface Instance {
   config: Resolved
   ready: Promise<ConsentState>
+  /** This browser's receipts, sent and pending; [] without `receipts` in config. */
+  receipts(): Promise<StoredReceipt[]>
   decide(partial: Partial | boolean, source: ReceiptSource): ConsentState
   reset(): void
   destroy(): void
@@ -55,8 +61,21 @@ export function start(input: unknown, options: StartOptions): Instance {
   })
   void gate.release()
 
+  // Receipts (DESIGN.md §7): the decision is noted synchronously, signed and sent
+  // by a lazy chunk off the critical path. A failed-closed config makes none.
+  const withReceipts = !problems.length && !!source.receipts
+  /** The language and texts shown, filled in once the locale is loaded; receipts hash them. */
+  const texts = { lang: 'en', tree: {} as TextTree }
+  let receipts: Promise<Receipts> | undefined
+  const loaded = (): Promise<Receipts> =>
+    (receipts ??= loadReceipts().then((start) => start({ config: source, lang: texts.lang, texts: texts.tree, sdk: SDK_VERSION })))
+
   const decide = (partial: Partial | boolean, from: ReceiptSource): ConsentState => {
     const decision = consent.decide(partial, from)
+    if (withReceipts) {
+      noteDecision(decision)
+      void loaded().then((r) => r.record(), (error: Error) => console.error(error.message))
+    }
     $view.set('hidden')
     emitter.emit('decision', decision)
     return decision.state
@@ -73,11 +92,13 @@ export function start(input: unknown, options: StartOptions): Instance {
   let unmount: (() => void) | undefined
   let destroyed = false
   const ready = (async () => {
-    const lang = chooseLanguage(config)
-    const texts = buildTexts(config, lang, await loadLocale(lang, source.language?.path ?? options.localesUrl))
+    texts.lang = chooseLanguage(config)
+    texts.tree = buildTexts(config, texts.lang, await loadLocale(texts.lang, source.language?.path ?? options.localesUrl))
     if (destroyed) return $consent.get()
     if (consent.ask) $view.set('banner')
-    unmount = mount({ config, texts, lang, actions })
+    unmount = mount({ config, texts: texts.tree, lang: texts.lang, actions })
+    // Receipts still waiting from earlier page views go out once the page is idle.
+    if (withReceipts) setTimeout(() => void loaded().then((r) => r.record()).catch((error: Error) => console.error(error.message)), 1000)
     const state = $consent.get()
     dispatch('ready', state)
     emitter.emit('ready', state)
@@ -88,6 +109,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     config,
     ready,
     decide,
+    receipts: () => (withReceipts ? ready.then(loaded).then((r) => r.list()) : Promise.resolve([])),
     reset() {
       consent.reset()
       $view.set('banner')

@@ -1,6 +1,7 @@
 // The script-tag build's loader: each lazy part is a small IIFE beside
 // consentry.iife.js that assigns its exports to a window global.
 
+import type { StartReceipts } from '../receipts/client.js'
 import type { RenderPreferences } from '../ui/preferences-entry.js'
 
 let base: string | undefined
@@ -28,3 +29,6 @@ function load<T>(file: string, global: string): Promise<T> {
 
 export const loadPreferences = (): Promise<RenderPreferences> =>
   load<{ renderPreferences: RenderPreferences }>('consentry-preferences.js', 'ConsentryPreferences').then((m) => m.renderPreferences)
+
+export const loadReceipts = (): Promise<StartReceipts> =>
+  load<{ startReceipts: StartReceipts }>('consentry-receipts.js', 'ConsentryReceipts').then((m) => m.startReceipts)

@@ -1,0 +1,58 @@
+import type { DecisionNote } from './notes.js'
+import type { GcmValue, ReceiptPayload } from './types.js'
+
+export interface ReceiptContext {
+  /** base64url SHA-256 of the JCS-canonical config shown. */
+  config: string
+  texts: { lang: string; sha256: string }
+  gcm?: Record<string, GcmValue>
+  gpc: boolean
+  origin: string
+  controller?: string
+  policyUrl?: string
+  sdk: string
+}
+
+/** Where this receipt sits in its consent id's chain. */
+export interface Link {
+  seq: number
+  prev?: string
+  reset?: ReceiptPayload['reset']
+}
+
+/** The payload of DESIGN.md §7 for one decision. Pure: every input is given. */
+export function buildPayload(note: DecisionNote, context: ReceiptContext, link: Link): ReceiptPayload {
+  const payload: ReceiptPayload = {
+    jti: note.jti,
+    sub: note.sub,
+    iat: Math.floor(note.at / 1000),
+    seq: link.seq,
+    event: note.event,
+    source: note.source,
+    categories: note.categories,
+    services: note.services,
+    revision: note.revision,
+    config: context.config,
+    texts: context.texts,
+    gpc: context.gpc,
+    origin: context.origin,
+    sdk: context.sdk,
+  }
+  if (link.prev) payload.prev = link.prev
+  if (link.reset) payload.reset = link.reset
+  if (context.gcm) payload.gcm = context.gcm
+  if (context.controller) payload.controller = context.controller
+  if (context.policyUrl) payload.policyUrl = context.policyUrl
+  return payload
+}
+
+/**
+ * The chain step after `last` (the previous receipt of this consent id, if this
+ * browser still knows it). A known consent id with no link — storage wiped, key
+ * gone — starts again at 1 and says why.
+ */
+export function nextLink(last: { seq: number; hash: string; kid: string } | undefined, kid: string, continued: boolean, persistent: boolean): Link {
+  if (last && last.kid === kid) return { seq: last.seq + 1, prev: last.hash }
+  if (!persistent) return { seq: 1, reset: 'no-storage' }
+  return continued || last ? { seq: 1, reset: 'key-lost' } : { seq: 1 }
+}

@@ -1,0 +1,209 @@
+// The receipts chunk (src/lazy): signs each noted decision, keeps it in a durable
+// outbox (IndexedDB) and delivers it until the endpoint answers 2xx (DESIGN.md §7).
+
+import type { Config, TextTree } from '../config/types.js'
+import { gcmValues } from '../core/gcm.js'
+import { backoff, retryable } from './backoff.js'
+import { buildPayload, nextLink, type ReceiptContext } from './build.js'
+import { canonicalJson, sha256 } from './digest.js'
+import * as idb from './idb.js'
+import { signingKey } from './key.js'
+import { dropNote, pendingNotes } from './notes.js'
+import { signReceipt } from './sign.js'
+import type { ReceiptEvent, ReceiptSource } from './types.js'
+
+/** One receipt as this browser keeps it: the outbox entry and, once delivered, the history. */
+export interface StoredReceipt {
+  jti: string
+  sub: string
+  seq: number
+  iat: number
+  event: ReceiptEvent
+  source: ReceiptSource
+  jws: string
+  status: 'pending' | 'sent' | 'rejected'
+  attempts: number
+  /** ms; when the next delivery may be tried. */
+  nextAt: number
+  /** The collector's answer: `{ jti, receivedAt, logIndex, countersignature }`. */
+  ack?: Record<string, unknown>
+  error?: string
+}
+
+export interface ReceiptsOptions {
+  config: Config
+  lang: string
+  texts: TextTree
+  sdk: string
+}
+
+export interface Receipts {
+  /** Signs every decision noted so far, then tries to deliver. */
+  record(): Promise<void>
+  flush(): Promise<void>
+  list(): Promise<StoredReceipt[]>
+}
+
+/** A dead endpoint must not fill the disk: past this, new receipts wait as notes, with a warning. */
+export const MAX_PENDING = 500
+const LOCK = 'consentry-receipts'
+
+const isStored = (r: unknown): r is StoredReceipt =>
+  !!r &&
+  typeof (r as StoredReceipt).jti === 'string' &&
+  typeof (r as StoredReceipt).jws === 'string' &&
+  (r as StoredReceipt).jws.split('.').length === 3 &&
+  typeof (r as StoredReceipt).nextAt === 'number'
+
+/**
+ * Several tabs share one outbox: Web Locks keep two of them from building the
+ * same chain step or posting the same receipt at once. Without Web Locks the
+ * collector's idempotence on `jti` still makes a repeat harmless.
+ */
+function locked<T>(fn: () => Promise<T>, ifAvailable = false): Promise<T | undefined> {
+  const locks = (navigator as Navigator & { locks?: LockManager }).locks
+  if (!locks) return fn()
+  return locks.request(LOCK, { ifAvailable }, (lock) => (lock ? fn() : undefined))
+}
+
+export type StartReceipts = typeof startReceipts
+
+export function startReceipts({ config, lang, texts, sdk }: ReceiptsOptions): Receipts {
+  const endpoint = new URL(config.receipts!.endpoint, location.href).href
+  /** Receipts kept only in memory when IndexedDB is not there. */
+  const volatile = new Map<string, StoredReceipt>()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let pendingJws: string[] = []
+
+  const context = (async (): Promise<ReceiptContext> => ({
+    config: await sha256(canonicalJson(config)),
+    texts: { lang, sha256: await sha256(canonicalJson(texts)) },
+    gpc: (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true,
+    origin: location.origin,
+    controller: config.receipts?.controller,
+    policyUrl: config.receipts?.policyUrl ?? config.policyUrl,
+    sdk,
+  }))()
+
+  async function all(): Promise<StoredReceipt[]> {
+    let stored: unknown[] = []
+    try {
+      stored = await idb.getAll<unknown>('receipts')
+    } catch {
+      // no IndexedDB: only this page's receipts
+    }
+    const good = stored.filter(isStored)
+    if (good.length < stored.length) console.warn(`Consentry: skipped ${stored.length - good.length} unreadable receipt(s) in the outbox`)
+    return [...good, ...volatile.values()].sort((a, b) => (a.jti < b.jti ? -1 : 1))
+  }
+
+  async function save(receipt: StoredReceipt, persistent: boolean): Promise<void> {
+    if (persistent) {
+      try {
+        return await idb.put('receipts', receipt)
+      } catch {
+        // fall through: keep it for this page at least
+      }
+    }
+    volatile.set(receipt.jti, receipt)
+  }
+
+  async function record(): Promise<void> {
+    await locked(async () => {
+      const notes = pendingNotes()
+      if (!notes.length) return
+      const key = await signingKey()
+      const known = new Set((await all()).map((r) => r.jti))
+      const pending = (await all()).filter((r) => r.status === 'pending').length
+      const base = await context
+      for (const note of notes) {
+        if (known.has(note.jti)) {
+          dropNote(note.jti)
+          continue
+        }
+        if (pending >= MAX_PENDING) {
+          console.warn(`Consentry: ${pending} receipts are waiting for ${endpoint}; new ones stay queued until it answers.`)
+          return
+        }
+        let last: { seq: number; hash: string; kid: string } | undefined
+        try {
+          last = key.persistent ? await idb.get('chains', note.sub) : undefined
+        } catch {
+          last = undefined
+        }
+        const payload = buildPayload(note, { ...base, gcm: config.google?.consentMode ? gcmValues(note.categories) : undefined }, nextLink(last, key.kid, note.continued, key.persistent))
+        const jws = await signReceipt(payload, key)
+        await save({ jti: note.jti, sub: note.sub, seq: payload.seq, iat: payload.iat, event: note.event, source: note.source, jws, status: 'pending', attempts: 0, nextAt: 0 }, key.persistent)
+        if (key.persistent) await idb.put('chains', { seq: payload.seq, hash: await sha256(jws), kid: key.kid }, note.sub).catch(() => {})
+        // Without IndexedDB the note stays until the receipt is delivered, so a reload cannot lose it.
+        if (key.persistent) dropNote(note.jti)
+      }
+    })
+    await flush()
+  }
+
+  async function deliver(receipt: StoredReceipt): Promise<boolean> {
+    let status = 0
+    let body = ''
+    try {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        body: receipt.jws,
+        // A CORS-safelisted type: no preflight (DESIGN.md §7).
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+        keepalive: true,
+        credentials: 'omit',
+      })
+      status = response.status
+      body = await response.text()
+    } catch {
+      status = 0
+    }
+    if (status >= 200 && status < 300) {
+      let ack: Record<string, unknown> | undefined
+      try {
+        ack = JSON.parse(body)
+      } catch {
+        ack = undefined
+      }
+      await save({ ...receipt, status: 'sent', ack }, !volatile.has(receipt.jti))
+      if (volatile.has(receipt.jti)) dropNote(receipt.jti)
+      return true
+    }
+    const attempts = receipt.attempts + 1
+    if (retryable(status)) {
+      await save({ ...receipt, attempts, nextAt: Date.now() + backoff(attempts) }, !volatile.has(receipt.jti))
+    } else {
+      console.error(`Consentry: ${endpoint} refused receipt ${receipt.jti} (HTTP ${status}): ${body.slice(0, 200)}`)
+      await save({ ...receipt, attempts, status: 'rejected', error: `HTTP ${status}: ${body.slice(0, 500)}` }, !volatile.has(receipt.jti))
+    }
+    return false
+  }
+
+  async function flush(): Promise<void> {
+    clearTimeout(timer)
+    await locked(async () => {
+      const waiting = (await all()).filter((r) => r.status === 'pending')
+      pendingJws = waiting.map((r) => r.jws)
+      for (const receipt of waiting) {
+        if (receipt.nextAt > Date.now()) continue
+        // A failure means the endpoint is down for now: stop, do not hammer it.
+        if (!(await deliver(receipt))) break
+      }
+    }, true)
+    const next = (await all()).filter((r) => r.status === 'pending')
+    pendingJws = next.map((r) => r.jws)
+    if (next.length) timer = setTimeout(() => void flush(), Math.max(1000, Math.min(...next.map((r) => r.nextAt)) - Date.now()))
+  }
+
+  // Leaving the page: hand what is still pending to the browser, which sends
+  // beacons even after the tab is gone. The outbox keeps them until a 2xx is seen.
+  const beacon = () => {
+    for (const jws of pendingJws) navigator.sendBeacon?.(endpoint, new Blob([jws], { type: 'text/plain;charset=UTF-8' }))
+  }
+  addEventListener('pagehide', beacon)
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && beacon())
+  addEventListener('online', () => void flush())
+
+  return { record, flush, list: all }
+}

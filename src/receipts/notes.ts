@@ -1,0 +1,67 @@
+// The hand-over between a decision and its receipt. The decision is written
+// here synchronously, in the same click that made it; the receipts chunk, which
+// may still be loading, signs it later — on this page or, if the tab closed
+// first, on the next one (DESIGN.md §7: no receipt lost to a reload or a closed tab).
+
+import type { Decision } from '../core/state.js'
+import type { ReceiptEvent, ReceiptSource } from './types.js'
+import { uuidv7 } from './uuid.js'
+
+export interface DecisionNote {
+  /** The receipt id, fixed at decision time so a retried build cannot make two receipts. */
+  jti: string
+  sub: string
+  /** Decision time, ms. */
+  at: number
+  event: ReceiptEvent
+  source: ReceiptSource
+  categories: Record<string, boolean>
+  services: Record<string, boolean>
+  revision: number
+  /** True when this consent id had a decision before this one. */
+  continued: boolean
+}
+
+const KEY = 'consentry:decisions'
+let memory: DecisionNote[] = []
+
+function read(): DecisionNote[] {
+  try {
+    const value: unknown = JSON.parse(localStorage.getItem(KEY) ?? '[]')
+    return Array.isArray(value) ? value.filter((n) => n && typeof n.jti === 'string' && typeof n.sub === 'string') : []
+  } catch {
+    return memory
+  }
+}
+
+function write(notes: DecisionNote[]): void {
+  memory = notes
+  try {
+    localStorage.setItem(KEY, JSON.stringify(notes))
+  } catch {
+    // Storage full or blocked: the note lives as long as the page.
+  }
+}
+
+export function noteDecision({ state, previous, event, source }: Decision): void {
+  write([
+    ...read(),
+    {
+      jti: uuidv7(),
+      sub: state.id,
+      at: Date.now(),
+      event,
+      source,
+      categories: state.categories,
+      services: state.services,
+      revision: state.revision,
+      continued: previous.id === state.id && previous.decided,
+    },
+  ])
+}
+
+export const pendingNotes = read
+
+export function dropNote(jti: string): void {
+  write(read().filter((n) => n.jti !== jti))
+}
