@@ -18,7 +18,15 @@ export function openDb(): Promise<IDBDatabase> {
       db.createObjectStore('chains')
       db.createObjectStore('receipts', { keyPath: 'jti' })
     }
-    request.onsuccess = () => resolve(request.result)
+    request.onsuccess = () => {
+      const db = request.result
+      // Another tab (or a site reset) upgrading or deleting the database: let go of it.
+      db.onversionchange = () => {
+        db.close()
+        opening = undefined
+      }
+      resolve(db)
+    }
     request.onerror = () => {
       opening = undefined
       reject(request.error ?? new Error('IndexedDB unavailable'))
