@@ -93,6 +93,12 @@ export default [
     output: { file: 'dist/consentry-receipts.js', format: 'iife', name: 'ConsentryReceipts', plugins: [terser({ ...terserOptions, module: false })] },
     plugins: browserPlugins(false),
   },
+  // The validator CLI's checks for the config playground (demo/playground.html): not shipped to visitors.
+  {
+    input: 'src/cli/browser.ts',
+    output: { file: 'dist/consentry-validate.js', format: 'iife', name: 'ConsentryValidate', plugins: [terser({ ...terserOptions, module: false })] },
+    plugins: browserPlugins(false),
+  },
   // npm build: ESM, dependencies stay imports so apps share one preact/nanostores.
   {
     input: { consentry: 'src/index.ts', verify: 'src/receipts/verify.ts' },
@@ -102,8 +108,8 @@ export default [
   },
   // Receipt collector (Node only).
   {
-    input: { server: 'src/server/index.ts', 'collector-cli': 'src/server/cli.ts' },
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', banner: (chunk) => (chunk.name === 'collector-cli' ? '#!/usr/bin/env node' : '') },
+    input: { server: 'src/server/index.ts', 'collector-cli': 'src/server/cli.ts', 'consentry-cli': 'src/cli/bin.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', banner: (chunk) => (chunk.name.endsWith('-cli') ? '#!/usr/bin/env node' : '') },
     external: nodeExternal,
     plugins: [defines, json(), typescript({ tsconfig: './tsconfig.json', noEmitOnError: true })],
   },

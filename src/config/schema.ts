@@ -30,7 +30,9 @@ function convert(rule: Rule, describe: Describe, path: string, stack: Rule[]): J
     case 'array':
       return doc({ type: 'array', items: child(rule.items, '*') })
     case 'anyOf':
-      return doc({ anyOf: rule.rules.map((r) => convert(r, () => undefined, path, inner)) })
+      // The branches' own properties (a described cookie's `name`) keep their docs; the
+      // alternatives themselves share the description given on the anyOf.
+      return doc({ anyOf: rule.rules.map((r) => convert(r, (p) => (p === path ? undefined : describe(p)), path, inner)) })
     case 'record':
       return doc({ type: 'object', propertyNames: { pattern: rule.key.source }, additionalProperties: child(rule.value, '*') })
     case 'object':

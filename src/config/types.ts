@@ -4,83 +4,229 @@
 export type Mode = 'opt-in' | 'opt-out' | 'notice'
 
 export interface CookieOptions {
-  /** Name of the consent cookie. */
+  /**
+   * Name of the consent cookie.
+   * @example "consentry"
+   */
   name?: string
-  /** Domain attribute; empty = the current host only. */
+  /**
+   * Domain attribute; empty = the current host only.
+   * @example "example.com"
+   */
   domain?: string
+  /**
+   * Path attribute of the consent cookie.
+   * @example "/"
+   */
   path?: string
+  /**
+   * SameSite attribute of the consent cookie.
+   * @example "Lax"
+   */
   sameSite?: 'Lax' | 'Strict' | 'None'
-  /** Defaults to true on https pages. */
+  /**
+   * Defaults to true on https pages.
+   * @example true
+   */
   secure?: boolean
-  /** How long a decision (acceptance or refusal) is kept before asking again. */
+  /**
+   * How long a decision (acceptance or refusal) is kept before asking again.
+   * @example 182
+   */
   expiresDays?: number
 }
 
 export interface CookieInfo {
-  /** A cookie name, or a `/regex/` source matching several names. */
+  /**
+   * A cookie name, or a `/regex/` source matching several names.
+   * @example "_ga"
+   */
   name: string
+  /**
+   * Who sets the cookie, shown in the cookie table.
+   * @example "Google Ireland Ltd"
+   */
   provider?: string
+  /**
+   * What the cookie is for, shown in the cookie table.
+   * @example "Distinguishes visitors"
+   */
   purpose?: string
+  /**
+   * How long the cookie lives, shown in the cookie table.
+   * @example "2 years"
+   */
   duration?: string
 }
 
 export interface ServiceConfig {
+  /**
+   * Name shown in the preference centre (else the service key). One language: use `translations.<lang>.services.<name>.title` for others.
+   * @example "Google Analytics"
+   */
   title?: string
+  /**
+   * What the service does and why; shown under its switch. Needed for informed consent when it sets cookies.
+   * @example "Counts visits and measures how pages are used."
+   */
   description?: string
+  /**
+   * The company that runs the service.
+   * @example "Google Ireland Ltd"
+   */
   provider?: string
+  /**
+   * Link to the provider's privacy policy.
+   * @example "https://policies.google.com/privacy"
+   */
   policyUrl?: string
+  /**
+   * How long the provider keeps the data.
+   * @example "14 months"
+   */
   retention?: string
-  /** Cookies this service sets: names, `/regex/` strings, or described entries. Deleted on withdrawal. */
+  /**
+   * Cookies this service sets: names, `/regex/` strings, or described entries. Deleted on withdrawal.
+   * @example ["_ga", "/^_ga_/", { "name": "_gid", "purpose": "Distinguishes visitors", "duration": "1 day" }]
+   */
   cookies?: (string | CookieInfo)[]
 }
 
 export interface CategoryConfig {
-  /** A required category is always on and cannot be switched off (only `necessary` by default). */
+  /**
+   * A required category is always on and cannot be switched off (only `necessary` by default).
+   * @example true
+   */
   required?: boolean
+  /**
+   * Heading in the preference centre; the four default categories have translated titles already.
+   * @example "Statistics"
+   */
   title?: string
+  /**
+   * What the category is for, shown under its heading.
+   * @example "Help us understand how the site is used."
+   */
   description?: string
+  /**
+   * The services in this category, by name (used in `data-service` and `has("category:service")`).
+   * @example { "ga4": { "title": "Google Analytics", "cookies": ["_ga"] } }
+   */
   services?: Record<string, ServiceConfig>
 }
 
 export interface GoogleConfig {
-  /** Push Google Consent Mode v2 `default` and `update` commands. */
+  /**
+   * Push Google Consent Mode v2 `default` and `update` commands.
+   * @example true
+   */
   consentMode?: boolean
-  /** `wait_for_update` in milliseconds. */
+  /**
+   * `wait_for_update` in milliseconds.
+   * @example 500
+   */
   waitForUpdate?: number
 }
 
 export interface ReceiptsConfig {
-  /** URL that receives each signed receipt (POST, text/plain). */
+  /**
+   * URL that receives each signed receipt (POST, text/plain).
+   * @example "https://consent.example.com/receipts"
+   */
   endpoint: string
+  /**
+   * The data controller named in each receipt.
+   * @example "Example Ltd"
+   */
   controller?: string
+  /**
+   * Privacy policy URL written into each receipt; defaults to the top-level `policyUrl`.
+   * @example "https://example.com/privacy"
+   */
   policyUrl?: string
 }
 
 export interface LanguageConfig {
+  /**
+   * Language shown when detection finds none of the available ones.
+   * @example "en"
+   */
   default?: string
-  /** Where to read the visitor's language: `document` = `<html lang>`, `browser` = navigator.languages. */
+  /**
+   * Where to read the visitor's language: `document` = `<html lang>`, `browser` = navigator.languages.
+   * @example "document"
+   */
   autoDetect?: 'document' | 'browser' | false
-  /** URL of the folder holding `<lang>.json`; defaults to `locales/` beside the script tag's src. */
+  /**
+   * URL of the folder holding `<lang>.json`; defaults to `locales/` beside the script tag's src.
+   * @example "/consentry/locales/"
+   */
   path?: string
 }
 
 export interface ThemeConfig {
+  /**
+   * Light or dark colours; `auto` follows the visitor's system setting.
+   * @example "auto"
+   */
   scheme?: 'light' | 'dark' | 'auto'
+  /**
+   * Colour of the buttons and switches.
+   * @example "#0b57d0"
+   */
   accent?: string
+  /**
+   * Text colour on accent-coloured buttons.
+   * @example "#ffffff"
+   */
   accentText?: string
+  /**
+   * Background colour of the banner and preference centre.
+   * @example "#ffffff"
+   */
   background?: string
+  /**
+   * Text colour.
+   * @example "#1f1f1f"
+   */
   text?: string
+  /**
+   * Corner radius of panels and buttons.
+   * @example "8px"
+   */
   radius?: string
+  /**
+   * Font family (defaults to the page's).
+   * @example "system-ui, sans-serif"
+   */
   font?: string
 }
 
 export interface UiConfig {
+  /**
+   * `bar`: full-width strip; `box`: a small panel in a corner.
+   * @example "bar"
+   */
   layout?: 'bar' | 'box'
+  /**
+   * Where the first layer appears.
+   * @example "bottom"
+   */
   position?: 'top' | 'bottom'
+  /**
+   * Colours, corners and font of the banner and preference centre.
+   * @example { "accent": "#0b57d0", "radius": "8px" }
+   */
   theme?: ThemeConfig
-  /** CSP nonce for the `<style>` and `<script>` elements the SDK creates. */
+  /**
+   * CSP nonce for the `<style>` and `<script>` elements the SDK creates.
+   * @example "r4nd0mN0nce"
+   */
   nonce?: string
-  /** Show the first layer as a modal dialog instead of a non-modal region. */
+  /**
+   * Show the first layer as a modal dialog instead of a non-modal region.
+   * @example false
+   */
   blocking?: boolean
 }
 
@@ -90,18 +236,59 @@ export interface TextTree {
 }
 
 export interface Config {
-  /** Editors use it for completion and hover docs: "https://unpkg.com/consentry/consentry.schema.json" or a local path. */
+  /**
+   * Editors use it for completion and hover docs: "https://unpkg.com/consentry/consentry.schema.json" or a local path.
+   * @example "https://unpkg.com/consentry/consentry.schema.json"
+   */
   $schema?: string
-  /** Bump to ask every visitor again (new purposes, new services). */
+  /**
+   * Bump to ask every visitor again (new purposes, new services).
+   * @example 2
+   */
   revision?: number
+  /**
+   * `opt-in`: optional categories stay off until the visitor allows them; `opt-out`: on until refused; `notice`: information only.
+   * @example "opt-in"
+   */
   mode?: Mode
-  /** Link shown in the banner; also the receipts' policyUrl unless set there. */
+  /**
+   * Link shown in the banner; also the receipts' policyUrl unless set there.
+   * @example "/privacy"
+   */
   policyUrl?: string
+  /**
+   * The first-party cookie that stores the decision.
+   * @example { "name": "consentry", "expiresDays": 182 }
+   */
   cookie?: CookieOptions
+  /**
+   * Purposes the visitor can allow or refuse, by name, in display order (`necessary` always first and always on). Defaults to necessary, functional, analytics and advertising.
+   * @example { "necessary": { "required": true }, "analytics": { "services": { "ga4": { "cookies": ["_ga"] } } } }
+   */
   categories?: Record<string, CategoryConfig>
+  /**
+   * Google Consent Mode v2.
+   * @example { "consentMode": true, "waitForUpdate": 500 }
+   */
   google?: GoogleConfig
+  /**
+   * Signed consent receipts, sent to a collector you run (see docs/receipts.md).
+   * @example { "endpoint": "https://consent.example.com/receipts", "controller": "Example Ltd" }
+   */
   receipts?: ReceiptsConfig
+  /**
+   * Which language the banner is shown in.
+   * @example { "default": "en", "autoDetect": "document" }
+   */
   language?: LanguageConfig
+  /**
+   * Texts by language, overriding the shipped ones key by key (same keys as locales/en.json).
+   * @example { "en": { "banner": { "title": "Cookies on Example.com" } } }
+   */
   translations?: Record<string, TextTree>
+  /**
+   * Look and placement of the banner.
+   * @example { "layout": "box", "position": "bottom" }
+   */
   ui?: UiConfig
 }

@@ -1,0 +1,10 @@
+// The `consentry` bin (dist/consentry-cli.mjs).
+import { run } from './main.js'
+
+run(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    process.stderr.write(`consentry: ${error.stack ?? error.message}\n`)
+    process.exitCode = 2
+  },
+)
