@@ -81,9 +81,12 @@ describe('config playground', () => {
     await service.getByLabel(/^Cookies/).fill('_sb, /^_sb_/')
     await p.getByRole('radio', { name: 'Preference centre' }).check()
     await expect.poll(() => prefs().textContent(), { timeout: 10_000 }).toContain('Social media')
-    const text = (await prefs().textContent()) ?? ''
-    expect(text).toContain('ShareBar')
-    expect(text).toContain('Share buttons and embedded posts.')
+    expect(await prefs().textContent()).toContain('Share buttons and embedded posts.')
+    // The SDK running in the preview has the new service (get() lists every configured one).
+    const frame = p.frames().find((f) => f.url().endsWith('/playground-preview.html'))!
+    const state = () => frame.evaluate(() => (window as unknown as { Consentry: { get(): { categories: object; services: object } } }).Consentry.get())
+    await expect.poll(async () => Object.keys((await state()).services)).toContain('social:sharebar')
+    expect(Object.keys((await state()).categories)).toContain('social')
     const json = JSON.parse(await p.locator('#json').inputValue())
     expect(json.categories.social).toEqual({
       title: 'Social media',
