@@ -5,7 +5,12 @@ import type { Partial } from './core/choice.js'
 import { allows, createConsent } from './core/consent.js'
 import { createEmitter } from './core/emitter.js'
 import { $consent, type ConsentState, type Decision } from './core/state.js'
+import { takesBack } from './core/choice.js'
+import { autoBlock } from './effects/autoblock.js'
+import { cleanUp } from './effects/cleanup.js'
+import { consentMode } from './effects/consent-mode.js'
 import { createGate } from './effects/gate.js'
+import { crossTab } from './effects/sync.js'
 import { dispatch } from './effects/window-events.js'
 import { chooseLanguage, loadLocale } from './i18n/load.js'
 import { buildTexts } from './i18n/texts.js'
@@ -48,13 +53,22 @@ export function start(input: unknown, options: StartOptions): Instance {
   const problems = validate(input)
   if (problems.length) console.error(new ConfigError(problems).message + '\nConsentry fails closed: optional scripts stay blocked.')
   const source: Config = problems.length ? {} : (input as Config)
-  const config = resolve(source, location.protocol === 'https:')
+  const config = resolve(source, location.protocol === 'https:', document.querySelector('script[data-region],html[data-region]')?.getAttribute('data-region'))
   const nonce = source.ui?.nonce ?? options.nonce
   const { emitter } = options
 
   const consent = createConsent(config, { set: (state) => $consent.set(state), persist: !problems.length })
+  // Auto-blocking (docs/auto-blocking.md) starts before the gate, so its observer sees parser-inserted tags first.
+  if (source.autoBlock) autoBlock(config, (name) => allows($consent.get(), name))
+  let gcmUpdate: ((state: ConsentState) => void) | undefined
+  // A decision or reset in another tab: re-read the cookie; scripts, UI and Consent Mode follow.
+  const tabs = crossTab(config.cookie.name, () => {
+    consent.sync()
+    $view.set(consent.ask ? 'banner' : 'hidden')
+  })
   const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce })
   const stopChange = $consent.listen((state) => {
+    gcmUpdate?.(state)
     void gate.release()
     dispatch('change', state)
     emitter.emit('change', state)
@@ -72,12 +86,20 @@ export function start(input: unknown, options: StartOptions): Instance {
 
   const decide = (partial: Partial | boolean, from: ReceiptSource): ConsentState => {
     const decision = consent.decide(partial, from)
+    try {
+      cleanUp(config, decision.previous, decision.state)
+    } catch {
+      // cookies or storage blocked (sandboxed frame): nothing to delete
+    }
+    tabs.announce()
     if (withReceipts) {
       noteDecision(decision)
       void loaded().then((r) => r.record(), (error: Error) => console.error(error.message))
     }
     $view.set('hidden')
     emitter.emit('decision', decision)
+    // A script that already ran cannot be un-run; a reload can stop it (config cleanup.reload).
+    if (source.cleanup?.reload && from !== 'gpc' && takesBack(decision.previous, decision.state)) location.reload()
     return decision.state
   }
 
@@ -87,6 +109,16 @@ export function start(input: unknown, options: StartOptions): Instance {
     save: (choice, from) => decide(choice, from),
     openPreferences: () => $view.set('preferences'),
     closePreferences: () => $view.set($consent.get().decided ? 'hidden' : 'banner'),
+  }
+
+  // GPC (reference/standards.md §3): outside opt-in regions advertising goes off with no
+  // interaction and a receipt (source "gpc"); in opt-in regions the signal is never read.
+  const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl
+  if (config.mode !== 'opt-in' && !problems.length && gpc === true && $consent.get().categories.advertising) decide({ ...$consent.get().categories, advertising: false }, 'gpc')
+  // Consent Mode defaults go out now, before the gate's first run (a later microtask).
+  if (source.google?.consentMode) {
+    gcmUpdate = consentMode(source.google)
+    if ($consent.get().decided || config.mode !== 'opt-in') gcmUpdate($consent.get())
   }
 
   let unmount: (() => void) | undefined
@@ -112,12 +144,14 @@ export function start(input: unknown, options: StartOptions): Instance {
     receipts: () => (withReceipts ? ready.then(loaded).then((r) => r.list()) : Promise.resolve([])),
     reset() {
       consent.reset()
+      tabs.announce()
       $view.set('banner')
     },
     destroy() {
       destroyed = true
       stopChange()
       gate.stop()
+      tabs.stop()
       unmount?.()
       $view.set('hidden')
     },

@@ -1,4 +1,5 @@
 import { anyOf, bool, int, list, obj, oneOf, record, str, type Rule } from './rules.js'
+import { GCM_TYPES } from './types.js'
 
 // The config's shape (DESIGN.md §3). Names are part of the public contract.
 
@@ -38,7 +39,13 @@ const service: Rule = obj({
       obj({ name: cookieName, provider: str(), purpose: str(), duration: str() }, ['name']),
     ),
   ),
+  storage: list(cookieName),
+  domains: list(str('a host name', /^[\w.-]+$/)),
 })
+
+const MODE = oneOf('opt-in', 'opt-out', 'notice')
+const REGION = str('a region such as "US-CA"', /^[A-Za-z]{2}(-\w{1,3})?$/)
+const granted = oneOf('granted', 'denied')
 
 export const texts: Rule = record(/^[A-Za-z0-9_-]+$/, 'a text key', anyOf('a text or a group of texts', str()))
 // Nested text groups refer to themselves; set after creation to keep `texts` a plain value.
@@ -50,7 +57,10 @@ const LANG_X = 'a language tag such as "en" or "pt-BR"'
 export const configShape: Rule = obj({
   $schema: str(),
   revision: int(0),
-  mode: oneOf('opt-in', 'opt-out', 'notice'),
+  mode: anyOf(MODE.x, MODE, record(/^(\*|EEA|[A-Z]{2}(-[A-Z\d]{1,3})?)$/, 'a region', MODE)),
+  region: REGION,
+  autoBlock: bool,
+  cleanup: obj({ reload: bool, paths: list(str('a path', /^\/[^\s;]*$/)) }),
   policyUrl: url,
   cookie: obj({
     name: str('a cookie name', /^[A-Za-z0-9_-]{1,64}$/),
@@ -65,7 +75,14 @@ export const configShape: Rule = obj({
     NAME_X,
     obj({ required: bool, title: str(), description: str(), services: record(NAME, NAME_X, service) }),
   ),
-  google: obj({ consentMode: bool, waitForUpdate: int(0, 10000) }),
+  google: obj({
+    consentMode: bool,
+    waitForUpdate: int(0, 10000),
+    mapping: record(NAME, NAME_X, list(oneOf(...GCM_TYPES))),
+    regions: list(obj({ region: list(REGION), ...Object.fromEntries(GCM_TYPES.map((t) => [t, granted])) }, ['region'])),
+    urlPassthrough: bool,
+    adsDataRedaction: bool,
+  }),
   receipts: obj({ endpoint: url, controller: str(), policyUrl: url }, ['endpoint']),
   language: obj({
     default: str(LANG_X, LANG),

@@ -90,6 +90,16 @@ export interface ServiceConfig {
    * @example ["_ga", "/^_ga_/", { "name": "_gid", "purpose": "Distinguishes visitors", "duration": "1 day" }]
    */
   cookies?: (string | CookieInfo)[]
+  /**
+   * localStorage/sessionStorage keys this service writes (names or `/regex/`); deleted on withdrawal.
+   * @example ["ajs_user_id", "/^amplitude_/"]
+   */
+  storage?: string[]
+  /**
+   * Hosts its scripts and iframes load from ("googletagmanager.com" also covers subdomains); held back by `autoBlock`.
+   * @example ["googletagmanager.com", "google-analytics.com"]
+   */
+  domains?: string[]
 }
 
 export interface CategoryConfig {
@@ -126,6 +136,95 @@ export interface GoogleConfig {
    * @example 500
    */
   waitForUpdate?: number
+  /**
+   * Consent Mode types per category, replacing the default for the categories named.
+   * @example { "analytics": ["analytics_storage"], "advertising": ["ad_storage", "ad_user_data", "ad_personalization"] }
+   */
+  mapping?: Record<string, GcmType[]>
+  /**
+   * Extra `consent default` commands for Google's own region detection.
+   * @example [{ "region": ["US"], "ad_storage": "granted", "analytics_storage": "granted" }]
+   */
+  regions?: GcmRegionDefault[]
+  /**
+   * `gtag('set', 'url_passthrough', true)`: keep click ids in URLs while ad_storage is denied.
+   * @example true
+   */
+  urlPassthrough?: boolean
+  /**
+   * `gtag('set', 'ads_data_redaction', true)`: redact ad click ids while ad_storage is denied.
+   * @example true
+   */
+  adsDataRedaction?: boolean
+}
+
+/** The seven Google Consent Mode v2 types (reference/standards.md §1). */
+export const GCM_TYPES = [
+  'ad_storage',
+  'ad_user_data',
+  'ad_personalization',
+  'analytics_storage',
+  'functionality_storage',
+  'personalization_storage',
+  'security_storage',
+] as const
+export type GcmType = (typeof GCM_TYPES)[number]
+
+/** A region-specific `consent default`: the regions, and the types that differ from denied. */
+export interface GcmRegionDefault {
+  /**
+   * ISO 3166-1/-2 codes such as "ES" or "US-CA" (Google does not accept "EU").
+   * @example ["ES", "US-CA"]
+   */
+  region: string[]
+  /**
+   * Default for `ad_storage` in these regions (else "denied").
+   * @example "granted"
+   */
+  ad_storage?: 'granted' | 'denied'
+  /**
+   * Default for `ad_user_data` in these regions (else "denied").
+   * @example "granted"
+   */
+  ad_user_data?: 'granted' | 'denied'
+  /**
+   * Default for `ad_personalization` in these regions (else "denied").
+   * @example "granted"
+   */
+  ad_personalization?: 'granted' | 'denied'
+  /**
+   * Default for `analytics_storage` in these regions (else "denied").
+   * @example "granted"
+   */
+  analytics_storage?: 'granted' | 'denied'
+  /**
+   * Default for `functionality_storage` in these regions (else "denied").
+   * @example "granted"
+   */
+  functionality_storage?: 'granted' | 'denied'
+  /**
+   * Default for `personalization_storage` in these regions (else "denied").
+   * @example "granted"
+   */
+  personalization_storage?: 'granted' | 'denied'
+  /**
+   * Default for `security_storage` in these regions (else "denied").
+   * @example "granted"
+   */
+  security_storage?: 'granted' | 'denied'
+}
+
+export interface CleanupConfig {
+  /**
+   * Reload the page when a category is withdrawn, so scripts that already ran stop.
+   * @example true
+   */
+  reload?: boolean
+  /**
+   * Cookie paths to clear besides "/" and the current page's path.
+   * @example ["/shop"]
+   */
+  paths?: string[]
 }
 
 export interface ReceiptsConfig {
@@ -247,10 +346,25 @@ export interface Config {
    */
   revision?: number
   /**
-   * `opt-in`: optional categories stay off until the visitor allows them; `opt-out`: on until refused; `notice`: information only.
+   * `opt-in`: optional categories stay off until the visitor allows them; `opt-out`: on until refused; `notice`: information only. Or modes by region, most specific first: `{ "EEA": "opt-in", "UK": "opt-in", "US-CA": "opt-out", "*": "notice" }` (docs/regions.md).
    * @example "opt-in"
    */
-  mode?: Mode
+  mode?: Mode | Record<string, Mode>
+  /**
+   * The visitor's region ("DE", "US-CA"); else a `data-region` attribute on the script tag or `<html>`; else unknown (strictest mode).
+   * @example "DE"
+   */
+  region?: string
+  /**
+   * Hold back scripts and iframes from services' `domains` even without `type="text/plain"` markup.
+   * @example true
+   */
+  autoBlock?: boolean
+  /**
+   * What withdrawal does besides deleting the listed cookies and storage keys.
+   * @example { "reload": true }
+   */
+  cleanup?: CleanupConfig
   /**
    * Link shown in the banner; also the receipts' policyUrl unless set there.
    * @example "/privacy"

@@ -24,6 +24,8 @@ export interface Consent {
   decide(partial: Partial | boolean, source: ReceiptSource): Decision
   /** Forgets the decision and the consent id. */
   reset(): void
+  /** Re-reads the cookie after another tab decided or reset (cross-tab sync). */
+  sync(): void
 }
 
 const newId = (): string => {
@@ -60,8 +62,9 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
   let current: ConsentState = !ask && last ? toState(choiceOf(config, last), last, true, null) : initial()
   options.set(current)
 
-  function classify(before: Choice | null, after: Choice, renewal: boolean): ReceiptEvent {
-    if (!before) return config.categories.some((c) => !c.required && after.categories[c.name]) ? 'given' : 'refused'
+  function classify(before: Choice | null, after: Choice, renewal: boolean, source: ReceiptSource): ReceiptEvent {
+    // A GPC-derived first decision is a refusal, whatever opt-out left on.
+    if (!before) return source !== 'gpc' && config.categories.some((c) => !c.required && after.categories[c.name]) ? 'given' : 'refused'
     if (renewal && sameChoice(before, after)) return 'renewed'
     return takesBack(before, after) ? 'withdrawn' : 'updated'
   }
@@ -75,7 +78,7 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
       const base: Choice = current.decided ? current : uniform(config, false)
       const choice = typeof partial === 'boolean' ? uniform(config, partial) : applyPartial(config, base, partial)
       const before = last ? choiceOf(config, last) : null
-      const event = classify(before, choice, ask === 'expired' || ask === 'revision')
+      const event = classify(before, choice, ask === 'expired' || ask === 'revision', source)
       const seconds = Math.floor(now() / 1000)
       last = {
         id: last?.id ?? newId(),
@@ -97,6 +100,12 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
       last = null
       ask = 'missing'
       current = initial()
+      options.set(current)
+    },
+    sync() {
+      if (!persist) return
+      ;({ record: last, ask } = readStored(config, Math.floor(now() / 1000)))
+      current = !ask && last ? toState(choiceOf(config, last), last, true, null) : initial()
       options.set(current)
     },
   }

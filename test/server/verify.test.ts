@@ -198,5 +198,4 @@ describe('verifyChain', () => {
     expect(report.breaks).toHaveLength(5)
     expect(report.breaks[0]).toMatchObject({ sub: a.sub, jti: JSON.parse(Buffer.from(a3.split('.')[1]!, 'base64url').toString()).jti })
   })
-
 })

@@ -1,0 +1,105 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { banner, errors, launch, page, ran, site, type Site } from './harness.js'
+
+const config = {
+  mode: { EEA: 'opt-in', UK: 'opt-in', 'US-CA': 'opt-out', '*': 'notice' },
+  google: { consentMode: true },
+  receipts: { endpoint: '/receipts' },
+}
+const gated = `
+<script type="text/plain" data-category="analytics">window.ran.push('analytics')</script>
+<script type="text/plain" data-category="advertising">window.ran.push('advertising')</script>`
+/** The same page, with the region a server would fill in from its geo header. */
+const inRegion = (region: string) => page(config, gated).replace('<html lang="en">', `<html lang="en" data-region="${region}">`)
+
+type State = { decided: boolean; source: string | null; categories: Record<string, boolean> }
+const state = (p: Page) => p.evaluate(() => (window as unknown as { Consentry: { get(): State } }).Consentry.get())
+const payload = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString())
+
+let browser: Browser
+let server: Site
+let context: BrowserContext
+let p: Page
+let pageErrors: string[]
+let receipts: string[]
+
+beforeAll(async () => {
+  browser = await launch()
+  server = await site({ '/ca': inRegion('US-CA'), '/de': inRegion('DE'), '/tx': inRegion('US-TX') }, (req, body) => {
+    if (req.method !== 'POST') return undefined
+    receipts.push(body)
+    return { body: '{}', type: 'application/json', status: 201 }
+  })
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+beforeEach(async () => {
+  receipts = []
+  context = await browser.newContext()
+  p = await context.newPage()
+  pageErrors = errors(p)
+})
+afterEach(async () => {
+  await context.close()
+})
+
+const withGpc = (on: boolean) =>
+  context.addInitScript((value) => {
+    Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => value })
+    Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' })
+  }, on)
+
+describe('Global Privacy Control', () => {
+  test('opt-out region (US-CA): advertising is off with no click, a "gpc" receipt is made, no advertising tag runs', async () => {
+    await withGpc(true)
+    await p.goto(server.origin + '/ca')
+    await expect.poll(() => ran(p)).toEqual(['analytics'])
+    expect(await state(p)).toMatchObject({ decided: true, source: 'gpc', categories: { analytics: true, advertising: false } })
+    await expect.poll(() => receipts.length, { timeout: 10_000 }).toBeGreaterThan(0)
+    expect(payload(receipts[0])).toMatchObject({ source: 'gpc', event: 'refused', gpc: true, categories: { advertising: false } })
+    // Consent Mode tells Google the same: ads denied, analytics granted (opt-out).
+    const update = await p.evaluate(() => Array.from((window as unknown as { dataLayer: ArrayLike<unknown>[] }).dataLayer, (e) => Array.from(e)).find((e) => e[1] === 'update'))
+    expect(update?.[2]).toMatchObject({ ad_storage: 'denied', ad_user_data: 'denied', analytics_storage: 'granted' })
+    await p.waitForTimeout(300)
+    expect(await ran(p)).toEqual(['analytics'])
+    expect(pageErrors).toEqual([])
+  })
+
+  test('the GPC refusal is remembered: no new receipt and still no advertising after a reload', async () => {
+    await withGpc(true)
+    await p.goto(server.origin + '/ca')
+    await expect.poll(() => receipts.length, { timeout: 10_000 }).toBe(1)
+    await p.reload()
+    await expect.poll(() => ran(p)).toEqual(['analytics'])
+    await p.waitForTimeout(1500)
+    expect(receipts.length).toBe(1)
+  })
+
+  test('opt-in region (DE): GPC is never read as consent, nor as a decision — the banner still asks', async () => {
+    await withGpc(true)
+    await p.goto(server.origin + '/de')
+    await expect.poll(() => banner(p).isVisible()).toBe(true)
+    expect(await state(p)).toMatchObject({ decided: false, categories: { analytics: false, advertising: false } })
+    await p.waitForTimeout(300)
+    expect(await ran(p)).toEqual([])
+    expect(receipts).toEqual([])
+  })
+
+  test('without GPC (and with Do Not Track, which is ignored) an opt-out region allows advertising until the visitor says no', async () => {
+    await withGpc(false)
+    await p.goto(server.origin + '/ca')
+    await expect.poll(() => ran(p)).toEqual(['analytics', 'advertising'])
+    expect(await state(p)).toMatchObject({ decided: false, categories: { advertising: true } })
+    await expect.poll(() => banner(p).isVisible()).toBe(true)
+  })
+
+  test('notice region ("*" rule): GPC turns advertising off there too', async () => {
+    await withGpc(true)
+    await p.goto(server.origin + '/tx')
+    await expect.poll(() => ran(p)).toEqual(['analytics'])
+    expect(await state(p)).toMatchObject({ source: 'gpc', categories: { advertising: false } })
+  })
+})
