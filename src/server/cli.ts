@@ -53,6 +53,13 @@ function ipPolicy(): IpPolicy {
   throw new UsageError(`CONSENTRY_IP: expected truncate, hmac or drop, got ${JSON.stringify(mode)}`)
 }
 
+function maxBody(): number | undefined {
+  if (!env.CONSENTRY_MAX_BODY) return undefined
+  const bytes = Number(env.CONSENTRY_MAX_BODY)
+  if (!Number.isInteger(bytes) || bytes < 1024) throw new UsageError(`CONSENTRY_MAX_BODY: expected a number of bytes ≥ 1024, got ${JSON.stringify(env.CONSENTRY_MAX_BODY)}`)
+  return bytes
+}
+
 function time(value: string | undefined, name: string): number | undefined {
   try {
     return parseTime(value, name)
@@ -74,7 +81,7 @@ async function serveCommand(args: string[]): Promise<number> {
     key: keySource(values, true),
     adminToken,
     allowedOrigins: origins.includes('*') ? '*' : origins,
-    maxBodyBytes: env.CONSENTRY_MAX_BODY ? Number(env.CONSENTRY_MAX_BODY) : undefined,
+    maxBodyBytes: maxBody(),
     ip: ipPolicy(),
     // Behind a reverse proxy the socket peer is the proxy; the last X-Forwarded-For hop is the
     // address the proxy saw (earlier hops are whatever the client claimed).
