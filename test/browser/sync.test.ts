@@ -1,0 +1,81 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { action, banner, launch, page, ran, site, type Site } from './harness.js'
+
+const config = (revision: number) => ({ revision, receipts: { endpoint: '/receipts' }, categories: { analytics: {}, advertising: {} } })
+const gated = `<script type="text/plain" data-category="analytics">window.ran.push('analytics')</script>`
+
+let browser: Browser
+let server: Site
+let context: BrowserContext
+let receipts: string[]
+const payload = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString())
+
+beforeAll(async () => {
+  browser = await launch()
+  server = await site({ '/': page(config(1), gated), '/v2': page(config(2), gated) }, (req, body) => {
+    if (req.method !== 'POST') return undefined
+    receipts.push(body)
+    return { body: '{}', type: 'application/json', status: 201 }
+  })
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+beforeEach(async () => {
+  receipts = []
+  context = await browser.newContext()
+})
+afterEach(async () => {
+  await context.close()
+})
+
+const open = async (path = '/'): Promise<Page> => {
+  const p = await context.newPage()
+  await p.goto(server.origin + path)
+  await expect.poll(() => banner(p).isVisible()).toBe(true)
+  return p
+}
+
+describe('two tabs', () => {
+  test('a choice in one tab applies in the other without a reload: gated scripts run there and its banner goes', async () => {
+    const a = await open()
+    const b = await open()
+    await action(a, 'accept-all').click()
+    await expect.poll(() => ran(b)).toEqual(['analytics'])
+    await expect.poll(() => banner(b).count()).toBe(0)
+    expect(await b.evaluate(() => (window as unknown as { Consentry: { has(n: string): boolean } }).Consentry.has('analytics'))).toBe(true)
+    // Only the deciding tab makes a receipt.
+    await expect.poll(() => receipts.length, { timeout: 10_000 }).toBe(1)
+    await b.waitForTimeout(1500)
+    expect(receipts.length).toBe(1)
+  })
+
+  test('a withdrawal and a reset travel too', async () => {
+    const a = await open()
+    const b = await open()
+    await action(a, 'accept-all').click()
+    await expect.poll(() => ran(b)).toEqual(['analytics'])
+    await a.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ analytics: false }))
+    await expect.poll(() => b.evaluate(() => (window as unknown as { Consentry: { has(n: string): boolean } }).Consentry.has('analytics'))).toBe(false)
+    await a.evaluate(() => (window as unknown as { Consentry: { reset(): void } }).Consentry.reset())
+    await expect.poll(() => banner(b).isVisible()).toBe(true)
+  })
+})
+
+describe('consent lifetime', () => {
+  test('a revision bump asks again; confirming the same choice is a "renewed" receipt', async () => {
+    const a = await open()
+    await action(a, 'accept-all').click()
+    await expect.poll(() => ran(a)).toEqual(['analytics'])
+    const v2 = await context.newPage()
+    await v2.goto(server.origin + '/v2')
+    await expect.poll(() => banner(v2).isVisible()).toBe(true)
+    await v2.waitForTimeout(300)
+    expect(await ran(v2)).toEqual([]) // the old revision's consent no longer counts
+    await action(v2, 'accept-all').click()
+    await expect.poll(() => ran(v2)).toEqual(['analytics'])
+    await expect.poll(() => receipts.map((r) => payload(r).event), { timeout: 10_000 }).toEqual(['given', 'renewed'])
+  })
+})
