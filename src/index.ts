@@ -76,6 +76,9 @@ export function on<K extends keyof Events>(name: K, fn: (payload: Events[K]) => 
  */
 export const receipts = (): Promise<StoredReceipt[]> => instance?.receipts() ?? Promise.resolve([])
 
+/** Shows the UI in `lang` (a shipped locale, e.g. "de" or "pt-BR", or one given in `translations`). */
+export const setLanguage = (lang: string): Promise<void> => instance?.setLanguage(lang) ?? Promise.resolve()
+
 /** Forgets the decision (cookie and consent id) and shows the banner again. */
 export function reset(): void {
   instance?.reset()

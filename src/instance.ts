@@ -13,15 +13,18 @@ import { createGate } from './effects/gate.js'
 import { crossTab } from './effects/sync.js'
 import { dispatch } from './effects/window-events.js'
 import { chooseLanguage, loadLocale } from './i18n/load.js'
+import { LOCALES, negotiate } from './i18n/negotiate.js'
 import { buildTexts } from './i18n/texts.js'
 import { loadReceipts } from './lazy/index.js'
 import type { Receipts, StoredReceipt } from './receipts/client.js'
 import { noteDecision } from './receipts/notes.js'
 import type { ReceiptSource } from './receipts/types.js'
-import { SDK_VERSION } from './version.js'
 import type { UiActions } from './ui/actions.js'
 import { mount } from './ui/mount.js'
+import { pageUi } from './ui/page.js'
+import { sheet } from './ui/sheet.js'
 import { $view } from './ui/view.js'
+import { SDK_VERSION } from './version.js'
 
 export type Events = { change: ConsentState; decision: Decision; ready: ConsentState }
 export type Emitter = ReturnType<typeof createEmitter<Events>>
@@ -40,6 +43,8 @@ export interface Instance {
   /** This browser's receipts, sent and pending; [] without `receipts` in config. */
   receipts(): Promise<StoredReceipt[]>
   decide(partial: Partial | boolean, source: ReceiptSource): ConsentState
+  /** Shows the UI in another language (a shipped locale or one given in `translations`). */
+  setLanguage(lang: string): Promise<void>
   reset(): void
   destroy(): void
 }
@@ -56,7 +61,6 @@ export function start(input: unknown, options: StartOptions): Instance {
   const config = resolve(source, location.protocol === 'https:', document.querySelector('script[data-region],html[data-region]')?.getAttribute('data-region'))
   const nonce = source.ui?.nonce ?? options.nonce
   const { emitter } = options
-
   const consent = createConsent(config, { set: (state) => $consent.set(state), persist: !problems.length })
   // Auto-blocking (docs/auto-blocking.md) starts before the gate, so its observer sees parser-inserted tags first.
   if (source.autoBlock) autoBlock(config, (name) => allows($consent.get(), name))
@@ -66,23 +70,17 @@ export function start(input: unknown, options: StartOptions): Instance {
     consent.sync()
     $view.set(consent.ask ? 'banner' : 'hidden')
   })
-  const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce })
-  const stopChange = $consent.listen((state) => {
-    gcmUpdate?.(state)
-    void gate.release()
-    dispatch('change', state)
-    emitter.emit('change', state)
-  })
-  void gate.release()
+
+  /** The language and texts shown, set once the locale is loaded; receipts hash them. */
+  const texts = { lang: 'en', tree: {} as TextTree }
 
   // Receipts (DESIGN.md §7): the decision is noted synchronously, signed and sent
   // by a lazy chunk off the critical path. A failed-closed config makes none.
   const withReceipts = !problems.length && !!source.receipts
-  /** The language and texts shown, filled in once the locale is loaded; receipts hash them. */
-  const texts = { lang: 'en', tree: {} as TextTree }
   let receipts: Promise<Receipts> | undefined
   const loaded = (): Promise<Receipts> =>
-    (receipts ??= loadReceipts().then((start) => start({ config: source, lang: texts.lang, texts: texts.tree, sdk: SDK_VERSION })))
+    (receipts ??= loadReceipts().then((startReceipts) => startReceipts({ config: source, texts: () => texts, sdk: SDK_VERSION })))
+  const report = (error: Error) => console.error(error.message)
 
   const decide = (partial: Partial | boolean, from: ReceiptSource): ConsentState => {
     const decision = consent.decide(partial, from)
@@ -94,7 +92,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     tabs.announce()
     if (withReceipts) {
       noteDecision(decision)
-      void loaded().then((r) => r.record(), (error: Error) => console.error(error.message))
+      void loaded().then((r) => r.record(), report)
     }
     $view.set('hidden')
     emitter.emit('decision', decision)
@@ -109,7 +107,18 @@ export function start(input: unknown, options: StartOptions): Instance {
     save: (choice, from) => decide(choice, from),
     openPreferences: () => $view.set('preferences'),
     closePreferences: () => $view.set($consent.get().decided ? 'hidden' : 'banner'),
+    receipts: () => (withReceipts ? loaded().then((r) => r.list()) : Promise.resolve([])),
   }
+
+  const page = pageUi(actions, (name) => decide({ [name]: true }, 'placeholder'))
+  const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: page.blocked, onReleased: page.released })
+  const stopChange = $consent.listen((state) => {
+    gcmUpdate?.(state)
+    void gate.release()
+    dispatch('change', state)
+    emitter.emit('change', state)
+  })
+  void gate.release()
 
   // GPC (reference/standards.md §3): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"); in opt-in regions the signal is never read.
@@ -123,17 +132,27 @@ export function start(input: unknown, options: StartOptions): Instance {
 
   let unmount: (() => void) | undefined
   let destroyed = false
+  const styles = sheet(config)
+  async function show(lang: string): Promise<void> {
+    const tree = buildTexts(config, lang, await loadLocale(lang, source.language?.path ?? options.localesUrl))
+    if (destroyed) return
+    texts.lang = lang
+    texts.tree = tree
+    unmount?.()
+    unmount = mount({ config, styles, texts: tree, lang, actions })
+    page.setTexts(tree, styles)
+  }
+
   const ready = (async () => {
-    texts.lang = chooseLanguage(config)
-    texts.tree = buildTexts(config, texts.lang, await loadLocale(texts.lang, source.language?.path ?? options.localesUrl))
-    if (destroyed) return $consent.get()
     if (consent.ask) $view.set('banner')
-    unmount = mount({ config, texts: texts.tree, lang: texts.lang, actions })
+    await show(chooseLanguage(config))
     // Receipts still waiting from earlier page views go out once the page is idle.
-    if (withReceipts) setTimeout(() => void loaded().then((r) => r.record()).catch((error: Error) => console.error(error.message)), 1000)
+    if (withReceipts) setTimeout(() => void loaded().then((r) => r.record(), report), 1000)
     const state = $consent.get()
-    dispatch('ready', state)
-    emitter.emit('ready', state)
+    if (!destroyed) {
+      dispatch('ready', state)
+      emitter.emit('ready', state)
+    }
     return state
   })()
 
@@ -142,6 +161,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     ready,
     decide,
     receipts: () => (withReceipts ? ready.then(loaded).then((r) => r.list()) : Promise.resolve([])),
+    setLanguage: (lang) => ready.then(() => show(negotiate([lang], [...LOCALES, ...Object.keys(source.translations ?? {})], 'en'))),
     reset() {
       consent.reset()
       tabs.announce()
@@ -152,6 +172,7 @@ export function start(input: unknown, options: StartOptions): Instance {
       stopChange()
       gate.stop()
       tabs.stop()
+      page.stop()
       unmount?.()
       $view.set('hidden')
     },

@@ -327,6 +327,29 @@ export interface UiConfig {
    * @example false
    */
   blocking?: boolean
+  /**
+   * A small button that stays on the page after the choice and reopens the preference centre.
+   * @example { "position": "bottom-left" }
+   */
+  floatingButton?: FloatingButtonConfig
+}
+
+export interface FloatingButtonConfig {
+  /**
+   * Which corner the button sits in.
+   * @example "bottom-left"
+   */
+  position?: 'bottom-left' | 'bottom-right'
+  /**
+   * Accessible name, and the visible text unless `iconOnly`; defaults to the locale's `floating.label`.
+   * @example "Cookie settings"
+   */
+  label?: string
+  /**
+   * Show only an icon (the label stays as its accessible name).
+   * @example true
+   */
+  iconOnly?: boolean
 }
 
 /** Nested texts, same keys as locales/en.json; any subset may be given. */

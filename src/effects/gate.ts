@@ -17,6 +17,10 @@ export interface GateOptions {
   allows: (name: string) => boolean
   /** CSP nonce for re-created scripts whose markup carried none. */
   nonce?: string
+  /** A gated iframe that is not allowed yet (once per iframe): show a placeholder. */
+  onBlocked?: (frame: HTMLIFrameElement) => void
+  /** A gated iframe just got its src. */
+  onReleased?: (frame: HTMLIFrameElement) => void
   root?: Document
 }
 
@@ -48,14 +52,24 @@ function recreate(old: HTMLScriptElement, nonce: string | undefined): HTMLScript
 export function createGate(options: GateOptions): Gate {
   const root = options.root ?? document
   const started = new WeakSet<Element>()
+  const blocked = new WeakSet<Element>()
   let queue: Promise<void> = Promise.resolve()
 
   async function run(): Promise<void> {
     for (const el of Array.from(root.querySelectorAll(GATED))) {
-      if (started.has(el) || !el.isConnected || !options.allows(nameOf(el))) continue
+      if (started.has(el) || !el.isConnected) continue
+      const frame = el instanceof HTMLIFrameElement ? el : undefined
+      if (!options.allows(nameOf(el))) {
+        if (frame && !blocked.has(frame)) {
+          blocked.add(frame)
+          options.onBlocked?.(frame)
+        }
+        continue
+      }
       started.add(el)
-      if (el instanceof HTMLIFrameElement) {
-        el.src = el.getAttribute('data-src')!
+      if (frame) {
+        frame.src = frame.getAttribute('data-src')!
+        options.onReleased?.(frame)
         continue
       }
       const script = recreate(el as HTMLScriptElement, options.nonce)

@@ -10,3 +10,16 @@ export function lookup(texts: TextTree, path: string): string | undefined {
 /** `{service}` and friends replaced; unknown names stay visible rather than vanish. */
 export const format = (text: string, values: Record<string, string>): string =>
   text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole)
+
+/** Deep merge of text trees, later ones winning key by key (DESIGN.md §11). */
+export function mergeTexts(...trees: (TextTree | undefined)[]): TextTree {
+  const out: TextTree = {}
+  for (const tree of trees) {
+    for (const key in tree) {
+      const value = tree[key]
+      const prior = out[key]
+      out[key] = typeof value === 'object' ? mergeTexts(typeof prior === 'object' ? prior : undefined, value) : value
+    }
+  }
+  return out
+}

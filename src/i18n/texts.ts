@@ -1,21 +1,10 @@
-import en from '../../locales/en.json'
+// Only the English texts the main bundle shows are imported here; the preference
+// centre's chunk brings its own (ui/preferences-entry.tsx), so they cost nothing
+// to visitors who never open it.
+import { banner, floating, placeholder, usPrivacy } from '../../locales/en.json'
 import type { Resolved } from '../config/resolve.js'
 import type { TextTree } from '../config/types.js'
-
-export type Texts = typeof en
-
-/** Deep merge of text trees, later ones winning key by key (DESIGN.md §11). */
-export function mergeTexts(...trees: (TextTree | undefined)[]): TextTree {
-  const out: TextTree = {}
-  for (const tree of trees) {
-    for (const key in tree) {
-      const value = tree[key]
-      const prior = out[key]
-      out[key] = typeof value === 'object' ? mergeTexts(typeof prior === 'object' ? prior : undefined, value) : value
-    }
-  }
-  return out
-}
+import { mergeTexts } from './lookup.js'
 
 /**
  * The texts shown for `lang`: English, then the locale file, then titles and
@@ -27,7 +16,7 @@ export function buildTexts(config: Resolved, lang: string, locale: TextTree | un
     ;(fromConfig.categories as TextTree)[c.name] = pick(c.config)
     for (const s of c.services) (fromConfig.services as TextTree)[s.name] = pick(s.config)
   }
-  return mergeTexts(en, locale, fromConfig, config.source.translations?.[lang])
+  return mergeTexts({ banner, floating, placeholder, usPrivacy }, locale, fromConfig, config.source.translations?.[lang])
 }
 
 const pick = (from: { title?: string; description?: string }): TextTree => {

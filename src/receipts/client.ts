@@ -5,6 +5,8 @@ import type { Config, TextTree } from '../config/types.js'
 import { gcmValues } from '../core/gcm.js'
 import { backoff, retryable } from './backoff.js'
 import { buildPayload, nextLink, type ReceiptContext } from './build.js'
+import en from '../../locales/en.json'
+import { mergeTexts } from '../i18n/lookup.js'
 import { canonicalJson, sha256 } from './digest.js'
 import * as idb from './idb.js'
 import { signingKey } from './key.js'
@@ -32,8 +34,8 @@ export interface StoredReceipt {
 
 export interface ReceiptsOptions {
   config: Config
-  lang: string
-  texts: TextTree
+  /** The language and texts shown right now (setLanguage may change them). */
+  texts: () => { lang: string; tree: TextTree }
   sdk: string
 }
 
@@ -68,22 +70,28 @@ function locked<T>(fn: () => Promise<T>, ifAvailable = false): Promise<T | undef
 
 export type StartReceipts = typeof startReceipts
 
-export function startReceipts({ config, lang, texts, sdk }: ReceiptsOptions): Receipts {
+export function startReceipts({ config, texts, sdk }: ReceiptsOptions): Receipts {
   const endpoint = new URL(config.receipts!.endpoint, location.href).href
   /** Receipts kept only in memory when IndexedDB is not there. */
   const volatile = new Map<string, StoredReceipt>()
   let timer: ReturnType<typeof setTimeout> | undefined
-  let pendingJws: string[] = []
+  /** Receipts signed on this page and not yet tried: what a beacon should carry if the tab closes now. */
+  let fresh: string[] = []
 
-  const context = (async (): Promise<ReceiptContext> => ({
-    config: await sha256(canonicalJson(config)),
-    texts: { lang, sha256: await sha256(canonicalJson(texts)) },
-    gpc: (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true,
-    origin: location.origin,
-    controller: config.receipts?.controller,
-    policyUrl: config.receipts?.policyUrl ?? config.policyUrl,
-    sdk,
-  }))()
+  const configHash = sha256(canonicalJson(config))
+  const context = async (): Promise<ReceiptContext> => {
+    const { lang, tree } = texts()
+    return {
+      config: await configHash,
+      // Every text the visitor could see, English defaults included.
+      texts: { lang, sha256: await sha256(canonicalJson(mergeTexts(en, tree))) },
+      gpc: (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true,
+      origin: location.origin,
+      controller: config.receipts?.controller,
+      policyUrl: config.receipts?.policyUrl ?? config.policyUrl,
+      sdk,
+    }
+  }
 
   async function all(): Promise<StoredReceipt[]> {
     let stored: unknown[] = []
@@ -115,7 +123,7 @@ export function startReceipts({ config, lang, texts, sdk }: ReceiptsOptions): Re
       const key = await signingKey()
       const known = new Set((await all()).map((r) => r.jti))
       const pending = (await all()).filter((r) => r.status === 'pending').length
-      const base = await context
+      const base = await context()
       for (const note of notes) {
         if (known.has(note.jti)) {
           dropNote(note.jti)
@@ -131,7 +139,7 @@ export function startReceipts({ config, lang, texts, sdk }: ReceiptsOptions): Re
         } catch {
           last = undefined
         }
-        const payload = buildPayload(note, { ...base, gcm: config.google?.consentMode ? gcmValues(note.categories) : undefined }, nextLink(last, key.kid, note.continued, key.persistent))
+        const payload = buildPayload(note, { ...base, gcm: config.google?.consentMode ? gcmValues(note.categories, config.google?.mapping) : undefined }, nextLink(last, key.kid, note.continued, key.persistent))
         const jws = await signReceipt(payload, key)
         await save({ jti: note.jti, sub: note.sub, seq: payload.seq, iat: payload.iat, event: note.event, source: note.source, jws, status: 'pending', attempts: 0, nextAt: 0 }, key.persistent)
         if (key.persistent) await idb.put('chains', { seq: payload.seq, hash: await sha256(jws), kid: key.kid }, note.sub).catch(() => {})
@@ -184,7 +192,6 @@ export function startReceipts({ config, lang, texts, sdk }: ReceiptsOptions): Re
     clearTimeout(timer)
     await locked(async () => {
       const waiting = (await all()).filter((r) => r.status === 'pending')
-      pendingJws = waiting.map((r) => r.jws)
       for (const receipt of waiting) {
         if (receipt.nextAt > Date.now()) continue
         // A failure means the endpoint is down for now: stop, do not hammer it.
@@ -192,14 +199,15 @@ export function startReceipts({ config, lang, texts, sdk }: ReceiptsOptions): Re
       }
     }, true)
     const next = (await all()).filter((r) => r.status === 'pending')
-    pendingJws = next.map((r) => r.jws)
+    fresh = next.filter((r) => !r.attempts).map((r) => r.jws)
     if (next.length) timer = setTimeout(() => void flush(), Math.max(1000, Math.min(...next.map((r) => r.nextAt)) - Date.now()))
   }
 
-  // Leaving the page: hand what is still pending to the browser, which sends
-  // beacons even after the tab is gone. The outbox keeps them until a 2xx is seen.
+  // Leaving the page: hand receipts not yet tried to the browser, which sends
+  // beacons even after the tab is gone. The outbox keeps them until a 2xx is
+  // seen; ones already failing wait for the next page view's retry instead.
   const beacon = () => {
-    for (const jws of pendingJws) navigator.sendBeacon?.(endpoint, new Blob([jws], { type: 'text/plain;charset=UTF-8' }))
+    for (const jws of fresh) navigator.sendBeacon?.(endpoint, new Blob([jws], { type: 'text/plain;charset=UTF-8' }))
   }
   addEventListener('pagehide', beacon)
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && beacon())

@@ -2,6 +2,7 @@ import type { TextTree } from '../config/types.js'
 import { lookup } from '../i18n/lookup.js'
 import type { UiActions } from './actions.js'
 import { el } from './dom.js'
+import { trapTab } from './focus.js'
 
 export interface BannerProps {
   texts: TextTree
@@ -34,6 +35,8 @@ export function Banner({ texts, layout, position, blocking, policyUrl, actions }
       'aria-modal': blocking && 'true',
       'aria-labelledby': 'cs-title',
       'aria-describedby': 'cs-desc',
+      // A blocking first layer is a real modal: Tab stays inside (WCAG 2.1.2 applies to the way out: the choices).
+      onkeydown: blocking && ((event: Event) => trapTab(event as KeyboardEvent, event.currentTarget as HTMLElement)),
     },
     el(
       'div',

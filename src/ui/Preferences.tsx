@@ -1,6 +1,7 @@
 import { Fragment, h } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
 import type { Resolved } from '../config/resolve.js'
-import type { TextTree } from '../config/types.js'
+import type { CookieInfo, TextTree } from '../config/types.js'
 import type { ConsentState } from '../core/state.js'
 import { lookup } from '../i18n/lookup.js'
 import type { UiActions } from './actions.js'
@@ -13,21 +14,50 @@ export interface PreferencesProps {
   actions: UiActions
 }
 
-/** The switches' current positions, read from the dialog when the visitor saves. */
-function readSwitches(from: Element): Record<string, boolean> {
-  const choice: Record<string, boolean> = {}
-  for (const input of Array.from(from.querySelectorAll<HTMLInputElement>('input[data-name]'))) choice[input.dataset.name!] = input.checked
-  return choice
+interface Draft {
+  categories: Record<string, boolean>
+  services: Record<string, boolean>
 }
+
+/** Offers the visitor's receipts as a JSON file (EDPB 05/2020: consent must be demonstrable to them too). */
+function download(receipts: unknown[]): void {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(receipts, null, 2)], { type: 'application/json' }))
+  const link = document.createElement('a')
+  link.href = url
+  link.download = 'consent-history.json'
+  link.click()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
+
+const cookieRows = (cookies: (string | CookieInfo)[] = []): CookieInfo[] => cookies.map((c) => (typeof c === 'string' ? { name: c } : c))
 
 /**
  * The preference centre: a modal dialog (DESIGN.md §11) listing every category
- * with a switch. Switches start from the current state, so in opt-in mode
- * nothing is pre-ticked. Escape and ✕ close without deciding anything.
- * Focus moves in and back out in mount.tsx.
+ * with a switch, and under it each service with its own switch, provider, policy
+ * link, retention and cookie table. Switches start from the current state, so in
+ * opt-in mode nothing is pre-ticked. A category whose services are partly on
+ * shows as mixed. Escape and ✕ close without deciding anything; mount.ts moves
+ * focus in and back out.
  */
 export function Preferences({ config, texts, consent, actions }: PreferencesProps) {
   const t = (key: string) => lookup(texts, key) ?? key
+  const [draft, setDraft] = useState<Draft>({ categories: { ...consent.categories }, services: { ...consent.services } })
+  const [history, setHistory] = useState<unknown[]>([])
+  useEffect(() => {
+    actions.receipts().then(setHistory, () => setHistory([]))
+  }, [consent])
+
+  const setCategory = (name: string, on: boolean) => {
+    const services = { ...draft.services }
+    for (const s of config.categories.find((c) => c.name === name)!.services) services[s.key] = on
+    setDraft({ categories: { ...draft.categories, [name]: on }, services })
+  }
+  const setService = (category: string, key: string, on: boolean) => {
+    const services = { ...draft.services, [key]: on }
+    const own = config.categories.find((c) => c.name === category)!.services
+    setDraft({ categories: { ...draft.categories, [category]: own.some((s) => services[s.key]) }, services })
+  }
+
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') {
       event.preventDefault()
@@ -50,14 +80,16 @@ export function Preferences({ config, texts, consent, actions }: PreferencesProp
       >
         <div class="head">
           <h2 id="cs-prefs-title">{t('preferences.title')}</h2>
-          <button part="button close" class="close" data-action="close" aria-label={t('preferences.close')} onClick={actions.closePreferences}>
+          <button type="button" part="button close" class="close" data-action="close" aria-label={t('preferences.close')} onClick={actions.closePreferences}>
             ×
           </button>
         </div>
         <p id="cs-prefs-desc">{t('preferences.description')}</p>
-        {config.categories.map(({ name, required }) => {
+        {config.categories.map(({ name, required, services }) => {
           const id = `cs-cat-${name}`
           const description = lookup(texts, `categories.${name}.description`)
+          const on = services.filter((s) => draft.services[s.key]).length
+          const mixed = !required && on > 0 && on < services.length
           return (
             <div class="category" part="category" key={name}>
               <div class="row">
@@ -65,30 +97,121 @@ export function Preferences({ config, texts, consent, actions }: PreferencesProp
                 {required && <span class="locked">{t('preferences.alwaysOn')}</span>}
                 <input
                   id={id}
-                  data-name={name}
                   type="checkbox"
-                  role="switch"
-                  checked={required || !!consent.categories[name]}
+                  // A partly-on category is a tri-state checkbox; ARIA switches have no "mixed".
+                  role={mixed ? undefined : 'switch'}
+                  checked={required || !!draft.categories[name]}
+                  indeterminate={mixed}
+                  aria-checked={mixed ? 'mixed' : undefined}
                   disabled={required}
                   aria-describedby={description ? `${id}-desc` : undefined}
+                  onChange={(event) => setCategory(name, (event.currentTarget as HTMLInputElement).checked)}
                 />
               </div>
               {description && <p id={`${id}-desc`}>{description}</p>}
+              {services.length > 0 && (
+                <details>
+                  <summary>
+                    {t('preferences.services')} ({services.length})
+                  </summary>
+                  {services.map((s) => {
+                    const sid = `cs-svc-${name}-${s.name}`
+                    const info = s.config
+                    const cookies = cookieRows(info.cookies)
+                    return (
+                      <div class="service" key={s.key}>
+                        <div class="row">
+                          <label for={sid}>{lookup(texts, `services.${s.name}.title`) ?? s.name}</label>
+                          <input
+                            id={sid}
+                            type="checkbox"
+                            role="switch"
+                            checked={required || !!draft.services[s.key]}
+                            disabled={required}
+                            onChange={(event) => setService(name, s.key, (event.currentTarget as HTMLInputElement).checked)}
+                          />
+                        </div>
+                        {lookup(texts, `services.${s.name}.description`) && <p>{lookup(texts, `services.${s.name}.description`)}</p>}
+                        <dl>
+                          {info.provider && (
+                            <>
+                              <dt>{t('preferences.provider')}</dt>
+                              <dd>{info.provider}</dd>
+                            </>
+                          )}
+                          {info.retention && (
+                            <>
+                              <dt>{t('preferences.retention')}</dt>
+                              <dd>{info.retention}</dd>
+                            </>
+                          )}
+                          {info.policyUrl && (
+                            <>
+                              <dt>{t('preferences.policy')}</dt>
+                              <dd>
+                                <a href={info.policyUrl} target="_blank" rel="noopener noreferrer">
+                                  {info.policyUrl.replace(/^https?:\/\//, '')}
+                                </a>
+                              </dd>
+                            </>
+                          )}
+                        </dl>
+                        {cookies.length > 0 && (
+                          <div class="table">
+                            <table>
+                              <caption>{t('preferences.cookies')}</caption>
+                              <thead>
+                                <tr>
+                                  <th scope="col">{t('preferences.cookieName')}</th>
+                                  <th scope="col">{t('preferences.cookieProvider')}</th>
+                                  <th scope="col">{t('preferences.cookiePurpose')}</th>
+                                  <th scope="col">{t('preferences.cookieDuration')}</th>
+                                </tr>
+                              </thead>
+                              <tbody>
+                                {cookies.map((c) => (
+                                  <tr key={c.name}>
+                                    <td>{c.name}</td>
+                                    <td>{c.provider ?? info.provider ?? ''}</td>
+                                    <td>{c.purpose ?? ''}</td>
+                                    <td>{c.duration ?? ''}</td>
+                                  </tr>
+                                ))}
+                              </tbody>
+                            </table>
+                          </div>
+                        )}
+                      </div>
+                    )
+                  })}
+                </details>
+              )}
             </div>
           )
         })}
+        {consent.decided && (
+          <dl class="record">
+            <dt>{t('preferences.consentId')}</dt>
+            <dd>
+              <code>{consent.id}</code>
+            </dd>
+            <dt>{t('preferences.decidedAt')}</dt>
+            <dd>{new Date(consent.updatedAt!).toLocaleString(document.documentElement.lang || undefined)}</dd>
+          </dl>
+        )}
+        {history.length > 0 && (
+          <button type="button" part="button history" class="link" data-action="history" onClick={() => download(history)}>
+            {t('preferences.history')}
+          </button>
+        )}
         <div class="actions">
-          <button part="button accept-all" data-action="accept-all" onClick={() => actions.acceptAll('preferences')}>
+          <button type="button" part="button accept-all" data-action="accept-all" onClick={() => actions.acceptAll('preferences')}>
             {t('preferences.acceptAll')}
           </button>
-          <button part="button reject-all" data-action="reject-all" onClick={() => actions.rejectAll('preferences')}>
+          <button type="button" part="button reject-all" data-action="reject-all" onClick={() => actions.rejectAll('preferences')}>
             {t('preferences.rejectAll')}
           </button>
-          <button
-            part="button save"
-            data-action="save"
-            onClick={(event) => actions.save(readSwitches((event.currentTarget as Element).closest('[role=dialog]')!), 'preferences')}
-          >
+          <button type="button" part="button save" data-action="save" onClick={() => actions.save({ ...draft.categories, ...draft.services }, 'preferences')}>
             {t('preferences.save')}
           </button>
         </div>

@@ -1,3 +1,4 @@
+import type { StoredReceipt } from '../receipts/client.js'
 import type { ReceiptSource } from '../receipts/types.js'
 
 /** What the UI may ask of the SDK: store actions only, never state surgery. */
@@ -8,4 +9,6 @@ export interface UiActions {
   openPreferences(): void
   /** Closes the preference centre without deciding anything. */
   closePreferences(): void
+  /** This browser's receipts, for "Download my consent history" ([] when receipts are off). */
+  receipts(): Promise<StoredReceipt[]>
 }

@@ -75,7 +75,9 @@ describe('Global Privacy Control', () => {
     await p.reload()
     await expect.poll(() => ran(p)).toEqual(['analytics'])
     await p.waitForTimeout(1500)
-    expect(receipts.length).toBe(1)
+    // A receipt may be posted again if the reload cut off the first answer (delivery is
+    // at least once, the collector is idempotent on jti); what must not happen is a new one.
+    expect(new Set(receipts).size).toBe(1)
   })
 
   test('opt-in region (DE): GPC is never read as consent, nor as a decision — the banner still asks', async () => {

@@ -78,6 +78,7 @@ describe('banner and API', () => {
       ['cs-cat-necessary', true, true],
       ['cs-cat-functional', false, false],
       ['cs-cat-analytics', false, false],
+      ['cs-svc-analytics-ga4', false, false],
       ['cs-cat-advertising', false, false],
     ])
     switches[2].click()

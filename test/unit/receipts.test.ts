@@ -151,7 +151,7 @@ describe('outbox', () => {
 
   async function start() {
     const { startReceipts } = await import('../../src/receipts/client.js')
-    return startReceipts({ config, lang: 'en', texts: {}, sdk: 'test' })
+    return startReceipts({ config, texts: () => ({ lang: 'en', tree: {} }), sdk: 'test' })
   }
   const decide = (event: 'given' | 'updated' = 'given') =>
     noteDecision({ state: { ...emptyState(), id: 'AbCdEfGhIjKlMnOpQrStUv', decided: true }, previous: emptyState(), event, source: 'api' })

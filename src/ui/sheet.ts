@@ -1,0 +1,27 @@
+import type { Resolved } from '../config/resolve.js'
+import css from './styles.css?raw'
+
+const VARS: Record<string, string> = {
+  accent: '--cs-accent',
+  accentText: '--cs-accent-text',
+  background: '--cs-bg',
+  text: '--cs-text',
+  radius: '--cs-radius',
+  font: '--cs-font',
+}
+
+/**
+ * One constructable stylesheet shared by every shadow root Consentry makes (the
+ * UI, each placeholder). It needs no nonce: CSP style-src governs <style>
+ * elements and style attributes, not sheets built from script. Theme values
+ * become custom properties here, never inline styles.
+ */
+export function sheet(config: Resolved): CSSStyleSheet {
+  const theme: Record<string, string | undefined> = { ...config.source.ui?.theme }
+  const vars = Object.keys(VARS)
+    .filter((key) => theme[key])
+    .map((key) => `${VARS[key]}:${theme[key]}`)
+  const result = new CSSStyleSheet()
+  result.replaceSync(css + (vars.length ? `:host{${vars.join(';')}}` : ''))
+  return result
+}
