@@ -84,8 +84,8 @@ export default [
   },
   // Its lazy parts (src/lazy): same folder, loaded on first use.
   {
-    input: 'src/ui/preferences-entry.tsx',
-    output: { file: 'dist/consentry-preferences.js', format: 'iife', name: 'ConsentryPreferences', plugins: [terser({ ...terserOptions, module: false })] },
+    input: 'src/lazy/extras.ts',
+    output: { file: 'dist/consentry-extras.js', format: 'iife', name: 'ConsentryExtras', plugins: [terser({ ...terserOptions, module: false })] },
     plugins: browserPlugins(false),
   },
   {

@@ -7,7 +7,6 @@ import { createEmitter } from './core/emitter.js'
 import { $consent, type ConsentState, type Decision } from './core/state.js'
 import { takesBack } from './core/choice.js'
 import { autoBlock } from './effects/autoblock.js'
-import { cleanUp } from './effects/cleanup.js'
 import { consentMode } from './effects/consent-mode.js'
 import { createGate } from './effects/gate.js'
 import { crossTab } from './effects/sync.js'
@@ -15,7 +14,7 @@ import { dispatch } from './effects/window-events.js'
 import { chooseLanguage, loadLocale } from './i18n/load.js'
 import { LOCALES, negotiate } from './i18n/negotiate.js'
 import { buildTexts } from './i18n/texts.js'
-import { loadReceipts } from './lazy/index.js'
+import { loadExtras, loadReceipts } from './lazy/index.js'
 import type { Receipts, StoredReceipt } from './receipts/client.js'
 import { noteDecision } from './receipts/notes.js'
 import type { ReceiptSource } from './receipts/types.js'
@@ -84,11 +83,6 @@ export function start(input: unknown, options: StartOptions): Instance {
 
   const decide = (partial: Partial | boolean, from: ReceiptSource): ConsentState => {
     const decision = consent.decide(partial, from)
-    try {
-      cleanUp(config, decision.previous, decision.state)
-    } catch {
-      // cookies or storage blocked (sandboxed frame): nothing to delete
-    }
     tabs.announce()
     if (withReceipts) {
       noteDecision(decision)
@@ -96,8 +90,18 @@ export function start(input: unknown, options: StartOptions): Instance {
     }
     $view.set('hidden')
     emitter.emit('decision', decision)
-    // A script that already ran cannot be un-run; a reload can stop it (config cleanup.reload).
-    if (source.cleanup?.reload && from !== 'gpc' && takesBack(decision.previous, decision.state)) location.reload()
+    // A withdrawal deletes what the withdrawn services left (the clean-up code comes
+    // with the extras chunk). A script that already ran cannot be un-run; a reload
+    // can stop it (config cleanup.reload).
+    if (takesBack(decision.previous, decision.state))
+      void loadExtras().then(({ cleanUp }) => {
+        try {
+          cleanUp(config, decision.previous, decision.state)
+        } catch {
+          // cookies or storage blocked (sandboxed frame): nothing to delete
+        }
+        if (source.cleanup?.reload && from !== 'gpc') location.reload()
+      }, report)
     return decision.state
   }
 
@@ -111,6 +115,17 @@ export function start(input: unknown, options: StartOptions): Instance {
   }
 
   const page = pageUi(actions, (name) => decide({ [name]: true }, 'placeholder'))
+  // GPC (reference/standards.md §3): outside opt-in regions advertising goes off with no
+  // interaction and a receipt (source "gpc"), before anything is released or told to
+  // Google; in opt-in regions the signal is never read.
+  const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl
+  if (config.mode !== 'opt-in' && !problems.length && gpc === true && $consent.get().categories.advertising) decide({ ...$consent.get().categories, advertising: false }, 'gpc')
+  // Consent Mode defaults go out before the gate's first run, which starts at once
+  // (Google: the default command must come before any tag).
+  if (source.google?.consentMode) {
+    gcmUpdate = consentMode(source.google)
+    if ($consent.get().decided || config.mode !== 'opt-in') gcmUpdate($consent.get())
+  }
   const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: page.blocked, onReleased: page.released })
   const stopChange = $consent.listen((state) => {
     gcmUpdate?.(state)
@@ -119,16 +134,6 @@ export function start(input: unknown, options: StartOptions): Instance {
     emitter.emit('change', state)
   })
   void gate.release()
-
-  // GPC (reference/standards.md §3): outside opt-in regions advertising goes off with no
-  // interaction and a receipt (source "gpc"); in opt-in regions the signal is never read.
-  const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl
-  if (config.mode !== 'opt-in' && !problems.length && gpc === true && $consent.get().categories.advertising) decide({ ...$consent.get().categories, advertising: false }, 'gpc')
-  // Consent Mode defaults go out now, before the gate's first run (a later microtask).
-  if (source.google?.consentMode) {
-    gcmUpdate = consentMode(source.google)
-    if ($consent.get().decided || config.mode !== 'opt-in') gcmUpdate($consent.get())
-  }
 
   let unmount: (() => void) | undefined
   let destroyed = false

@@ -2,30 +2,43 @@
 // run-time validator (validate.ts) and the JSON Schema generator (schema.ts)
 // read, so the two cannot disagree. Kept as plain data for the bundle's sake.
 
+// `x` says what was expected, for messages. Where it can be derived (numbers,
+// enums) it is built only when a message is needed: building strings from
+// numbers at load time costs the page heap (benchmark, issue 8).
 export type Rule =
   | { t: 'string'; x: string; re?: RegExp; check?: (value: string) => boolean }
-  | { t: 'integer' | 'number'; x: string; min?: number; max?: number }
-  | { t: 'boolean'; x: string }
-  | { t: 'enum'; x: string; values: readonly (string | boolean)[] }
-  | { t: 'object'; x: string; props: Record<string, Rule>; required?: string[] }
-  | { t: 'record'; x: string; key: RegExp; keyX: string; value: Rule }
-  | { t: 'array'; x: string; items: Rule; max?: number }
+  | { t: 'integer' | 'number'; min?: number; max?: number }
+  | { t: 'boolean' }
+  | { t: 'enum'; values: readonly (string | boolean)[] }
+  | { t: 'object'; props: Record<string, Rule>; required?: string[] }
+  | { t: 'record'; key: RegExp; keyX: string; value: Rule }
+  | { t: 'array'; items: Rule; max?: number }
   | { t: 'anyOf'; x: string; rules: Rule[] }
 
+/** What a value for `rule` should be, in words: "an integer from 1 to 400", "one of …". */
+export function expected(rule: Rule): string {
+  switch (rule.t) {
+    case 'string':
+    case 'anyOf':
+      return rule.x
+    case 'integer':
+    case 'number':
+      return rule.min === undefined ? 'an integer' : rule.max === undefined ? `an integer >= ${rule.min}` : `an integer from ${rule.min} to ${rule.max}`
+    case 'boolean':
+      return 'true or false'
+    case 'enum':
+      return 'one of ' + rule.values.map((v) => JSON.stringify(v)).join(', ')
+    case 'array':
+      return 'a list'
+  }
+  return 'an object'
+}
+
 export const str = (x = 'a string', re?: RegExp, check?: (value: string) => boolean): Rule => ({ t: 'string', x, re, check })
-export const int = (min?: number, max?: number): Rule => ({
-  t: 'integer',
-  x: min === undefined ? 'an integer' : max === undefined ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`,
-  min,
-  max,
-})
-export const bool: Rule = { t: 'boolean', x: 'true or false' }
-export const oneOf = (...values: (string | boolean)[]): Rule => ({
-  t: 'enum',
-  x: 'one of ' + values.map((v) => JSON.stringify(v)).join(', '),
-  values,
-})
-export const obj = (props: Record<string, Rule>, required?: string[]): Rule => ({ t: 'object', x: 'an object', props, required })
-export const record = (key: RegExp, keyX: string, value: Rule): Rule => ({ t: 'record', x: 'an object', key, keyX, value })
-export const list = (items: Rule, max?: number): Rule => ({ t: 'array', x: 'a list', items, max })
+export const int = (min?: number, max?: number): Rule => ({ t: 'integer', min, max })
+export const bool: Rule = { t: 'boolean' }
+export const oneOf = (...values: (string | boolean)[]): Rule => ({ t: 'enum', values })
+export const obj = (props: Record<string, Rule>, required?: string[]): Rule => ({ t: 'object', props, required })
+export const record = (key: RegExp, keyX: string, value: Rule): Rule => ({ t: 'record', key, keyX, value })
+export const list = (items: Rule, max?: number): Rule => ({ t: 'array', items, max })
 export const anyOf = (x: string, ...rules: Rule[]): Rule => ({ t: 'anyOf', x, rules })

@@ -1,4 +1,4 @@
-import { anyOf, bool, int, list, obj, oneOf, record, str, type Rule } from './rules.js'
+import { anyOf, bool, expected, int, list, obj, oneOf, record, str, type Rule } from './rules.js'
 import { GCM_TYPES } from './types.js'
 
 // The config's shape (DESIGN.md §3). Names are part of the public contract.
@@ -57,7 +57,7 @@ const LANG_X = 'a language tag such as "en" or "pt-BR"'
 export const configShape: Rule = obj({
   $schema: str(),
   revision: int(0),
-  mode: anyOf(MODE.x, MODE, record(/^(\*|EEA|[A-Z]{2}(-[A-Z\d]{1,3})?)$/, 'a region', MODE)),
+  mode: anyOf(expected(MODE), MODE, record(/^(\*|EEA|[A-Z]{2}(-[A-Z\d]{1,3})?)$/, 'a region', MODE)),
   region: REGION,
   autoBlock: bool,
   cleanup: obj({ reload: bool, paths: list(str('a path', /^\/[^\s;]*$/)) }),

@@ -1,4 +1,4 @@
-import type { Rule } from './rules.js'
+import { expected, type Rule } from './rules.js'
 import { configShape } from './shape.js'
 import type { Config } from './types.js'
 
@@ -20,13 +20,13 @@ const describe = (value: unknown): string => {
   if (Array.isArray(value)) return 'a list'
   if (typeof value === 'object') return 'an object'
   const text = JSON.stringify(value) ?? String(value)
-  return text.length > 40 ? text.slice(0, 37) + '…' : text
+  return text.length > 40 ? text.slice(0, 37) + '...' : text
 }
 
 const join = (path: string, key: string): string => (path ? `${path}.${key}` : key)
 
 function check(rule: Rule, value: unknown, path: string, out: Problem[]): void {
-  const fail = (): void => void out.push({ path, message: `expected ${rule.x}, got ${describe(value)}` })
+  const fail = (): void => void out.push({ path, message: `expected ${expected(rule)}, got ${describe(value)}` })
   switch (rule.t) {
     case 'string':
       if (typeof value !== 'string' || (rule.re && !rule.re.test(value)) || (rule.check && !rule.check(value))) fail()

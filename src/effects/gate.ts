@@ -85,15 +85,26 @@ export function createGate(options: GateOptions): Gate {
     }
   }
 
-  // Chain batches: a release during a slow external script waits its turn,
-  // so nothing runs twice and order holds across batches.
-  const release = (): Promise<void> => (queue = queue.then(run, run))
+  // Batches chain: a release during a slow external script waits its turn, so
+  // nothing runs twice and order holds across batches. When nothing is in
+  // flight the batch starts at once, inside the click that allowed it, instead
+  // of after the rest of that click's work (issue 8: click → script runs).
+  let busy = 0
+  const track = (batch: Promise<void>): Promise<void> => {
+    busy++
+    return (queue = batch.finally(() => busy--))
+  }
+  const release = (): Promise<void> => track(busy ? queue.then(run, run) : run())
 
   // Gated markup added later (SPA routes, tag managers) is released when allowed.
+  // From <head> this sees every node the parser inserts, one by one: test the
+  // cheap things first (element? script or iframe? has children at all?).
   const observer = new MutationObserver((records) => {
     for (const record of records) {
       for (const node of Array.from(record.addedNodes)) {
-        if (node instanceof Element && (node.matches(GATED) || node.querySelector(GATED))) return void release()
+        if (node.nodeType !== 1) continue
+        const el = node as Element
+        if (/^(SCRIPT|IFRAME)$/.test(el.tagName) ? el.matches(GATED) : el.firstElementChild && el.querySelector(GATED)) return void release()
       }
     }
   })

@@ -2,7 +2,7 @@
 // consentry.iife.js that assigns its exports to a window global.
 
 import type { StartReceipts } from '../receipts/client.js'
-import type { RenderPreferences } from '../ui/preferences-entry.js'
+import type { Extras } from './index.js'
 
 let base: string | undefined
 let nonce: string | undefined
@@ -27,8 +27,7 @@ function load<T>(file: string, global: string): Promise<T> {
   })) as Promise<T>
 }
 
-export const loadPreferences = (): Promise<RenderPreferences> =>
-  load<{ renderPreferences: RenderPreferences }>('consentry-preferences.js', 'ConsentryPreferences').then((m) => m.renderPreferences)
+export const loadExtras = (): Promise<Extras> => load<Extras>('consentry-extras.js', 'ConsentryExtras')
 
 export const loadReceipts = (): Promise<StartReceipts> =>
   load<{ startReceipts: StartReceipts }>('consentry-receipts.js', 'ConsentryReceipts').then((m) => m.startReceipts)

@@ -1,5 +1,9 @@
 import type { DecisionNote } from './notes.js'
 import type { GcmValue, ReceiptPayload } from './types.js'
+import { uuidv7 } from './uuid.js'
+
+/** The receipt id of a noted decision: a UUIDv7 of its time and its random note id. */
+export const jtiOf = (note: DecisionNote): string => uuidv7(note.at, note.id)
 
 export interface ReceiptContext {
   /** base64url SHA-256 of the JCS-canonical config shown. */
@@ -23,7 +27,7 @@ export interface Link {
 /** The payload of DESIGN.md §7 for one decision. Pure: every input is given. */
 export function buildPayload(note: DecisionNote, context: ReceiptContext, link: Link): ReceiptPayload {
   const payload: ReceiptPayload = {
-    jti: note.jti,
+    jti: jtiOf(note),
     sub: note.sub,
     iat: Math.floor(note.at / 1000),
     seq: link.seq,

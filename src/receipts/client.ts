@@ -4,7 +4,7 @@
 import type { Config, TextTree } from '../config/types.js'
 import { gcmValues } from '../core/gcm.js'
 import { backoff, retryable } from './backoff.js'
-import { buildPayload, nextLink, type ReceiptContext } from './build.js'
+import { buildPayload, jtiOf, nextLink, type ReceiptContext } from './build.js'
 import en from '../../locales/en.json'
 import { mergeTexts } from '../i18n/lookup.js'
 import { canonicalJson, sha256 } from './digest.js'
@@ -17,6 +17,8 @@ import type { ReceiptEvent, ReceiptSource } from './types.js'
 /** One receipt as this browser keeps it: the outbox entry and, once delivered, the history. */
 export interface StoredReceipt {
   jti: string
+  /** The decision note it was built from. */
+  note: string
   sub: string
   seq: number
   iat: number
@@ -125,8 +127,9 @@ export function startReceipts({ config, texts, sdk }: ReceiptsOptions): Receipts
       const pending = (await all()).filter((r) => r.status === 'pending').length
       const base = await context()
       for (const note of notes) {
-        if (known.has(note.jti)) {
-          dropNote(note.jti)
+        const jti = jtiOf(note)
+        if (known.has(jti)) {
+          dropNote(note.id)
           continue
         }
         if (pending >= MAX_PENDING) {
@@ -141,10 +144,10 @@ export function startReceipts({ config, texts, sdk }: ReceiptsOptions): Receipts
         }
         const payload = buildPayload(note, { ...base, gcm: config.google?.consentMode ? gcmValues(note.categories, config.google?.mapping) : undefined }, nextLink(last, key.kid, note.continued, key.persistent))
         const jws = await signReceipt(payload, key)
-        await save({ jti: note.jti, sub: note.sub, seq: payload.seq, iat: payload.iat, event: note.event, source: note.source, jws, status: 'pending', attempts: 0, nextAt: 0 }, key.persistent)
+        await save({ jti, note: note.id, sub: note.sub, seq: payload.seq, iat: payload.iat, event: note.event, source: note.source, jws, status: 'pending', attempts: 0, nextAt: 0 }, key.persistent)
         if (key.persistent) await idb.put('chains', { seq: payload.seq, hash: await sha256(jws), kid: key.kid }, note.sub).catch(() => {})
         // Without IndexedDB the note stays until the receipt is delivered, so a reload cannot lose it.
-        if (key.persistent) dropNote(note.jti)
+        if (key.persistent) dropNote(note.id)
       }
     })
     await flush()
@@ -175,7 +178,7 @@ export function startReceipts({ config, texts, sdk }: ReceiptsOptions): Receipts
         ack = undefined
       }
       await save({ ...receipt, status: 'sent', ack }, !volatile.has(receipt.jti))
-      if (volatile.has(receipt.jti)) dropNote(receipt.jti)
+      if (volatile.has(receipt.jti)) dropNote(receipt.note)
       return true
     }
     const attempts = receipt.attempts + 1

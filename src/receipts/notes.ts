@@ -5,11 +5,13 @@
 
 import type { Decision } from '../core/state.js'
 import type { ReceiptEvent, ReceiptSource } from './types.js'
-import { uuidv7 } from './uuid.js'
 
 export interface DecisionNote {
-  /** The receipt id, fixed at decision time so a retried build cannot make two receipts. */
-  jti: string
+  /**
+   * Random, fixed at decision time; the receipt's `jti` (a UUIDv7) is derived from it and
+   * `at`, so a build retried after a crash makes the same receipt, not a second one.
+   */
+  id: string
   sub: string
   /** Decision time, ms. */
   at: number
@@ -28,7 +30,7 @@ let memory: DecisionNote[] = []
 function read(): DecisionNote[] {
   try {
     const value: unknown = JSON.parse(localStorage.getItem(KEY) ?? '[]')
-    return Array.isArray(value) ? value.filter((n) => n && typeof n.jti === 'string' && typeof n.sub === 'string') : []
+    return Array.isArray(value) ? value.filter((n) => n && typeof n.id === 'string' && typeof n.sub === 'string') : []
   } catch {
     return memory
   }
@@ -47,7 +49,7 @@ export function noteDecision({ state, previous, event, source }: Decision): void
   write([
     ...read(),
     {
-      jti: uuidv7(),
+      id: crypto.randomUUID(),
       sub: state.id,
       at: Date.now(),
       event,
@@ -62,6 +64,6 @@ export function noteDecision({ state, previous, event, source }: Decision): void
 
 export const pendingNotes = read
 
-export function dropNote(jti: string): void {
-  write(read().filter((n) => n.jti !== jti))
+export function dropNote(id: string): void {
+  write(read().filter((n) => n.id !== id))
 }

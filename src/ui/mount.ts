@@ -2,13 +2,12 @@ import type { Resolved } from '../config/resolve.js'
 import type { TextTree } from '../config/types.js'
 import { $consent } from '../core/state.js'
 import { RTL } from '../i18n/negotiate.js'
-import { loadPreferences } from '../lazy/index.js'
+import { loadExtras } from '../lazy/index.js'
 import type { UiActions } from './actions.js'
 import { Banner } from './Banner.js'
 import { el } from './dom.js'
 import { lookup } from '../i18n/lookup.js'
-import { activeElement } from './focus.js'
-import type { RenderPreferences } from './preferences-entry.js'
+import type { SecondLayer } from './second-layer.js'
 import { $view } from './view.js'
 
 /** Runs `fn` once `<body>` exists: at once, or as soon as the parser creates it. */
@@ -21,15 +20,6 @@ function whenBody(fn: () => void): void {
     }
   })
   observer.observe(document.documentElement, { childList: true })
-}
-
-/** A cookie-and-check mark; an inline SVG is markup, not a style, so CSP allows it. */
-const ICON = () => {
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg')
-  svg.setAttribute('viewBox', '0 0 24 24')
-  svg.setAttribute('aria-hidden', 'true')
-  svg.innerHTML = '<path fill="currentColor" d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5Zm-3.5 9a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Zm1 5a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Zm6 1a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Z"/>'
-  return svg
 }
 
 /**
@@ -77,43 +67,29 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
     policyUrl: config.policyUrl,
     actions,
   })
-  const layer = document.createElement('div')
   // Decisions are announced politely to screen readers (WCAG 4.1.3).
   const status = el('p', { role: 'status', class: 'sr' })
-  const floating = ui.floatingButton
-  const label = floating?.label ?? lookup(texts, 'floating.label') ?? ''
-  const reopen =
-    floating &&
-    el(
-      'button',
-      {
-        type: 'button',
-        part: 'button floating-button',
-        class: `floating ${floating.position ?? 'bottom-left'}`,
-        'data-action': 'preferences',
-        'aria-label': floating.iconOnly ? label : undefined,
-        onclick: actions.openPreferences,
-      },
-      ICON(),
-      !floating.iconOnly && label,
-    )
-  shadow.append(layer, status)
+  shadow.append(status)
   let lastDecision = $consent.get().updatedAt
 
-  let renderPreferences: RenderPreferences | undefined
-  let returnTo: HTMLElement | null = null
-  let dialogOpen = false
-  const preload = () =>
-    loadPreferences().then(
-      (render) => {
-        renderPreferences = render
+  // The preference centre and floating button come with the extras chunk.
+  let second: SecondLayer | undefined
+  let loading = false
+  const load = () => {
+    if (loading) return
+    loading = true
+    loadExtras().then(
+      (extras) => {
+        second = extras.secondLayer(shadow, { config, texts, actions })
         draw()
       },
       (error: Error) => {
+        loading = false
         console.error(error.message)
         if ($view.get() === 'preferences') $view.set($consent.get().decided ? 'hidden' : 'banner')
       },
     )
+  }
 
   // Synchronous on every store change: the banner is in the frame that shows
   // the page, and gone in the frame after a click.
@@ -121,8 +97,6 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
     const view = $view.get()
     const consent = $consent.get()
     const prefs = view === 'preferences'
-    if (prefs && !dialogOpen && !returnTo) returnTo = activeElement() as HTMLElement | null
-    if (prefs && !renderPreferences) void preload()
     // The first layer stays under the preference centre until the visitor decides.
     if (view === 'banner' || (prefs && !consent.decided)) {
       if (!banner.isConnected) {
@@ -137,22 +111,13 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
       if (ui.blocking && banner.isConnected) banner.previousElementSibling?.remove()
       banner.remove()
     }
-    renderPreferences?.(layer, prefs ? { config, texts, consent, actions } : null)
-    if (reopen) {
-      if (view === 'hidden' && consent.decided) shadow.append(reopen)
-      else reopen.remove()
-    }
     if (consent.updatedAt !== lastDecision) {
       lastDecision = consent.updatedAt
-      status.textContent = lookup(texts, 'preferences.saved') ?? ''
+      status.textContent = lookup(texts, 'banner.saved') ?? ''
     }
     padScroll(banner)
-    const dialog = layer.querySelector<HTMLElement>('[part~=preferences]')
-    // Focus moves into the dialog when it opens and back where it was when it closes (WCAG 2.4.3).
-    if (dialog && !dialogOpen) dialog.focus()
-    if (!dialog && dialogOpen && returnTo?.isConnected) returnTo.focus()
-    if (!dialog) returnTo = null
-    dialogOpen = !!dialog
+    if (prefs || (ui.floatingButton && consent.decided)) load()
+    second?.update(view, consent)
   }
 
   let stop: (() => void)[] = []
@@ -163,12 +128,12 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
     stop = [$view.listen(draw), $consent.listen(draw)]
     draw()
     // Most visitors decide on the first layer; fetch the second when the page is idle.
-    if ($view.get() === 'banner') setTimeout(() => void preload(), 1500)
+    if ($view.get() === 'banner') setTimeout(load, 1500)
   })
   return () => {
     removed = true
     stop.forEach((fn) => fn())
-    renderPreferences?.(layer, null)
+    second?.remove()
     host.remove()
     padScroll(banner)
   }

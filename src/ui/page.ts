@@ -1,6 +1,6 @@
 import type { TextTree } from '../config/types.js'
+import { loadExtras } from '../lazy/index.js'
 import type { UiActions } from './actions.js'
-import { placeholder } from './placeholder.js'
 
 export interface PageUi {
   /** Texts and styles arrived (or the language changed): placeholders render or re-render. */
@@ -25,15 +25,22 @@ export function pageUi(actions: UiActions, allowService: (name: string) => void)
   let styles: CSSStyleSheet
   const frames = new Map<HTMLIFrameElement, HTMLElement | undefined>()
 
+  // The placeholder code comes with the extras chunk; the empty iframe keeps its
+  // box meanwhile, so the swap shifts no layout.
   const show = (frame: HTMLIFrameElement) => {
     frames.get(frame)?.remove()
-    if (!texts || !frame.isConnected) return void frames.set(frame, undefined)
+    frames.set(frame, undefined)
+    if (!texts || !frame.isConnected) return
     const category = frame.getAttribute('data-category')!
     const service = frame.getAttribute('data-service')
-    const host = placeholder(frame, texts, styles, () => allowService(service ? `${category}:${service}` : category))
-    frame.hidden = true
-    frame.before(host)
-    frames.set(frame, host)
+    const shown = texts
+    loadExtras().then(({ placeholder }) => {
+      if (texts !== shown || !frames.has(frame) || frames.get(frame) || !frame.getAttribute('data-src')) return
+      const host = placeholder(frame, shown, styles, () => allowService(service ? `${category}:${service}` : category))
+      frame.hidden = true
+      frame.before(host)
+      frames.set(frame, host)
+    }, (error: Error) => console.error(error.message))
   }
 
   const onClick = (event: MouseEvent) => {

@@ -1,3 +1,4 @@
+import { placeholder as english } from '../../locales/en.json'
 import type { TextTree } from '../config/types.js'
 import { format, lookup } from '../i18n/lookup.js'
 import { el } from './dom.js'
@@ -11,7 +12,7 @@ import { el } from './dom.js'
 export function placeholder(frame: HTMLIFrameElement, texts: TextTree, styles: CSSStyleSheet, allow: () => void): HTMLElement {
   const service = frame.getAttribute('data-service')
   const name = (service && lookup(texts, `services.${service}.title`)) || service || frame.getAttribute('data-category')!
-  const t = (key: string) => format(lookup(texts, key) ?? key, { service: name })
+  const t = (key: string) => format(lookup(texts, key) ?? lookup({ placeholder: english }, key) ?? key, { service: name })
   const host = el('div', { class: 'consentry-placeholder', 'data-consentry-placeholder': '' })
   host.style.width = frame.width ? `${frame.width}px` : '100%'
   host.style.maxWidth = '100%'

@@ -48,7 +48,7 @@ const table: { name: string; file: string; strict?: boolean; lines: string[]; co
     name: 'a wrong type and an out-of-range number, at their values',
     file: '{\n  "revision": "2",\n  "cookie": { "expiresDays": 500 }\n}',
     lines: [
-      'c.json:2:15  error    revision: expected an integer ≥ 0, got "2"',
+      'c.json:2:15  error    revision: expected an integer >= 0, got "2"',
       'c.json:3:30  error    cookie.expiresDays: expected an integer from 1 to 400, got 500',
     ],
     code: 1,

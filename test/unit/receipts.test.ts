@@ -3,14 +3,14 @@ import 'fake-indexeddb/auto'
 import { compactVerify, EmbeddedJWK } from 'jose'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { backoff, retryable } from '../../src/receipts/backoff.js'
-import { buildPayload, nextLink, type ReceiptContext } from '../../src/receipts/build.js'
+import { buildPayload, jtiOf, nextLink, type ReceiptContext } from '../../src/receipts/build.js'
 import { canonicalJson, sha256 } from '../../src/receipts/digest.js'
 import { dropNote, noteDecision, pendingNotes, type DecisionNote } from '../../src/receipts/notes.js'
 import { uuidv7 } from '../../src/receipts/uuid.js'
 import { emptyState, type ConsentState } from '../../src/core/state.js'
 
 const note: DecisionNote = {
-  jti: '01890f2e-7b3a-7c00-8000-000000000001',
+  id: '3f2b8c1e-9a4d-4e6f-8b7a-0c1d2e3f4a5b',
   sub: 'AbCdEfGhIjKlMnOpQrStUv',
   at: 1_790_000_000_500,
   event: 'given',
@@ -33,7 +33,7 @@ const context: ReceiptContext = {
 describe('receipt payload', () => {
   test('carries every claim of DESIGN.md §7, iat in seconds, no prev on the first', () => {
     expect(buildPayload(note, context, { seq: 1 })).toEqual({
-      jti: note.jti,
+      jti: '01a0c450-6df4-7e6f-8b7a-0c1d2e3f4a5b', // 01a0c4506df4 = note.at in hex, then the note id's random bits,
       sub: note.sub,
       iat: 1_790_000_000,
       seq: 1,
@@ -99,6 +99,12 @@ describe('retry policy', () => {
 })
 
 describe('uuidv7', () => {
+  test('from a note: deterministic, so a rebuilt receipt keeps its id', () => {
+    expect(jtiOf(note)).toBe(jtiOf({ ...note }))
+    expect(jtiOf(note)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(jtiOf({ ...note, id: crypto.randomUUID() })).not.toBe(jtiOf(note))
+  })
+
   test('is a version 7 UUID that sorts by time', () => {
     const a = uuidv7(1_700_000_000_000)
     const b = uuidv7(1_700_000_000_001)
@@ -121,13 +127,13 @@ describe('decision notes', () => {
       ['given', false],
       ['withdrawn', true],
     ])
-    dropNote(first.jti)
+    dropNote(first.id)
     expect(pendingNotes().map((n) => n.event)).toEqual(['withdrawn'])
   })
 
   test('corrupt stored notes are skipped, not thrown', () => {
-    localStorage.setItem('consentry:decisions', '[{"jti":1},null,"x",{"jti":"a","sub":"b"}]')
-    expect(pendingNotes()).toEqual([{ jti: 'a', sub: 'b' }])
+    localStorage.setItem('consentry:decisions', '[{"id":1},null,"x",{"id":"a","sub":"b"}]')
+    expect(pendingNotes()).toEqual([{ id: 'a', sub: 'b' }])
     localStorage.setItem('consentry:decisions', '{not json')
     expect(() => pendingNotes()).not.toThrow()
   })

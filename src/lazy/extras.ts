@@ -1,0 +1,7 @@
+// The "extras" chunk: parts most page views never need, loaded on first use —
+// the second layer (preference centre, floating button; preloaded while the
+// banner shows), the placeholders of blocked embeds, and cookie clean-up after
+// a withdrawal.
+export { secondLayer } from '../ui/second-layer.js'
+export { placeholder } from '../ui/placeholder.js'
+export { cleanUp } from '../effects/cleanup.js'

@@ -1,0 +1,82 @@
+// Everything of Consentry's own UI beyond the first layer, in the extras chunk
+// (src/lazy): the preference centre with its focus handling, and the floating
+// button. Preact renders it into the same shadow root as the banner.
+import { Fragment, h, render } from 'preact'
+import { categories, floating as floatingTexts, preferences } from '../../locales/en.json'
+import type { Resolved } from '../config/resolve.js'
+import type { TextTree } from '../config/types.js'
+import type { ConsentState } from '../core/state.js'
+import { lookup, mergeTexts } from '../i18n/lookup.js'
+import type { UiActions } from './actions.js'
+import { activeElement } from './focus.js'
+import { Preferences } from './Preferences.js'
+import css from './preferences.css?raw'
+import type { View } from './view.js'
+
+export interface SecondLayerOptions {
+  config: Resolved
+  texts: TextTree
+  actions: UiActions
+}
+
+export interface SecondLayer {
+  update(view: View, consent: ConsentState): void
+  remove(): void
+}
+
+/** A cookie with bites; an inline SVG is markup, not a style, so a strict CSP allows it. */
+const Icon = () => (
+  <svg viewBox="0 0 24 24" aria-hidden="true">
+    <path fill="currentColor" d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5Zm-4 9a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Zm6 6a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Z" />
+  </svg>
+)
+
+export function secondLayer(shadow: ShadowRoot, { config, texts: pageTexts, actions }: SecondLayerOptions): SecondLayer {
+  const sheet = new CSSStyleSheet()
+  sheet.replaceSync(css)
+  shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet]
+  const container = document.createElement('div')
+  shadow.append(container)
+  // English under the page's texts: a locale or config that lacks a key still shows something.
+  const texts = mergeTexts({ categories, floating: floatingTexts, preferences }, pageTexts)
+  const floating = config.source.ui?.floatingButton
+  const label = floating?.label ?? lookup(texts, 'floating.label')!
+
+  let returnTo: HTMLElement | null = null
+  let open = false
+  return {
+    update(view, consent) {
+      const prefs = view === 'preferences'
+      if (prefs && !open) returnTo = activeElement() as HTMLElement | null
+      render(
+        <>
+          {prefs && <Preferences config={config} texts={texts} consent={consent} actions={actions} />}
+          {floating && view === 'hidden' && consent.decided && (
+            <button
+              type="button"
+              part="button floating-button"
+              class={`floating ${floating.position ?? 'bottom-left'}`}
+              data-action="preferences"
+              aria-label={floating.iconOnly ? label : undefined}
+              onClick={actions.openPreferences}
+            >
+              <Icon />
+              {!floating.iconOnly && label}
+            </button>
+          )}
+        </>,
+        container,
+      )
+      // Focus moves into the dialog when it opens and back where it was when it closes (WCAG 2.4.3).
+      const dialog = container.querySelector<HTMLElement>('[part~=preferences]')
+      if (dialog && !open) dialog.focus()
+      if (!dialog && open && returnTo?.isConnected) returnTo.focus()
+      if (!dialog) returnTo = null
+      open = !!dialog
+    },
+    remove() {
+      render(null, container)
+      container.remove()
+    },
+  }
+}
