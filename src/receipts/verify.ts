@@ -32,7 +32,20 @@ export interface VerifyOptions {
    * one: in Node each subtle.digest is a thread-pool round trip costing more than the hash.
    */
   sha256?: (text: string) => string | Promise<string>
+  /**
+   * Checks the ES256 signature (default: crypto.subtle). A Node server may pass a synchronous
+   * node:crypto one (see Es256Verifier); browsers and other runtimes keep the default.
+   */
+  es256?: Es256Verifier
 }
+
+/**
+ * Verifies an ES256 signature: `signature` is raw r‖s (64 bytes, RFC 7518 §3.4) over `data`
+ * (the JWS signing input, UTF-8), made with the P-256 key `jwk`. `kid` is the RFC 7638
+ * thumbprint of `jwk`, already checked, so a key cache may be keyed by it. Returns whether the
+ * signature holds; throws a ReceiptError with code 'jwk' when `jwk` is not a valid P-256 point.
+ */
+export type Es256Verifier = (jwk: PublicJwk, kid: string, signature: Uint8Array<ArrayBuffer>, data: Uint8Array<ArrayBuffer>) => boolean | Promise<boolean>
 
 export interface VerifiedReceipt {
   header: ReceiptHeader
@@ -102,6 +115,10 @@ async function importKey(jwk: PublicJwk, kid: string): Promise<CryptoKey> {
   return key
 }
 
+/** The default Es256Verifier: WebCrypto, with the imported keys cached by thumbprint. */
+export const subtleEs256: Es256Verifier = async (jwk, kid, signature, data) =>
+  crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, await importKey(jwk, kid), signature, data)
+
 function checkJwk(jwk: unknown): PublicJwk {
   if (!isObject(jwk)) throw new ReceiptError('jwk', `header.jwk: expected the signer's public key (an object), got ${show(jwk)}`)
   // A private key in the header would mean the browser leaked it; such a receipt proves nothing.
@@ -127,7 +144,12 @@ export interface SignedJws {
  * proof a browser sends to read its own receipts): the form, `alg`, `typ`, a public-only
  * P-256 `jwk`, `kid` = RFC 7638 thumbprint, and the signature. Claims are the caller's.
  */
-export async function verifyEmbeddedKeyJws(compact: string, typ: string, sha256: VerifyOptions['sha256'] = subtleSha256): Promise<SignedJws> {
+export async function verifyEmbeddedKeyJws(
+  compact: string,
+  typ: string,
+  sha256: VerifyOptions['sha256'] = subtleSha256,
+  es256: Es256Verifier = subtleEs256,
+): Promise<SignedJws> {
   if (typeof compact !== 'string') throw new ReceiptError('format', `expected a compact JWS string, got ${typeof compact}`)
   const parts = compact.trim().split('.')
   if (parts.length !== 3 || !parts.every((part) => B64URL.test(part))) {
@@ -155,9 +177,8 @@ export async function verifyEmbeddedKeyJws(compact: string, typ: string, sha256:
   if (signature.length !== 64) {
     throw new ReceiptError('signature', `signature: expected 64 bytes (ES256 r‖s), got ${signature.length}`)
   }
-  const key = await importKey(jwk, expectedKid)
   const signingInput = new TextEncoder().encode(`${headerPart}.${payloadPart}`)
-  const valid = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature, signingInput)
+  const valid = await es256(jwk, expectedKid, signature, signingInput)
   if (!valid) throw new ReceiptError('signature', 'signature: does not verify with header.jwk (altered or signed by another key)')
   return { header: header as SignedJws['header'], payload: parseSegment(payloadPart, 'payload') }
 }
@@ -237,7 +258,7 @@ function checkIat(iat: number, options: VerifyOptions): void {
 /** Parses and checks one receipt. Throws a ReceiptError saying what is wrong. */
 export async function verifyReceipt(compactJws: string, options: VerifyOptions = {}): Promise<VerifiedReceipt> {
   const sha256 = options.sha256 ?? subtleSha256
-  const { header, payload } = await verifyEmbeddedKeyJws(compactJws, RECEIPT_TYP, sha256)
+  const { header, payload } = await verifyEmbeddedKeyJws(compactJws, RECEIPT_TYP, sha256, options.es256)
   const claims = checkClaims(payload)
   checkIat(claims.iat, options)
   const jws = compactJws.trim()

@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { ReceiptError, verifyChain, verifyReceipt, type VerifiedReceipt } from '../receipts/verify.js'
+import { nodeEs256Verifier } from './crypto.js'
 import { NonceCache, checkAdmin, checkProof, isBearer } from './auth.js'
 import { HttpError } from './errors.js'
 import { formatEntry, parseTime } from './export.js'
@@ -35,6 +36,8 @@ export interface AppOptions {
 }
 
 const RECEIPT_TYPES = ['text/plain', 'application/jose']
+/** Stateless between calls (no `stream`), so one serves every request. */
+const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 const socketAddress = (c: Context): string | undefined =>
   (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress
@@ -50,6 +53,7 @@ export function createApp(options: AppOptions): Hono {
   const clientIp = options.clientIp ?? socketAddress
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const nonces = new NonceCache()
+  const es256 = nodeEs256Verifier()
   const admin = (c: Context) => checkAdmin(options.adminToken, c.req.header('authorization'))
   const app = new Hono()
 
@@ -58,12 +62,18 @@ export function createApp(options: AppOptions): Hono {
   app.use('/receipts', cors({ origin: corsOrigins, allowMethods: ['POST'], allowHeaders: ['Content-Type'], maxAge: 86400 }))
   app.use('/receipts/:consentId', cors({ origin: corsOrigins, allowMethods: ['GET'], allowHeaders: ['Authorization'], maxAge: 86400 }))
 
+  const tooLarge = (c: Context) => c.json({ error: 'too-large', detail: `a receipt may be at most ${maxBodyBytes} bytes` }, 413)
+  const limit = bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge })
   app.post(
     '/receipts',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) => c.json({ error: 'too-large', detail: `a receipt may be at most ${maxBodyBytes} bytes` }, 413),
-    }),
+    // What bodyLimit does, without touching c.req.raw when Content-Length says the size: under
+    // @hono/node-server that keeps the request lazy (no Request, AbortSignal or stream is made)
+    // and arrayBuffer() reads the socket directly. Chunked bodies still go through bodyLimit.
+    async (c, next) => {
+      const length = c.req.header('content-length')
+      if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limit(c, next)
+      return Number.parseInt(length, 10) > maxBodyBytes ? tooLarge(c) : next()
+    },
     async (c) => {
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
       if (!RECEIPT_TYPES.includes(type)) {
@@ -71,7 +81,7 @@ export function createApp(options: AppOptions): Hono {
       }
       let body: string
       try {
-        body = new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer())
+        body = utf8.decode(await c.req.arrayBuffer())
       } catch {
         return fail(400, 'format', 'the body is not UTF-8 text')
       }
@@ -93,7 +103,7 @@ export function createApp(options: AppOptions): Hono {
         admin(c)
         return store.bySubject(sub)
       }
-      const kid = await checkProof(authorization, sub, now(), nonces)
+      const kid = await checkProof(authorization, sub, now(), nonces, es256)
       const found = await store.bySubject(sub)
       // Holding some key proves nothing; holding one that signed this consent id's receipts does.
       if (!found.some((e) => e.kid === kid)) fail(403, 'proof', 'proof: this key signed no stored receipt of this consent id')
@@ -101,7 +111,7 @@ export function createApp(options: AppOptions): Hono {
     })()
     if (entries.length === 0) fail(404, 'not-found', `no stored receipts for consent id ${JSON.stringify(sub)}`)
     const verified: VerifiedReceipt[] = await Promise.all(
-      entries.map((e) => verifyReceipt(e.jws!, { now: e.receivedMs, maxAgeSeconds: Number.POSITIVE_INFINITY, sha256 })),
+      entries.map((e) => verifyReceipt(e.jws!, { now: e.receivedMs, maxAgeSeconds: Number.POSITIVE_INFINITY, sha256, es256 })),
     )
     return c.json({
       consentId: sub,

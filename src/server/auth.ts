@@ -2,7 +2,7 @@
 // receipts only — the browser that signed them, proving it holds the key.
 
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { ReceiptError, verifyEmbeddedKeyJws } from '../receipts/verify.js'
+import { ReceiptError, verifyEmbeddedKeyJws, type Es256Verifier } from '../receipts/verify.js'
 import { HttpError } from './errors.js'
 
 export const PROOF_TYP = 'consent-export+jwt'
@@ -50,12 +50,12 @@ export class NonceCache {
  * browser's public key in its header, over {sub, htm: "GET", iat, nonce}. Returns the kid;
  * the caller still checks that this key signed receipts of `sub`.
  */
-export async function checkProof(authorization: string | undefined, sub: string, nowMs: number, nonces: NonceCache): Promise<string> {
+export async function checkProof(authorization: string | undefined, sub: string, nowMs: number, nonces: NonceCache, es256?: Es256Verifier): Promise<string> {
   const match = /^Consentry\s+(\S+)$/i.exec(authorization ?? '')
   if (!match) throw new HttpError(401, 'unauthorized', 'expected Authorization: Bearer <admin token> or Consentry <proof signed with the browser key>')
   let header, payload
   try {
-    ;({ header, payload } = await verifyEmbeddedKeyJws(match[1]!, PROOF_TYP))
+    ;({ header, payload } = await verifyEmbeddedKeyJws(match[1]!, PROOF_TYP, undefined, es256))
   } catch (error) {
     if (error instanceof ReceiptError) throw new HttpError(401, 'proof', `proof: ${error.message}`)
     throw error

@@ -3,6 +3,7 @@
 import { serve } from '@hono/node-server'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { isMainThread } from 'node:worker_threads'
 import { audit } from './audit.js'
 import { csvHeader, formatEntry, parseTime, type ExportFormat } from './export.js'
 import type { IpPolicy } from './ip.js'
@@ -11,10 +12,11 @@ import { createCollector } from './index.js'
 import { describeStore, openStore, type StoreLocation } from './storage/open.js'
 import { scan } from './storage/types.js'
 import { ReceiptService } from './service.js'
+import { defaultVerifyThreads } from './verify-pool.js'
 
 const USAGE = `Usage: consentry-collector <command> [options]
 
-  serve   [--port 8787] [--host 127.0.0.1] [--db ./consent.db] [--key FILE] [--trust-proxy]
+  serve   [--port 8787] [--host 127.0.0.1] [--db ./consent.db] [--key FILE] [--trust-proxy] [--verify-threads N]
   audit   [--db FILE] [--key FILE | --jwks FILE] [--expect-head INDEX:HASH] [--json]
   export  [--db FILE] [--format jsonl|csv] [--from DATE] [--to DATE]
   purge   [--db FILE] [--key FILE] --before DATE
@@ -23,7 +25,8 @@ DATABASE_URL=postgres://… uses PostgreSQL instead of --db. Environment: PORT, 
 CONSENTRY_ADMIN_TOKEN, CONSENTRY_ALLOWED_ORIGINS (comma list, default *), CONSENTRY_KEY_FILE
 (default ./collector-key.pem), CONSENTRY_COLLECTOR_KEY (PEM, instead of a file), CONSENTRY_KEY_ALG
 (EdDSA | ES256, for a new key), CONSENTRY_IP (truncate | hmac | drop), CONSENTRY_IP_HMAC_KEY,
-CONSENTRY_MAX_BODY (bytes, default 16384). See docs/collector.md.`
+CONSENTRY_MAX_BODY (bytes, default 16384), CONSENTRY_VERIFY_THREADS (default: cores - 1, at least 1;
+0 verifies on the main thread). See docs/collector.md.`
 
 class UsageError extends Error {}
 
@@ -69,13 +72,16 @@ function time(value: string | undefined, name: string): number | undefined {
 }
 
 async function serveCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, key: { type: 'string' }, 'trust-proxy': { type: 'boolean' } } })
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, key: { type: 'string' }, 'trust-proxy': { type: 'boolean' }, 'verify-threads': { type: 'string' } } })
   const port = Number(values.port ?? env.PORT ?? 8787)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a port number, got ${JSON.stringify(values.port ?? env.PORT)}`)
   const host = values.host ?? env.HOST ?? '127.0.0.1'
   const where = location(values)
   const origins = (env.CONSENTRY_ALLOWED_ORIGINS ?? '*').split(',').map((o) => o.trim()).filter(Boolean)
   const adminToken = env.CONSENTRY_ADMIN_TOKEN || undefined
+  const threadsText = values['verify-threads'] ?? env.CONSENTRY_VERIFY_THREADS
+  const verifyThreads = threadsText === undefined || threadsText === '' ? defaultVerifyThreads() : Number(threadsText)
+  if (!Number.isInteger(verifyThreads) || verifyThreads < 0 || verifyThreads > 256) throw new UsageError(`--verify-threads: expected a number of threads (0 = main thread), got ${JSON.stringify(threadsText)}`)
   const collector = await createCollector({
     store: await openStore(where),
     key: keySource(values, true),
@@ -83,6 +89,7 @@ async function serveCommand(args: string[]): Promise<number> {
     allowedOrigins: origins.includes('*') ? '*' : origins,
     maxBodyBytes: maxBody(),
     ip: ipPolicy(),
+    verifyThreads,
     // Behind a reverse proxy the socket peer is the proxy; the last X-Forwarded-For hop is the
     // address the proxy saw (earlier hops are whatever the client claimed).
     clientIp: values['trust-proxy']
@@ -191,4 +198,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 // Exit explicitly: an open handle left by a failed command (a pg pool) must not keep it alive.
-main(process.argv.slice(2)).then((code) => process.exit(code))
+// Not in the verification threads, which load this file again (verify-pool.ts).
+if (isMainThread) main(process.argv.slice(2)).then((code) => process.exit(code))

@@ -7,6 +7,7 @@ import type { IpPolicy } from './ip.js'
 import { loadOrCreateKey, type CollectorKey, type KeySource } from './keys.js'
 import { ReceiptService } from './service.js'
 import type { Repository } from './storage/types.js'
+import { VerifyPool } from './verify-pool.js'
 
 export interface CollectorOptions {
   /** An opened store (see sqliteRepository, postgresRepository, openStore); migrated here. */
@@ -23,6 +24,15 @@ export interface CollectorOptions {
   clientIp?: (c: Context) => string | undefined
   now?: () => number
   onError?: (error: unknown) => void
+  /**
+   * Worker threads that verify receipts while the main thread does HTTP and the log (0, the
+   * default: verify on the main thread). `consentry-collector serve` uses one per core but one.
+   * The workers run this module's file again (import.meta.url); leave it at 0 if you bundle
+   * the collector into your own application.
+   */
+  verifyThreads?: number
+  /** Browser keys kept imported, per thread (default 4096). */
+  keyCacheSize?: number
 }
 
 export interface Collector {
@@ -37,6 +47,8 @@ export interface Collector {
 export async function createCollector(options: CollectorOptions): Promise<Collector> {
   const key = 'sign' in options.key ? options.key : loadOrCreateKey({ create: true, ...options.key })
   await options.store.migrate()
+  const { maxFutureSkewSeconds, maxAgeSeconds, keyCacheSize } = options
+  const verifyPool = options.verifyThreads ? new VerifyPool({ threads: options.verifyThreads, maxFutureSkewSeconds, maxAgeSeconds, keyCacheSize }) : undefined
   const service = new ReceiptService({
     store: options.store,
     key,
@@ -44,14 +56,18 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     maxFutureSkewSeconds: options.maxFutureSkewSeconds,
     maxAgeSeconds: options.maxAgeSeconds,
     now: options.now,
+    verifyPool,
+    keyCacheSize,
   })
   const app = createApp({ ...options, service, key })
   let closing: Promise<void> | undefined
-  return { app, service, store: options.store, key, close: () => (closing ??= options.store.close()) }
+  return { app, service, store: options.store, key, close: () => (closing ??= Promise.all([verifyPool?.close(), options.store.close()]).then(() => undefined)) }
 }
 
 export { createApp, DEFAULT_MAX_BODY_BYTES, type AppOptions } from './app.js'
 export { ReceiptService, type ReceiptAck, type ServiceOptions } from './service.js'
+export { VerifyPool, defaultVerifyThreads, type VerifyPoolOptions } from './verify-pool.js'
+export { nodeEs256Verifier } from './crypto.js'
 export { audit, type AuditReport, type Finding, type AuditOptions } from './audit.js'
 export { loadOrCreateKey, collectorKeyFrom, verifyCountersignature, COUNTERSIGNATURE_TYP, type CollectorKey, type KeySource, type PublicJwks } from './keys.js'
 export { entryHash, countersigned } from './log.js'

@@ -2,6 +2,8 @@
 // with others in one transaction (group commit), and answer each caller after the commit.
 
 import { type VerifyOptions, verifyReceipt } from '../receipts/verify.js'
+import { nodeEs256Verifier } from './crypto.js'
+import { factsOf, type ReceiptFacts, type VerifyPool } from './verify-pool.js'
 import { HttpError } from './errors.js'
 import { protectIp, type IpPolicy } from './ip.js'
 import type { CollectorKey } from './keys.js'
@@ -28,6 +30,10 @@ export interface ServiceOptions {
   now?: () => number
   /** Most receipts per transaction. */
   maxBatch?: number
+  /** Verify on these worker threads instead of the main thread (the same checks). */
+  verifyPool?: VerifyPool | undefined
+  /** Browser keys kept imported when verifying on the main thread (default 4096). */
+  keyCacheSize?: number | undefined
 }
 
 interface Pending {
@@ -51,6 +57,7 @@ export class ReceiptService {
   private readonly now: () => number
   private readonly maxBatch: number
   private readonly seal: ReturnType<typeof sealers>
+  private readonly verify: (jws: string) => Promise<ReceiptFacts>
   private queue: Pending[] = []
   private draining = false
 
@@ -60,12 +67,16 @@ export class ReceiptService {
     this.now = options.now ?? Date.now
     this.maxBatch = options.maxBatch ?? 256
     this.seal = sealers(options.key, this.now)
+    const es256 = nodeEs256Verifier({ cacheSize: options.keyCacheSize })
     this.verifyOptions = () => ({
       now: this.now(),
       maxFutureSkewSeconds: options.maxFutureSkewSeconds,
       maxAgeSeconds: options.maxAgeSeconds,
       sha256,
+      es256,
     })
+    const pool = options.verifyPool
+    this.verify = pool ? (jws) => pool.verify(jws, this.now()) : async (jws) => factsOf(await verifyReceipt(jws, this.verifyOptions()))
   }
 
   /**
@@ -74,21 +85,21 @@ export class ReceiptService {
    * already used by a different receipt).
    */
   async submit(jws: string, clientIp?: string): Promise<{ status: 200 | 201; ack: ReceiptAck }> {
-    const { header, payload, hash } = await verifyReceipt(jws, this.verifyOptions())
+    const { kid, jti, sub, seq, iat, prev, reset, hash } = await this.verify(jws)
     const { entry, duplicate } = await this.enqueue({
-      jti: payload.jti,
-      sub: payload.sub,
-      kid: header.kid,
-      seq: payload.seq,
-      iat: payload.iat,
-      prev: payload.prev,
-      reset: payload.reset,
+      jti,
+      sub,
+      kid,
+      seq,
+      iat,
+      prev,
+      reset,
       jws: jws.trim(),
       contentHash: hash,
       ip: protectIp(clientIp, this.ip),
     })
     if (duplicate && entry.contentHash !== hash) {
-      throw new HttpError(409, 'jti-conflict', `payload.jti: ${payload.jti} was already used by a different receipt (log entry ${entry.logIndex})`)
+      throw new HttpError(409, 'jti-conflict', `payload.jti: ${jti} was already used by a different receipt (log entry ${entry.logIndex})`)
     }
     return { status: duplicate ? 200 : 201, ack: ackOf(entry) }
   }
