@@ -40,7 +40,10 @@ export interface Collector {
   service: ReceiptService
   store: Repository
   key: CollectorKey
-  /** Closes the store (after the server stopped taking requests); later calls are no-ops. */
+  /**
+   * Closes the store (after the server stopped taking requests), once the receipts still under
+   * way are answered; later calls are no-ops.
+   */
   close(): Promise<void>
 }
 
@@ -61,7 +64,12 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   })
   const app = createApp({ ...options, service, key })
   let closing: Promise<void> | undefined
-  return { app, service, store: options.store, key, close: () => (closing ??= Promise.all([verifyPool?.close(), options.store.close()]).then(() => undefined)) }
+  return { app, service, store: options.store, key, close: () =>
+      (closing ??= service
+        .settled()
+        .then(() => Promise.all([verifyPool?.close(), options.store.close()]))
+        .then(() => undefined)),
+  }
 }
 
 export { createApp, DEFAULT_MAX_BODY_BYTES, type AppOptions } from './app.js'

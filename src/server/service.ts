@@ -60,6 +60,9 @@ export class ReceiptService {
   private readonly verify: (jws: string) => Promise<ReceiptFacts>
   private queue: Pending[] = []
   private draining = false
+  /** submit() calls not yet answered, and who waits for them all to end (settled()). */
+  private inFlight = 0
+  private waiters: (() => void)[] = []
 
   constructor(options: ServiceOptions) {
     this.store = options.store
@@ -85,6 +88,24 @@ export class ReceiptService {
    * already used by a different receipt).
    */
   async submit(jws: string, clientIp?: string): Promise<{ status: 200 | 201; ack: ReceiptAck }> {
+    this.inFlight++
+    try {
+      return await this.verifyAndStore(jws, clientIp)
+    } finally {
+      if (--this.inFlight === 0) this.waiters.splice(0).forEach((wake) => wake())
+    }
+  }
+
+  /**
+   * Resolves once every submit() under way has been answered (stored, refused or failed): the
+   * collector waits for this before it closes the store, so that a receipt still being
+   * verified when the server stopped listening is not appended to a closed database.
+   */
+  settled(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve))
+  }
+
+  private async verifyAndStore(jws: string, clientIp?: string): Promise<{ status: 200 | 201; ack: ReceiptAck }> {
     const { kid, jti, sub, seq, iat, prev, reset, hash } = await this.verify(jws)
     const { entry, duplicate } = await this.enqueue({
       jti,
