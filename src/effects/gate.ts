@@ -97,8 +97,6 @@ export function createGate(options: GateOptions): Gate {
   const release = (): Promise<void> => track(busy ? queue.then(run, run) : run())
 
   // Gated markup added later (SPA routes, tag managers) is released when allowed.
-  // From <head> this sees every node the parser inserts, one by one: test the
-  // cheap things first (element? script or iframe? has children at all?).
   const observer = new MutationObserver((records) => {
     for (const record of records) {
       for (const node of Array.from(record.addedNodes)) {
@@ -108,7 +106,22 @@ export function createGate(options: GateOptions): Gate {
       }
     }
   })
-  observer.observe(root, { childList: true, subtree: true })
+  // While the parser is still at work, watching every node it inserts costs more
+  // than it saves (issue 8 profile): gated markup is inert until released anyway,
+  // so one pass in document order at DOMContentLoaded catches all of it.
+  const watch = () => {
+    void release()
+    observer.observe(root, { childList: true, subtree: true })
+  }
+  const parsing = root.readyState === 'loading'
+  if (parsing) root.addEventListener('DOMContentLoaded', watch, { once: true })
+  else observer.observe(root, { childList: true, subtree: true })
 
-  return { release, stop: () => observer.disconnect() }
+  return {
+    release,
+    stop: () => {
+      if (parsing) root.removeEventListener('DOMContentLoaded', watch)
+      observer.disconnect()
+    },
+  }
 }

@@ -85,6 +85,12 @@ export function Preferences({ config, texts, consent, actions }: PreferencesProp
           </button>
         </div>
         <p id="cs-prefs-desc">{t('preferences.description')}</p>
+        {/* CCPA regulations §7025(c)(6): show that the opt-out preference signal was processed. */}
+        {consent.source === 'gpc' && (
+          <p class="notice" part="gpc-notice">
+            {t('preferences.gpcHonoured')}
+          </p>
+        )}
         {config.categories.map(({ name, required, services }) => {
           const id = `cs-cat-${name}`
           const description = lookup(texts, `categories.${name}.description`)

@@ -72,7 +72,7 @@ const MOUNTS = {
 }
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' }
 /** Lazy chunks of Consentry, counted apart from the script-tag build. */
-const LAZY = ['/dist/consentry-preferences.js', '/dist/consentry-receipts.js']
+const LAZY = ['/dist/consentry-extras.js', '/dist/consentry-receipts.js']
 const gzipSize = new Map()
 /** Every request: [time, method, path]; a load reads the slice it caused. */
 const served = []

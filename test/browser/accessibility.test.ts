@@ -229,3 +229,20 @@ describe('languages', () => {
     await p.context().close()
   })
 })
+
+describe('focus not obscured (WCAG 2.4.11)', () => {
+  test('tabbing to a link at the bottom of a long page scrolls it clear of the bar', async () => {
+    const links = Array.from({ length: 40 }, (_, i) => `<p><a href="#l${i}" id="l${i}">Link ${i}</a></p>`).join('')
+    server.routes.set('/long', page({}, links))
+    const p = await (await browser.newContext({ viewport: { width: 800, height: 600 } })).newPage()
+    await p.goto(server.origin + '/long')
+    await expect.poll(() => banner(p).isVisible()).toBe(true)
+    for (let i = 0; i < 30; i++) await p.keyboard.press('Tab')
+    const [link, bar] = await p.evaluate(() => {
+      const rect = (el: Element) => el.getBoundingClientRect().toJSON()
+      return [rect(document.activeElement!), rect(document.getElementById('consentry-root')!.shadowRoot!.querySelector('.banner')!)]
+    })
+    expect(link.bottom).toBeLessThanOrEqual(bar.top)
+    await p.context().close()
+  })
+})

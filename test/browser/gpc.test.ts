@@ -105,3 +105,14 @@ describe('Global Privacy Control', () => {
     expect(await state(p)).toMatchObject({ source: 'gpc', categories: { advertising: false } })
   })
 })
+
+describe('GPC in the preference centre', () => {
+  test('after a GPC refusal the preference centre says the signal was honoured', async () => {
+    await withGpc(true)
+    await p.goto(server.origin + '/ca')
+    await expect.poll(() => ran(p)).toEqual(['analytics'])
+    await p.evaluate(() => (window as unknown as { Consentry: { showPreferences(): void } }).Consentry.showPreferences())
+    const notice = p.locator('#consentry-root [part~="gpc-notice"]')
+    await expect.poll(() => notice.textContent()).toBe('Your opt-out preference signal was honoured.')
+  })
+})
