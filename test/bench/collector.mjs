@@ -16,7 +16,7 @@
 
 import autocannon from 'autocannon'
 import { execFileSync, spawn } from 'node:child_process'
-import { createHash, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto'
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
@@ -56,8 +56,14 @@ function presign(count) {
   const perBrowser = Math.ceil(count / browsers)
   const chains = []
   for (let b = 0; b < browsers; b++) {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    const { kty, crv, x, y } = publicKey.export({ format: 'jwk' })
+    // Encoded keys, not KeyObjects + export({format: 'jwk'}): the latter deadlocks Node 20 now
+    // and then (a GC inside ExportJWK runs ~KeyGenJob, which takes a mutex already held).
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } })
+    const privateKey = createPrivateKey({ key: pair.privateKey, format: 'der', type: 'pkcs8' })
+    const publicKey = b < 1000 ? createPublicKey({ key: pair.publicKey, format: 'der', type: 'spki' }) : undefined
+    // The SPKI of a P-256 key ends with the uncompressed point 0x04 ‖ x ‖ y.
+    const point = pair.publicKey.subarray(pair.publicKey.length - 64)
+    const [kty, crv, x, y] = ['EC', 'P-256', b64(point.subarray(0, 32)), b64(point.subarray(32))]
     const jwk = { kty, crv, x, y }
     const header = b64(JSON.stringify({ alg: 'ES256', typ: 'consent-receipt+jwt', jwk, kid: sha(JSON.stringify({ crv, kty, x, y })) }))
     const sub = randomUUID()
@@ -75,7 +81,7 @@ function presign(count) {
       const input = `${header}.${b64(JSON.stringify(payload))}`
       const jws = `${input}.${b64(sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }))}`
       // Public keys are kept for the yardstick only, for a few browsers (not 20000 KeyObjects).
-      chain.push({ jws, input, signature: jws.slice(input.length + 1), publicKey: b < 1000 ? publicKey : undefined })
+      chain.push({ jws, input, signature: jws.slice(input.length + 1), publicKey })
       prev = sha(jws)
     }
     chains.push(chain)
