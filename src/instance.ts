@@ -64,9 +64,9 @@ export function start(input: unknown, options: StartOptions): Instance {
   // Auto-blocking (docs/auto-blocking.md) starts before the gate, so its observer sees parser-inserted tags first.
   if (source.autoBlock) autoBlock(config, (name) => allows($consent.get(), name))
   let gcmUpdate: ((state: ConsentState) => void) | undefined
-  // A decision or reset in another tab: re-read the cookie; scripts, UI and Consent Mode follow.
-  const tabs = crossTab(config.cookie.name, () => {
-    consent.sync()
+  // A decision or reset in another tab: take its cookie value; scripts, UI and Consent Mode follow.
+  const tabs = crossTab(config.cookie.name, (value) => {
+    consent.sync(value)
     $view.set(consent.ask ? 'banner' : 'hidden')
   })
 
@@ -83,7 +83,7 @@ export function start(input: unknown, options: StartOptions): Instance {
 
   const decide = (partial: Partial | boolean, from: ReceiptSource): ConsentState => {
     const decision = consent.decide(partial, from)
-    tabs.announce()
+    tabs.announce(consent.stored())
     if (withReceipts) {
       noteDecision(decision)
       void loaded().then((r) => r.record(), report)
@@ -169,7 +169,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     setLanguage: (lang) => ready.then(() => show(negotiate([lang], [...LOCALES, ...Object.keys(source.translations ?? {})], 'en'))),
     reset() {
       consent.reset()
-      tabs.announce()
+      tabs.announce(consent.stored())
       $view.set('banner')
     },
     destroy() {

@@ -1,7 +1,7 @@
 import type { Resolved } from '../config/resolve.js'
 import type { ReceiptEvent, ReceiptSource } from '../receipts/types.js'
 import { applyPartial, sameChoice, takesBack, uniform, type Choice, type Partial } from './choice.js'
-import type { ConsentRecord } from './record.js'
+import { encodeRecord, type ConsentRecord } from './record.js'
 import type { ConsentState, Decision } from './state.js'
 import { choiceOf, clearStored, readStored, writeStored, type AskReason, type Stored } from './stored.js'
 
@@ -24,8 +24,13 @@ export interface Consent {
   decide(partial: Partial | boolean, source: ReceiptSource): Decision
   /** Forgets the decision and the consent id. */
   reset(): void
-  /** Re-reads the cookie after another tab decided or reset (cross-tab sync). */
-  sync(): void
+  /**
+   * Takes the cookie value another tab just wrote ('' after a reset). It comes
+   * with the message because this tab's view of document.cookie may lag behind.
+   */
+  sync(raw: string): void
+  /** The stored record as the cookie holds it, '' when there is none: what other tabs are sent. */
+  stored(): string
 }
 
 const newId = (): string => {
@@ -102,9 +107,10 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
       current = initial()
       options.set(current)
     },
-    sync() {
+    stored: () => (persist && last && !ask ? encodeRecord(last) : ''),
+    sync(raw) {
       if (!persist) return
-      ;({ record: last, ask } = readStored(config, Math.floor(now() / 1000)))
+      ;({ record: last, ask } = readStored(config, Math.floor(now() / 1000), raw))
       current = !ask && last ? toState(choiceOf(config, last), last, true, null) : initial()
       options.set(current)
     },

@@ -13,14 +13,14 @@ export interface Stored {
 }
 
 /** Reads the consent cookie. Whatever it holds, the answer is a value, never an exception. */
-export function readStored(config: Resolved, nowSeconds: number): Stored {
-  let raw: string | undefined
+/** `raw` = a cookie value another tab just wrote (undefined: read the cookie here). */
+export function readStored(config: Resolved, nowSeconds: number, raw?: string): Stored {
   try {
-    raw = Cookies.get(config.cookie.name)
+    raw ??= Cookies.get(config.cookie.name)
   } catch {
     raw = '%' // an undecodable cookie is a corrupt one
   }
-  if (raw === undefined) return { record: null, ask: 'missing' }
+  if (!raw) return { record: null, ask: 'missing' }
   const record = decodeRecord(raw)
   if (!record) return { record: null, ask: 'corrupt' }
   if (record.revision !== config.revision) return { record, ask: 'revision' }

@@ -142,3 +142,19 @@ describe('decision logic', () => {
     expect(Cookies.get('consentry')).toBe(before)
   })
 })
+
+describe('cross-tab sync', () => {
+  test("another tab's cookie value is taken as given, even before this tab's document.cookie shows it", () => {
+    const other = start()
+    other.consent.decide({ analytics: true }, 'banner')
+    const value = other.consent.stored()
+    Cookies.remove('consentry', { path: '/' }) // as if this tab's cookie view lagged behind
+    const here = start()
+    expect(here.consent.ask).toBe('missing')
+    here.consent.sync(value)
+    expect(here.state()).toMatchObject({ decided: true, categories: { analytics: true, advertising: false } })
+    here.consent.sync('') // the other tab reset
+    expect(here.state().decided).toBe(false)
+    expect(here.consent.ask).toBe('missing')
+  })
+})
