@@ -8,7 +8,7 @@ import { $consent, type ConsentState, type Decision } from './core/state.js'
 import { takesBack } from './core/choice.js'
 import { autoBlock } from './effects/autoblock.js'
 import { consentMode } from './effects/consent-mode.js'
-import { createGate } from './effects/gate.js'
+import { createGate, nameOf } from './effects/gate.js'
 import { crossTab } from './effects/sync.js'
 import { dispatch } from './effects/window-events.js'
 import { chooseLanguage, loadLocale } from './i18n/load.js'
@@ -19,8 +19,9 @@ import type { Receipts, StoredReceipt } from './receipts/client.js'
 import { noteDecision } from './receipts/notes.js'
 import type { ReceiptSource } from './receipts/types.js'
 import type { UiActions } from './ui/actions.js'
+import type { Embeds } from './ui/embeds.js'
 import { mount } from './ui/mount.js'
-import { pageUi } from './ui/page.js'
+import { listenForTriggers } from './ui/triggers.js'
 import { sheet } from './ui/sheet.js'
 import { $view } from './ui/view.js'
 import { SDK_VERSION } from './version.js'
@@ -72,6 +73,8 @@ export function start(input: unknown, options: StartOptions): Instance {
 
   /** The language and texts shown, set once the locale is loaded; receipts hash them. */
   const texts = { lang: 'en', tree: {} as TextTree }
+  /** Texts and stylesheet on screen, once the locale is there (placeholders use them). */
+  let shown: { texts: TextTree; styles: CSSStyleSheet } | undefined
 
   // Receipts (DESIGN.md §7): the decision is noted synchronously, signed and sent
   // by a lazy chunk off the critical path. A failed-closed config makes none.
@@ -114,7 +117,12 @@ export function start(input: unknown, options: StartOptions): Instance {
     receipts: () => (withReceipts ? loaded().then((r) => r.list()) : Promise.resolve([])),
   }
 
-  const page = pageUi(actions, (name) => decide({ [name]: true }, 'placeholder'))
+  const stopTriggers = listenForTriggers(actions)
+  // Placeholders for blocked embeds come with the extras chunk; until then the
+  // empty iframe keeps its box, so the swap shifts no layout.
+  let embedsUi: Promise<Embeds> | undefined
+  const withEmbeds = (fn: (e: Embeds) => void) =>
+    void (embedsUi ??= loadExtras().then((x) => x.embeds((name) => decide({ [name]: true }, 'placeholder'), () => shown!))).then(fn, report)
   // GPC (reference/standards.md §3): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"), before anything is released or told to
   // Google; in opt-in regions the signal is never read.
@@ -126,7 +134,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     gcmUpdate = consentMode(source.google)
     if ($consent.get().decided || config.mode !== 'opt-in') gcmUpdate($consent.get())
   }
-  const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: page.blocked, onReleased: page.released })
+  const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: (frame) => shown && withEmbeds((e) => e.blocked(frame)), onReleased: (frame) => embedsUi && withEmbeds((e) => e.released(frame)) })
   const stopChange = $consent.listen((state) => {
     gcmUpdate?.(state)
     void gate.release()
@@ -145,7 +153,11 @@ export function start(input: unknown, options: StartOptions): Instance {
     texts.tree = tree
     unmount?.()
     unmount = mount({ config, styles, texts: tree, lang, actions })
-    page.setTexts(tree, styles)
+    const first = !shown
+    shown = { texts: tree, styles }
+    // Iframes the gate held back before the texts were there get their placeholders now.
+    if (first) document.querySelectorAll<HTMLIFrameElement>('iframe[data-category][data-src]').forEach((frame) => !allows($consent.get(), nameOf(frame)) && withEmbeds((e) => e.blocked(frame)))
+    else if (embedsUi) withEmbeds((e) => e.refresh())
   }
 
   const ready = (async () => {
@@ -177,7 +189,8 @@ export function start(input: unknown, options: StartOptions): Instance {
       stopChange()
       gate.stop()
       tabs.stop()
-      page.stop()
+      stopTriggers()
+      if (embedsUi) withEmbeds((e) => e.stop())
       unmount?.()
       $view.set('hidden')
     },

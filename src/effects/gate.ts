@@ -25,7 +25,7 @@ export interface GateOptions {
 }
 
 /** `data-service` may name a service; then it decides, else the category does. */
-const nameOf = (el: Element): string => {
+export const nameOf = (el: Element): string => {
   const category = el.getAttribute('data-category')!
   const service = el.getAttribute('data-service')
   return service ? `${category}:${service}` : category

@@ -5,8 +5,9 @@ export const LOCALES = (
 
 export const RTL = ['ar', 'he', 'fa']
 
-// Spanish as written in the Americas (UN M.49 419 and its countries); Spain's "es" elsewhere.
-const LATAM = /^(419|AR|BO|CL|CO|CR|CU|DO|EC|GT|HN|MX|NI|PA|PE|PR|PY|SV|US|UY|VE)$/
+// Spanish with a region other than Spain (es-MX, es-US, es-419…) reads best in
+// the Americas' Spanish; plain "es" and es-ES get Spain's.
+const LATAM = /^(419|(?!ES)[A-Z]{2})$/
 
 /** Maps a BCP 47 tag to a shipped locale: exact, then known regional variants, then the base language. */
 function match(tag: string, available: string[]): string | undefined {

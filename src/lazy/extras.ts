@@ -3,5 +3,5 @@
 // banner shows), the placeholders of blocked embeds, and cookie clean-up after
 // a withdrawal.
 export { secondLayer } from '../ui/second-layer.js'
-export { placeholder } from '../ui/placeholder.js'
+export { embeds } from '../ui/embeds.js'
 export { cleanUp } from '../effects/cleanup.js'

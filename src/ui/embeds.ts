@@ -1,0 +1,42 @@
+import type { TextTree } from '../config/types.js'
+import { placeholder } from './placeholder.js'
+
+export interface Embeds {
+  /** The gate holds this iframe back: put a placeholder in its place. */
+  blocked(frame: HTMLIFrameElement): void
+  /** The gate released it. */
+  released(frame: HTMLIFrameElement): void
+  /** The language changed: placeholders render again. */
+  refresh(): void
+  stop(): void
+}
+
+/**
+ * Placeholders for blocked embeds (in the extras chunk). `shown` gives the texts
+ * and stylesheet of the moment; `allow("functional:video")` records consent.
+ */
+export function embeds(allow: (name: string) => void, shown: () => { texts: TextTree; styles: CSSStyleSheet }): Embeds {
+  const frames = new Map<HTMLIFrameElement, HTMLElement>()
+  const show = (frame: HTMLIFrameElement) => {
+    frames.get(frame)?.remove()
+    if (!frame.isConnected || !frame.getAttribute('data-src')) return
+    const category = frame.getAttribute('data-category')!
+    const service = frame.getAttribute('data-service')
+    const { texts, styles } = shown()
+    const host = placeholder(frame, texts, styles, () => allow(service ? `${category}:${service}` : category))
+    frame.hidden = true
+    frame.before(host)
+    frames.set(frame, host)
+  }
+  const release = (frame: HTMLIFrameElement) => {
+    frames.get(frame)?.remove()
+    frames.delete(frame)
+    frame.hidden = false
+  }
+  return {
+    blocked: show,
+    released: release,
+    refresh: () => frames.forEach((_, frame) => show(frame)),
+    stop: () => frames.forEach((_, frame) => release(frame)),
+  }
+}
