@@ -14,10 +14,7 @@ window.addEventListener('consentry:change', (event) => show(event.detail))
 if (window.Consentry) show(window.Consentry.get())
 
 document.getElementById('reset').addEventListener('click', () => window.Consentry.reset())
-document.getElementById('open-preferences').addEventListener('click', (event) => {
-  event.preventDefault()
-  window.Consentry.showPreferences()
-})
+// "Cookie settings" in the header needs no script: data-consentry="preferences" opens the preference centre.
 
 // The visitor's receipts as the collector countersigned them (issue 4: the collector beside the demo).
 async function listReceipts() {
