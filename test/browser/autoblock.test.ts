@@ -1,13 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { errors, launch, page, ran, site, type Site } from './harness.js'
-
-let browser: Browser
-let server: Site
-let context: BrowserContext
-let p: Page
-let pageErrors: string[]
-let port: string
+import { describe, expect, test } from 'vitest'
+import { page, ran, site, useChromium } from './harness.js'
 
 const config = () => ({
   autoBlock: true,
@@ -16,7 +8,7 @@ const config = () => ({
     advertising: { services: { ads: { domains: ['consentry-ads.test'] } } },
   },
 })
-const host = (name: string) => `http://${name}:${port}`
+const host = (name: string) => `http://${name}:${new URL(t.server.origin).port}`
 
 /** Plain third-party tags, no type="text/plain": parser-inserted, createElement'd, and an unlisted one. */
 const body = () => `
@@ -39,59 +31,47 @@ const route = () => `
   const t = document.createElement('script'); t.src = '${host('tracker.consentry.test')}/route.js'; document.body.append(t)
 ">Go</button>`
 
-beforeAll(async () => {
-  browser = await launch(['--host-resolver-rules=MAP *.consentry.test 127.0.0.1, MAP consentry-ads.test 127.0.0.1'])
-  server = await site({}, (req) => {
-    const path = new URL(req.url!, 'http://x').pathname
-    if (path === '/') return page(config(), body() + route())
-    const js = path.match(/^\/(parser|lib|dynamic|ad|route)\.js$/)
-    if (js) return { body: `window.ran.push('${js[1]}')`, type: 'text/javascript' }
-    return undefined
-  })
-  port = new URL(server.origin).port
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-beforeEach(async () => {
-  context = await browser.newContext()
-  p = await context.newPage()
-  pageErrors = errors(p)
-})
-afterEach(async () => {
-  await context.close()
-})
+const t = useChromium(
+  () =>
+    site({}, (req) => {
+      const path = new URL(req.url!, 'http://x').pathname
+      if (path === '/') return page(config(), body() + route())
+      const js = path.match(/^\/(parser|lib|dynamic|ad|route)\.js$/)
+      if (js) return { body: `window.ran.push('${js[1]}')`, type: 'text/javascript' }
+      return undefined
+    }),
+  ['--host-resolver-rules=MAP *.consentry.test 127.0.0.1, MAP consentry-ads.test 127.0.0.1'],
+)
 
 describe('auto-blocking', () => {
   test('parser-inserted and createElement scripts from listed domains wait; others run; consent runs them', async () => {
-    await p.goto(host('www.consentry.test') + '/')
-    await p.waitForTimeout(500)
-    expect(await ran(p)).toEqual(['lib'])
-    const held = await p.evaluate(() => Array.from(document.querySelectorAll('script[data-category]'), (s) => `${s.getAttribute('type')} ${s.getAttribute('data-category')}:${s.getAttribute('data-service')}`))
+    await t.page.goto(host('www.consentry.test') + '/')
+    await t.page.waitForTimeout(500)
+    expect(await ran(t.page)).toEqual(['lib'])
+    const held = await t.page.evaluate(() => Array.from(document.querySelectorAll('script[data-category]'), (s) => `${s.getAttribute('type')} ${s.getAttribute('data-category')}:${s.getAttribute('data-service')}`))
     expect(held.sort()).toEqual(['text/plain advertising:ads', 'text/plain analytics:tracker', 'text/plain analytics:tracker'])
-    await p.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ analytics: true }))
-    await expect.poll(() => ran(p).then((r) => r.sort())).toEqual(['dynamic', 'lib', 'parser'])
-    await p.waitForTimeout(300)
-    expect(await ran(p)).not.toContain('ad')
-    expect(pageErrors).toEqual([])
+    await t.page.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ analytics: true }))
+    await expect.poll(() => ran(t.page).then((r) => r.sort())).toEqual(['dynamic', 'lib', 'parser'])
+    await t.page.waitForTimeout(300)
+    expect(await ran(t.page)).not.toContain('ad')
+    expect(t.errors).toEqual([])
   })
 
   test('with a stored consent they run at once, without being rewritten', async () => {
-    await p.goto(host('www.consentry.test') + '/')
-    await p.evaluate(() => (window as unknown as { Consentry: { acceptAll(): void } }).Consentry.acceptAll())
-    await p.reload()
-    await expect.poll(() => ran(p).then((r) => r.sort())).toEqual(['ad', 'dynamic', 'lib', 'parser'])
-    expect(await p.locator('script[type="text/plain"]').count()).toBe(0)
+    await t.page.goto(host('www.consentry.test') + '/')
+    await t.page.evaluate(() => (window as unknown as { Consentry: { acceptAll(): void } }).Consentry.acceptAll())
+    await t.page.reload()
+    await expect.poll(() => ran(t.page).then((r) => r.sort())).toEqual(['ad', 'dynamic', 'lib', 'parser'])
+    expect(await t.page.locator('script[type="text/plain"]').count()).toBe(0)
   })
 
   test('SPA route change: gated markup and a tracker tag inserted by the route wait for consent, then run', async () => {
-    await p.goto(host('www.consentry.test') + '/')
-    await p.click('#go')
-    await p.waitForTimeout(400)
-    expect(p.url()).toMatch(/\/checkout$/)
-    expect(await ran(p)).toEqual(['lib'])
-    await p.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ analytics: true }))
-    await expect.poll(() => ran(p).then((r) => r.sort())).toEqual(['dynamic', 'lib', 'parser', 'route', 'route-gated'])
+    await t.page.goto(host('www.consentry.test') + '/')
+    await t.page.click('#go')
+    await t.page.waitForTimeout(400)
+    expect(t.page.url()).toMatch(/\/checkout$/)
+    expect(await ran(t.page)).toEqual(['lib'])
+    await t.page.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ analytics: true }))
+    await expect.poll(() => ran(t.page).then((r) => r.sort())).toEqual(['dynamic', 'lib', 'parser', 'route', 'route-gated'])
   })
 })

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { action, errors, launch, page, site, type Site } from './harness.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { action, page, site, useChromium } from './harness.js'
 
 const config = {
   google: {
@@ -34,63 +34,44 @@ const DENIED = {
   security_storage: 'granted',
 }
 
-let browser: Browser
-let server: Site
-let context: BrowserContext
-let p: Page
-let pageErrors: string[]
-
-beforeAll(async () => {
-  browser = await launch()
-  server = await site({
+const t = useChromium(() =>
+  site({
     '/': page(config, tag('analytics') + tag('advertising')),
     '/mapped': page({ google: { consentMode: true, mapping: { analytics: ['analytics_storage', 'ad_user_data'] } } }, tag('analytics')),
-  })
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-beforeEach(async () => {
-  context = await browser.newContext()
-  p = await context.newPage()
-  pageErrors = errors(p)
-})
-afterEach(async () => {
-  await context.close()
-})
+  }),
+)
 
 describe('Google Consent Mode v2', () => {
   test('defaults for all seven types go out first, as Arguments objects, with region defaults and url_passthrough', async () => {
-    await p.goto(server.url)
-    const entries = await layer(p)
+    await t.page.goto(t.server.url)
+    const entries = await layer(t.page)
     expect(entries.every((e) => e.kind === '[object Arguments]')).toBe(true)
     expect(entries.map((e) => e.value)).toEqual([
       ['consent', 'default', { ...DENIED, wait_for_update: 800 }],
       ['consent', 'default', { ...DENIED, wait_for_update: 800, region: ['US-CA'], analytics_storage: 'granted' }],
       ['set', 'url_passthrough', true],
     ])
-    expect(await p.evaluate(() => (window as unknown as { seen?: unknown }).seen)).toBeUndefined()
-    expect(pageErrors).toEqual([])
+    expect(await t.page.evaluate(() => (window as unknown as { seen?: unknown }).seen)).toBeUndefined()
+    expect(t.errors).toEqual([])
   })
 
   test('a choice pushes `consent update` and the GTM event before the first gated tag runs', async () => {
-    await p.goto(server.url)
-    await action(p, 'accept-all').click()
-    await expect.poll(() => p.evaluate(() => Object.keys((window as unknown as { seen?: object }).seen ?? {}).length)).toBe(2)
-    const seen = await p.evaluate(() => (window as unknown as { seen: Record<string, Entry[]> }).seen.analytics)
+    await t.page.goto(t.server.url)
+    await action(t.page, 'accept-all').click()
+    await expect.poll(() => t.page.evaluate(() => Object.keys((window as unknown as { seen?: object }).seen ?? {}).length)).toBe(2)
+    const seen = await t.page.evaluate(() => (window as unknown as { seen: Record<string, Entry[]> }).seen.analytics)
     expect(seen[0]).toEqual(['consent', 'default', { ...DENIED, wait_for_update: 800 }])
     const granted = Object.fromEntries(Object.keys(DENIED).map((k) => [k, 'granted']))
     expect(seen[3]).toEqual(['consent', 'update', granted])
     expect(seen[4]).toMatchObject({ event: 'consentry_consent_update', consentry: { decided: true, categories: { analytics: true } } })
-    expect((await layer(p))[3].kind).toBe('[object Arguments]')
+    expect((await layer(t.page))[3].kind).toBe('[object Arguments]')
   })
 
   test('a stored choice is pushed as an update on every page load, right after the defaults', async () => {
-    await p.goto(server.url)
-    await action(p, 'reject-all').click()
-    await p.reload()
-    const entries = (await layer(p)).map((e) => e.value)
+    await t.page.goto(t.server.url)
+    await action(t.page, 'reject-all').click()
+    await t.page.reload()
+    const entries = (await layer(t.page)).map((e) => e.value)
     expect(entries.slice(0, 4)).toEqual([
       ['consent', 'default', { ...DENIED, wait_for_update: 800 }],
       ['consent', 'default', { ...DENIED, wait_for_update: 800, region: ['US-CA'], analytics_storage: 'granted' }],
@@ -101,18 +82,18 @@ describe('Google Consent Mode v2', () => {
   })
 
   test('a withdrawal pushes an update that denies again', async () => {
-    await p.goto(server.url)
-    await action(p, 'accept-all').click()
-    await p.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ advertising: false }))
-    const updates = (await layer(p)).map((e) => e.value).filter((v) => Array.isArray(v) && v[1] === 'update') as [string, string, Record<string, string>][]
+    await t.page.goto(t.server.url)
+    await action(t.page, 'accept-all').click()
+    await t.page.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ advertising: false }))
+    const updates = (await layer(t.page)).map((e) => e.value).filter((v) => Array.isArray(v) && v[1] === 'update') as [string, string, Record<string, string>][]
     expect(updates.length).toBe(2)
     expect(updates[1][2]).toMatchObject({ ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'granted' })
   })
 
   test('the category → type mapping is configurable', async () => {
-    await p.goto(server.url + 'mapped')
-    await p.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ analytics: true }))
-    const update = (await layer(p)).map((e) => e.value).find((v) => Array.isArray(v) && v[1] === 'update') as [string, string, Record<string, string>]
+    await t.page.goto(t.server.url + 'mapped')
+    await t.page.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ analytics: true }))
+    const update = (await layer(t.page)).map((e) => e.value).find((v) => Array.isArray(v) && v[1] === 'update') as [string, string, Record<string, string>]
     expect(update[2]).toMatchObject({ analytics_storage: 'granted', ad_user_data: 'granted', ad_storage: 'denied' })
   })
 })

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { banner, errors, launch, page, ran, site, type Site } from './harness.js'
+import type { Page } from 'playwright-core'
+import { beforeEach, describe, expect, test } from 'vitest'
+import { banner, page, ran, receiptSink, site, useChromium } from './harness.js'
 
 const config = {
   mode: { EEA: 'opt-in', UK: 'opt-in', 'US-CA': 'opt-out', '*': 'notice' },
@@ -17,37 +17,14 @@ type State = { decided: boolean; source: string | null; categories: Record<strin
 const state = (p: Page) => p.evaluate(() => (window as unknown as { Consentry: { get(): State } }).Consentry.get())
 const payload = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString())
 
-let browser: Browser
-let server: Site
-let context: BrowserContext
-let p: Page
-let pageErrors: string[]
-let receipts: string[]
-
-beforeAll(async () => {
-  browser = await launch()
-  server = await site({ '/ca': inRegion('US-CA'), '/de': inRegion('DE'), '/tx': inRegion('US-TX') }, (req, body) => {
-    if (req.method !== 'POST') return undefined
-    receipts.push(body)
-    return { body: '{}', type: 'application/json', status: 201 }
-  })
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-beforeEach(async () => {
-  receipts = []
-  context = await browser.newContext()
-  p = await context.newPage()
-  pageErrors = errors(p)
-})
-afterEach(async () => {
-  await context.close()
+const receipts: string[] = []
+const t = useChromium(() => site({ '/ca': inRegion('US-CA'), '/de': inRegion('DE'), '/tx': inRegion('US-TX') }, receiptSink(receipts)))
+beforeEach(() => {
+  receipts.length = 0
 })
 
 const withGpc = (on: boolean) =>
-  context.addInitScript((value) => {
+  t.context.addInitScript((value) => {
     Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => value })
     Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' })
   }, on)
@@ -55,26 +32,26 @@ const withGpc = (on: boolean) =>
 describe('Global Privacy Control', () => {
   test('opt-out region (US-CA): advertising is off with no click, a "gpc" receipt is made, no advertising tag runs', async () => {
     await withGpc(true)
-    await p.goto(server.origin + '/ca')
-    await expect.poll(() => ran(p)).toEqual(['analytics'])
-    expect(await state(p)).toMatchObject({ decided: true, source: 'gpc', categories: { analytics: true, advertising: false } })
+    await t.page.goto(t.server.origin + '/ca')
+    await expect.poll(() => ran(t.page)).toEqual(['analytics'])
+    expect(await state(t.page)).toMatchObject({ decided: true, source: 'gpc', categories: { analytics: true, advertising: false } })
     await expect.poll(() => receipts.length, { timeout: 10_000 }).toBeGreaterThan(0)
     expect(payload(receipts[0])).toMatchObject({ source: 'gpc', event: 'refused', gpc: true, categories: { advertising: false } })
     // Consent Mode tells Google the same: ads denied, analytics granted (opt-out).
-    const update = await p.evaluate(() => Array.from((window as unknown as { dataLayer: ArrayLike<unknown>[] }).dataLayer, (e) => Array.from(e)).find((e) => e[1] === 'update'))
+    const update = await t.page.evaluate(() => Array.from((window as unknown as { dataLayer: ArrayLike<unknown>[] }).dataLayer, (e) => Array.from(e)).find((e) => e[1] === 'update'))
     expect(update?.[2]).toMatchObject({ ad_storage: 'denied', ad_user_data: 'denied', analytics_storage: 'granted' })
-    await p.waitForTimeout(300)
-    expect(await ran(p)).toEqual(['analytics'])
-    expect(pageErrors).toEqual([])
+    await t.page.waitForTimeout(300)
+    expect(await ran(t.page)).toEqual(['analytics'])
+    expect(t.errors).toEqual([])
   })
 
   test('the GPC refusal is remembered: no new receipt and still no advertising after a reload', async () => {
     await withGpc(true)
-    await p.goto(server.origin + '/ca')
+    await t.page.goto(t.server.origin + '/ca')
     await expect.poll(() => receipts.length, { timeout: 10_000 }).toBe(1)
-    await p.reload()
-    await expect.poll(() => ran(p)).toEqual(['analytics'])
-    await p.waitForTimeout(1500)
+    await t.page.reload()
+    await expect.poll(() => ran(t.page)).toEqual(['analytics'])
+    await t.page.waitForTimeout(1500)
     // A receipt may be posted again if the reload cut off the first answer (delivery is
     // at least once, the collector is idempotent on jti); what must not happen is a new one.
     expect(new Set(receipts).size).toBe(1)
@@ -82,37 +59,37 @@ describe('Global Privacy Control', () => {
 
   test('opt-in region (DE): GPC is never read as consent, nor as a decision — the banner still asks', async () => {
     await withGpc(true)
-    await p.goto(server.origin + '/de')
-    await expect.poll(() => banner(p).isVisible()).toBe(true)
-    expect(await state(p)).toMatchObject({ decided: false, categories: { analytics: false, advertising: false } })
-    await p.waitForTimeout(300)
-    expect(await ran(p)).toEqual([])
+    await t.page.goto(t.server.origin + '/de')
+    await expect.poll(() => banner(t.page).isVisible()).toBe(true)
+    expect(await state(t.page)).toMatchObject({ decided: false, categories: { analytics: false, advertising: false } })
+    await t.page.waitForTimeout(300)
+    expect(await ran(t.page)).toEqual([])
     expect(receipts).toEqual([])
   })
 
   test('without GPC (and with Do Not Track, which is ignored) an opt-out region allows advertising until the visitor says no', async () => {
     await withGpc(false)
-    await p.goto(server.origin + '/ca')
-    await expect.poll(() => ran(p)).toEqual(['analytics', 'advertising'])
-    expect(await state(p)).toMatchObject({ decided: false, categories: { advertising: true } })
-    await expect.poll(() => banner(p).isVisible()).toBe(true)
+    await t.page.goto(t.server.origin + '/ca')
+    await expect.poll(() => ran(t.page)).toEqual(['analytics', 'advertising'])
+    expect(await state(t.page)).toMatchObject({ decided: false, categories: { advertising: true } })
+    await expect.poll(() => banner(t.page).isVisible()).toBe(true)
   })
 
   test('notice region ("*" rule): GPC turns advertising off there too', async () => {
     await withGpc(true)
-    await p.goto(server.origin + '/tx')
-    await expect.poll(() => ran(p)).toEqual(['analytics'])
-    expect(await state(p)).toMatchObject({ source: 'gpc', categories: { advertising: false } })
+    await t.page.goto(t.server.origin + '/tx')
+    await expect.poll(() => ran(t.page)).toEqual(['analytics'])
+    expect(await state(t.page)).toMatchObject({ source: 'gpc', categories: { advertising: false } })
   })
 })
 
 describe('GPC in the preference centre', () => {
   test('after a GPC refusal the preference centre says the signal was honoured', async () => {
     await withGpc(true)
-    await p.goto(server.origin + '/ca')
-    await expect.poll(() => ran(p)).toEqual(['analytics'])
-    await p.evaluate(() => (window as unknown as { Consentry: { showPreferences(): void } }).Consentry.showPreferences())
-    const notice = p.locator('#consentry-root [part~="gpc-notice"]')
+    await t.page.goto(t.server.origin + '/ca')
+    await expect.poll(() => ran(t.page)).toEqual(['analytics'])
+    await t.page.evaluate(() => (window as unknown as { Consentry: { showPreferences(): void } }).Consentry.showPreferences())
+    const notice = t.page.locator('#consentry-root [part~="gpc-notice"]')
     await expect.poll(() => notice.textContent()).toBe('Your opt-out preference signal was honoured.')
   })
 })

@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -81,6 +82,49 @@ export async function site(routes: Record<string, Route> = {}, handle?: Handler)
   }
   return result
 }
+
+export interface Session {
+  browser: Browser
+  /** This test file's local site. */
+  server: Site
+  /** Fresh for each test. */
+  context: BrowserContext
+  page: Page
+  /** What the page threw during the test. */
+  errors: string[]
+}
+
+/**
+ * The lifecycle every browser test file shares: one Chromium and one local site
+ * per file, a fresh context and page per test. Read the fields inside tests.
+ */
+export function useChromium(serve: () => Promise<Site>, args: string[] = []): Session {
+  const session = {} as Session
+  beforeAll(async () => {
+    session.browser = await launch(args)
+    session.server = await serve()
+  })
+  afterAll(async () => {
+    await session.browser?.close()
+    await session.server?.close()
+  })
+  beforeEach(async () => {
+    session.context = await session.browser.newContext()
+    session.page = await session.context.newPage()
+    session.errors = errors(session.page)
+  })
+  afterEach(() => session.context?.close())
+  return session
+}
+
+/** A receipt endpoint for tests: keeps each POST body in `into` and answers 201. */
+export const receiptSink =
+  (into: string[]): Handler =>
+  (req, body) => {
+    if (req.method !== 'POST') return undefined
+    into.push(body)
+    return { body: '{}', type: 'application/json', status: 201 }
+  }
 
 /** A page whose <head> starts with the script tag and an inline config. */
 export function page(config: unknown, body: string, head = ''): string {

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
 import { compactVerify, EmbeddedJWK, calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { action, launch, page, site, type Site } from './harness.js'
+import { beforeEach, describe, expect, test } from 'vitest'
+import { action, page, site, useChromium } from './harness.js'
 
 const config = {
   policyUrl: '/privacy',
@@ -16,14 +15,8 @@ let posts: { jws: string; type: string; status?: number }[] = []
 /** Status codes to answer with, in turn; 201 once they run out. */
 let answers: number[] = []
 
-let browser: Browser
-let server: Site
-let context: BrowserContext
-let p: Page
-
-beforeAll(async () => {
-  browser = await launch()
-  server = await site({ '/': page(config, '') }, (req, body) => {
+const t = useChromium(() =>
+  site({ '/': page(config, '') }, (req, body) => {
     if (req.url !== '/receipts' || req.method !== 'POST') return undefined
     posts.push({ jws: body, type: String(req.headers['content-type']) })
     // Like the collector: 201 the first time a receipt is stored, 200 for a repeat.
@@ -31,18 +24,11 @@ beforeAll(async () => {
     const status = answers.shift() ?? (seen ? 200 : 201)
     posts[posts.length - 1].status = status
     return { status, type: 'application/json', body: status < 300 ? JSON.stringify({ jti: 'x', logIndex: posts.length }) : '{"error":"unavailable"}' }
-  })
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-beforeEach(async () => {
+  }),
+)
+beforeEach(() => {
   posts = []
   answers = []
-  await context?.close()
-  context = await browser.newContext()
-  p = await context.newPage()
 })
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url')
@@ -55,15 +41,15 @@ async function verify(jws: string) {
 
 describe('signed consent receipts', () => {
   test('after Accept all the endpoint receives a JWS that jose verifies with its embedded key', async () => {
-    await p.goto(server.url)
-    await action(p, 'accept-all').click()
+    await t.page.goto(t.server.url)
+    await action(t.page, 'accept-all').click()
     await expect.poll(() => posts.length, { timeout: 10_000 }).toBeGreaterThan(0)
     expect(posts[0].type).toBe('text/plain;charset=UTF-8')
     const { header, claims } = await verify(posts[0].jws)
     expect(header).toMatchObject({ alg: 'ES256', typ: 'consent-receipt+jwt' })
     expect(header.jwk).not.toHaveProperty('d')
     expect(header.kid).toBe(await calculateJwkThumbprint(header.jwk as JWK, 'sha256'))
-    const state = await p.evaluate(() => (window as any).Consentry.get())
+    const state = await t.page.evaluate(() => (window as any).Consentry.get())
     expect(claims).toMatchObject({
       sub: state.id,
       seq: 1,
@@ -73,7 +59,7 @@ describe('signed consent receipts', () => {
       services: { 'analytics:ga4': true },
       revision: 1,
       gpc: false,
-      origin: server.origin,
+      origin: t.server.origin,
       controller: 'Example Ltd',
       policyUrl: '/privacy',
       gcm: { ad_storage: 'granted', analytics_storage: 'granted', security_storage: 'granted' },
@@ -86,10 +72,10 @@ describe('signed consent receipts', () => {
   })
 
   test('a second decision is seq 2, "withdrawn", and links to the first by SHA-256', async () => {
-    await p.goto(server.url)
-    await action(p, 'accept-all').click()
+    await t.page.goto(t.server.url)
+    await action(t.page, 'accept-all').click()
     await expect.poll(() => posts.length, { timeout: 10_000 }).toBe(1)
-    await p.evaluate(() => (window as any).Consentry.save({ advertising: false }))
+    await t.page.evaluate(() => (window as any).Consentry.save({ advertising: false }))
     await expect.poll(() => posts.length, { timeout: 10_000 }).toBe(2)
     const second = (await verify(posts[1].jws)).claims
     expect(second).toMatchObject({ seq: 2, event: 'withdrawn', source: 'api', prev: sha256(posts[0].jws) })
@@ -97,11 +83,11 @@ describe('signed consent receipts', () => {
   })
 
   test('the key survives a reload: the same kid signs the next receipt and the chain continues', async () => {
-    await p.goto(server.url)
-    await action(p, 'reject-all').click()
+    await t.page.goto(t.server.url)
+    await action(t.page, 'reject-all').click()
     await expect.poll(() => posts.length, { timeout: 10_000 }).toBe(1)
-    await p.reload()
-    await p.evaluate(() => (window as any).Consentry.acceptAll())
+    await t.page.reload()
+    await t.page.evaluate(() => (window as any).Consentry.acceptAll())
     await expect.poll(() => posts.length, { timeout: 10_000 }).toBe(2)
     expect(decodeProtectedHeader(posts[1].jws).kid).toBe(decodeProtectedHeader(posts[0].jws).kid)
     expect((await verify(posts[0].jws)).claims.event).toBe('refused')
@@ -110,18 +96,18 @@ describe('signed consent receipts', () => {
 
   test('endpoint down (503) across reloads: every decision arrives later, each jti once', async () => {
     answers = [503, 503, 503, 503, 503, 503]
-    await p.goto(server.url)
-    await action(p, 'accept-all').click()
+    await t.page.goto(t.server.url)
+    await action(t.page, 'accept-all').click()
     await expect.poll(() => posts.length, { timeout: 10_000 }).toBeGreaterThan(0)
-    await p.evaluate(() => (window as any).Consentry.rejectAll())
-    await p.waitForTimeout(300)
-    await p.reload()
-    await p.evaluate(() => (window as any).Consentry.save({ analytics: true }))
-    await p.reload()
+    await t.page.evaluate(() => (window as any).Consentry.rejectAll())
+    await t.page.waitForTimeout(300)
+    await t.page.reload()
+    await t.page.evaluate(() => (window as any).Consentry.save({ analytics: true }))
+    await t.page.reload()
     answers = []
     // The outbox retries on load and with backoff; wait for all three to get a 2xx.
     await expect
-      .poll(async () => (await p.evaluate(() => (window as any).Consentry.receipts())).filter((r: any) => r.status === 'sent').length, { timeout: 30_000 })
+      .poll(async () => (await t.page.evaluate(() => (window as any).Consentry.receipts())).filter((r: any) => r.status === 'sent').length, { timeout: 30_000 })
       .toBe(3)
     const all = await Promise.all(received().map(async (jws) => (await verify(jws)).claims))
     const events = [...new Map(all.map((c) => [c.jti, c])).values()].sort((a, b) => a.seq - b.seq)
@@ -134,18 +120,18 @@ describe('signed consent receipts', () => {
     const accepted = await Promise.all(posts.filter((x) => x.status === 201).map(async (x) => (await verify(x.jws)).claims.jti))
     expect(accepted.length).toBe(3)
     expect(new Set(accepted).size).toBe(3)
-    const list = await p.evaluate(() => (window as any).Consentry.receipts())
+    const list = await t.page.evaluate(() => (window as any).Consentry.receipts())
     expect(list.map((r: any) => r.status)).toEqual(['sent', 'sent', 'sent'])
     expect(new Set(list.map((r: any) => r.jti)).size).toBe(3)
   })
 
   test('receipts() lists this browser\'s receipts with the collector\'s answer', async () => {
-    await p.goto(server.url)
-    await action(p, 'accept-all').click()
+    await t.page.goto(t.server.url)
+    await action(t.page, 'accept-all').click()
     await expect
-      .poll(async () => (await p.evaluate(() => (window as any).Consentry.receipts())).map((r: any) => r.status), { timeout: 10_000 })
+      .poll(async () => (await t.page.evaluate(() => (window as any).Consentry.receipts())).map((r: any) => r.status), { timeout: 10_000 })
       .toEqual(['sent'])
-    const [receipt] = await p.evaluate(() => (window as any).Consentry.receipts())
+    const [receipt] = await t.page.evaluate(() => (window as any).Consentry.receipts())
     expect(receipt).toMatchObject({ seq: 1, event: 'given', source: 'banner', ack: { logIndex: 1 } })
   })
 })

@@ -1,39 +1,20 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { action, banner, launch, page, ran, site, type Site } from './harness.js'
+import type { Page } from 'playwright-core'
+import { beforeEach, describe, expect, test } from 'vitest'
+import { action, banner, page, ran, receiptSink, site, useChromium } from './harness.js'
 
 const config = (revision: number) => ({ revision, receipts: { endpoint: '/receipts' }, categories: { analytics: {}, advertising: {} } })
 const gated = `<script type="text/plain" data-category="analytics">window.ran.push('analytics')</script>`
 
-let browser: Browser
-let server: Site
-let context: BrowserContext
-let receipts: string[]
+const receipts: string[] = []
 const payload = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString())
-
-beforeAll(async () => {
-  browser = await launch()
-  server = await site({ '/': page(config(1), gated), '/v2': page(config(2), gated) }, (req, body) => {
-    if (req.method !== 'POST') return undefined
-    receipts.push(body)
-    return { body: '{}', type: 'application/json', status: 201 }
-  })
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-beforeEach(async () => {
-  receipts = []
-  context = await browser.newContext()
-})
-afterEach(async () => {
-  await context.close()
+const t = useChromium(() => site({ '/': page(config(1), gated), '/v2': page(config(2), gated) }, receiptSink(receipts)))
+beforeEach(() => {
+  receipts.length = 0
 })
 
 const open = async (path = '/'): Promise<Page> => {
-  const p = await context.newPage()
-  await p.goto(server.origin + path)
+  const p = await t.context.newPage()
+  await p.goto(t.server.origin + path)
   await expect.poll(() => banner(p).isVisible()).toBe(true)
   return p
 }
@@ -69,8 +50,8 @@ describe('consent lifetime', () => {
     const a = await open()
     await action(a, 'accept-all').click()
     await expect.poll(() => ran(a)).toEqual(['analytics'])
-    const v2 = await context.newPage()
-    await v2.goto(server.origin + '/v2')
+    const v2 = await t.context.newPage()
+    await v2.goto(t.server.origin + '/v2')
     await expect.poll(() => banner(v2).isVisible()).toBe(true)
     await v2.waitForTimeout(300)
     expect(await ran(v2)).toEqual([]) // the old revision's consent no longer counts
