@@ -1,28 +1,15 @@
 import type { DecisionNote } from './notes.js'
-import type { GcmValue, ReceiptPayload } from './types.js'
+import type { ReceiptPayload } from './types.js'
 import { uuidv7 } from './uuid.js'
 
 /** The receipt id of a noted decision: a UUIDv7 of its time and its random note id. */
 export const jtiOf = (note: DecisionNote): string => uuidv7(note.at, note.id)
 
-export interface ReceiptContext {
-  /** base64url SHA-256 of the JCS-canonical config shown. */
-  config: string
-  texts: { lang: string; sha256: string }
-  gcm?: Record<string, GcmValue>
-  gpc: boolean
-  origin: string
-  controller?: string
-  policyUrl?: string
-  sdk: string
-}
+/** The claims that describe the page and the SDK rather than the decision. */
+export type ReceiptContext = Pick<ReceiptPayload, 'config' | 'texts' | 'gcm' | 'gpc' | 'origin' | 'controller' | 'policyUrl' | 'sdk'>
 
 /** Where this receipt sits in its consent id's chain. */
-export interface Link {
-  seq: number
-  prev?: string
-  reset?: ReceiptPayload['reset']
-}
+export type Link = Pick<ReceiptPayload, 'seq' | 'prev' | 'reset'>
 
 /** The payload of DESIGN.md §7 for one decision. Pure: every input is given. */
 export function buildPayload(note: DecisionNote, context: ReceiptContext, link: Link): ReceiptPayload {

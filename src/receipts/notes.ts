@@ -4,22 +4,17 @@
 // first, on the next one (DESIGN.md §7: no receipt lost to a reload or a closed tab).
 
 import type { Decision } from '../core/state.js'
-import type { ReceiptEvent, ReceiptSource } from './types.js'
+import type { ReceiptPayload } from './types.js'
 
-export interface DecisionNote {
+/** A decision's own claims, plus what the receipt is later built from. */
+export interface DecisionNote extends Pick<ReceiptPayload, 'sub' | 'event' | 'source' | 'categories' | 'services' | 'revision'> {
   /**
    * Random, fixed at decision time; the receipt's `jti` (a UUIDv7) is derived from it and
    * `at`, so a build retried after a crash makes the same receipt, not a second one.
    */
   id: string
-  sub: string
   /** Decision time, ms. */
   at: number
-  event: ReceiptEvent
-  source: ReceiptSource
-  categories: Record<string, boolean>
-  services: Record<string, boolean>
-  revision: number
   /** True when this consent id had a decision before this one. */
   continued: boolean
 }
