@@ -115,7 +115,9 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
       lastDecision = consent.updatedAt
       status.textContent = lookup(texts, 'banner.saved') ?? ''
     }
-    padScroll(banner)
+    // Measured in the next frame: reading offsetHeight here would force a layout
+    // in the middle of start-up, before the rest of the page is even parsed.
+    requestAnimationFrame(() => padScroll(banner))
     if (prefs || (ui.floatingButton && consent.decided)) load()
     second?.update(view, consent)
   }
