@@ -5,7 +5,9 @@
 // The worker is this very module, started again with a marker in workerData (a separate file
 // would need its own entry in every bundle). Jobs are posted in batches — everything that
 // arrived in one turn of the event loop — because a message costs about as much as parsing one
-// receipt. Only `serve` uses the pool by default; in a host application's own bundle
+// receipt. Answers go back one by one: a batch answered as a whole left the main thread idle
+// while the worker verified it, and the worker idle while the main thread appended it
+// (measured on 2 cores: 1.5 busy and 1 494 receipts/s; answering each, 1.72 busy and 1 570/s). Only `serve` uses the pool by default; in a host application's own bundle
 // `import.meta.url` may be the application itself, so createCollector takes it as an option.
 
 import { availableParallelism } from 'node:os'
@@ -51,18 +53,18 @@ if (!isMainThread && (workerData as WorkerSettings | undefined)?.[MARK] === true
   const es256 = nodeEs256Verifier({ cacheSize: settings.keyCacheSize })
   const port = parentPort!
   port.on('message', async (jobs: Job[]) => {
-    const answers: Answer[] = []
     for (const { id, jws, now } of jobs) {
+      let answer: Answer
       try {
         const verified = await verifyReceipt(jws, {
           now, maxFutureSkewSeconds: settings.maxFutureSkewSeconds, maxAgeSeconds: settings.maxAgeSeconds, sha256, es256,
         })
-        answers.push({ id, facts: factsOf(verified) })
+        answer = { id, facts: factsOf(verified) }
       } catch (error) {
-        answers.push({ id, code: error instanceof ReceiptError ? error.code : undefined, message: (error as Error).message })
+        answer = { id, code: error instanceof ReceiptError ? error.code : undefined, message: (error as Error).message }
       }
+      port.postMessage([answer])
     }
-    port.postMessage(answers)
   })
 }
 

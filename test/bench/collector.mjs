@@ -36,6 +36,8 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
     // CONSENTRY_VERIFY_THREADS for the collector (default: its own, cores - 1)
     threads: { type: 'string' },
+    // write V8 CPU profiles of the collector (every thread) into this folder
+    profile: { type: 'string' },
   },
 })
 const duration = Number(opts.duration)
@@ -46,6 +48,14 @@ const keyCount = Number(opts.keys)
 // ---- receipts: distinct browsers, short chains, signed with node:crypto ------------------
 const b64 = (data) => Buffer.from(data).toString('base64url')
 const sha = (text) => createHash('sha256').update(text).digest('base64url')
+// Receipt ids as the SDK makes them (src/receipts/uuid.ts): UUIDv7, time first, so they arrive
+// in index order, as in production; a v4 id would land on a random page of the jti index.
+let lastMs = 0
+const uuidv7 = () => {
+  const ms = (lastMs = Math.max(lastMs + 1, Date.now()))
+  const hex = ms.toString(16).padStart(12, '0') + randomUUID().replace(/-/g, '').slice(12)
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20)}`
+}
 
 // `--keys` browsers (default 20000), each signing a chain, sent round-robin: with more keys than
 // the collector's key cache holds (4096), no receipt finds its key imported already — the worst
@@ -71,7 +81,7 @@ function presign(count) {
     const chain = []
     for (let seq = 1; seq <= perBrowser; seq++) {
       const payload = {
-        jti: randomUUID(), sub, iat: Math.floor(Date.now() / 1000), seq, ...(prev ? { prev } : {}),
+        jti: uuidv7(), sub, iat: Math.floor(Date.now() / 1000), seq, ...(prev ? { prev } : {}),
         event: seq === 1 ? 'given' : 'updated', source: 'banner',
         categories: { necessary: true, functional: seq % 2 === 0, analytics: true, advertising: false },
         services: { 'analytics:ga4': true }, revision: 1, config: sha('config'), texts: { lang: 'en', sha256: sha('texts') },
@@ -116,7 +126,8 @@ function buildCollector() {
 
 function startCollector(cli, args, env, cwd) {
   if (opts.threads !== undefined) env = { ...env, CONSENTRY_VERIFY_THREADS: opts.threads }
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const profile = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(opts.profile)] : []
+  const child = spawn(process.execPath, [...profile, cli, 'serve', '--port', '0', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   return new Promise((resolvePromise, reject) => {
     const onData = (chunk) => {
