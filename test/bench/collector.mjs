@@ -117,6 +117,81 @@ function verifyRate(receipts, seconds = 3) {
   return n / seconds
 }
 
+// ---- the floor: what a receipt costs at the least, measured here ----------------------------
+// Beside the yardstick, the parts of a receipt's work that no collector design can avoid, so
+// that the target can be set against what this machine can do at all: importing the browser's
+// key (a cold key: every browser has its own), the countersignature (Ed25519, the collector's
+// default key), and HTTP itself — a bare node:http server that reads the body and answers a
+// 201 with an acknowledgement's JSON, under the same autocannon load (its CPU and autocannon's,
+// per request).
+function perOp(count, op) {
+  const start = process.cpuUsage()
+  for (let i = 0; i < count; i++) op(i)
+  const used = process.cpuUsage(start)
+  return (used.user + used.system) / count
+}
+
+function keyImportCost(receipts) {
+  const jwks = receipts.slice(0, 3000).map((r) => JSON.parse(Buffer.from(r.jws.split('.')[0], 'base64url').toString()).jwk)
+  return perOp(jwks.length, (i) => createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwks[i].x, y: jwks[i].y }, format: 'jwk' }))
+}
+
+function countersignCost() {
+  const { privateKey } = generateKeyPairSync('ed25519')
+  const payload = JSON.stringify({ jti: randomUUID(), sha256: sha('x'), receivedAt: new Date().toISOString(), logIndex: 123456, entryHash: sha('y') })
+  return perOp(5000, () => sign(null, Buffer.from(`${b64('{"alg":"EdDSA"}')}.${b64(payload)}`), privateKey))
+}
+
+// The log append alone, as the collector does it (16 receipts per transaction, WAL,
+// synchronous=FULL), with the countersignature left out (it is counted above).
+async function appendCost(receipts, dir) {
+  const built = join(root, '.tmp/collector/server')
+  const { sqliteRepository } = await import(join(built, 'storage/sqlite.js'))
+  const { sealers } = await import(join(built, 'log.js'))
+  const store = await sqliteRepository(join(dir, 'append.db'))
+  await store.migrate()
+  const seal = sealers({ sign: () => 'x'.repeat(330) }, Date.now).receipt
+  const batch = 16
+  const rows = receipts.slice(0, 8000).map((r) => {
+    const [header, payload] = r.jws.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()))
+    return { jti: payload.jti, sub: payload.sub, kid: header.kid, seq: payload.seq, iat: payload.iat, prev: payload.prev, jws: r.jws, contentHash: sha(r.jws), ip: '127.0.0.0' }
+  })
+  const start = process.cpuUsage()
+  for (let i = 0; i < rows.length; i += batch) await store.appendReceipts(rows.slice(i, i + batch), seal)
+  const used = process.cpuUsage(start)
+  await store.close()
+  return (used.user + used.system) / rows.length
+}
+
+const BARE_SERVER = `
+  const ack = JSON.stringify({ jti: '${randomUUID()}', receivedAt: new Date().toISOString(), logIndex: 123456, countersignature: '${'x'.repeat(330)}' })
+  require('node:http').createServer((req, res) => {
+    const chunks = []
+    req.on('data', (c) => chunks.push(c)).on('end', () => {
+      Buffer.concat(chunks).toString('utf8')
+      res.writeHead(201, { 'content-type': 'application/json' }).end(ack)
+    })
+  }).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port) })`
+
+async function bareHttpCost(receipts, seconds = 5) {
+  const child = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise((res) => child.stdout.on('data', (d) => { const m = /listening on (\S+)/.exec(String(d)); if (m) res(m[1]) }))
+  let n = 0
+  const run = (s) => autocannon({
+    url: `${url}/receipts`, connections, duration: s,
+    requests: [{ method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, setupRequest: (req) => ({ ...req, body: receipts[n++ % receipts.length].jws }) }],
+  })
+  await run(1)
+  const server = processCpu(child.pid)
+  const self = process.cpuUsage()
+  const result = await run(seconds)
+  const used = process.cpuUsage(self)
+  const ok = result['2xx']
+  const out = { server: (processCpu(child.pid) - server) / ok, loadgen: (used.user + used.system) / ok }
+  child.kill()
+  return out
+}
+
 // ---- collector and PostgreSQL as child processes -------------------------------------------
 function buildCollector() {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
@@ -258,6 +333,17 @@ for (const r of rows) {
     `${r.storage.padEnd(10)} ${r.cpu.collector.toFixed(0).padStart(9)}   ${r.cpu.loadgen.toFixed(0).padStart(10)}   ${r.cpu.others.toFixed(0).padStart(15)}   |        ${r.cores.collector.toFixed(2)}        ${r.cores.loadgen.toFixed(2)}     ${r.cores.machine.toFixed(2)}   ${Math.round(alone)} (${(alone / rate).toFixed(2)}×) / ${Math.round(beside)} (${(beside / rate).toFixed(2)}×)`,
   )
 }
+const verifyUs = 1e6 / rate
+const floorDir = mkdtempSync(join(tmpdir(), 'consentry-bench-floor-'))
+const floor = { verify: verifyUs, import: keyImportCost(receipts), countersign: countersignCost(), append: await appendCost(receipts, floorDir), ...(await bareHttpCost(receipts)) }
+rmSync(floorDir, { recursive: true, force: true })
+const floorUs = floor.verify + floor.import + floor.countersign + floor.append + floor.server + floor.loadgen
+const most = (cores * 1e6) / floorUs
+console.log(`\nThe floor (µs per receipt, each part measured alone on one core here; no JWS parsing, claim checks or messages between threads):`)
+console.log(`  ES256 verify ${floor.verify.toFixed(0)} + key import (JWK, cold) ${floor.import.toFixed(0)} + countersignature (Ed25519) ${floor.countersign.toFixed(0)} + SQLite append ${floor.append.toFixed(0)}`)
+console.log(`  + bare node:http request ${floor.server.toFixed(0)} + autocannon per request ${floor.loadgen.toFixed(0)} = ${floorUs.toFixed(0)} µs`)
+console.log(`  → at most ${Math.round(most)} receipts/s on ${cores} cores with nothing else (${(most / rate).toFixed(2)}× the verify rate)`)
+
 const sqlite = rows.find((r) => r.storage === 'sqlite')
 if (sqlite) {
   const met = sqlite.perSecond >= rate / 2 && sqlite.p99 < 50
