@@ -83,6 +83,19 @@ for (const backend of backends()) {
         expect(body.chain.ok).toBe(false)
       })
 
+      it('links the receipts of one chain that arrive together (one batch)', async () => {
+        const browser = new Browser()
+        const chain = [browser.receipt(), browser.receipt({ event: 'updated' }), browser.receipt({ event: 'updated' })]
+        browser.seq -= 1 // a second receipt with seq 3, chained to the first seq 3
+        chain.push(browser.receipt({ event: 'withdrawn' }))
+        browser.prev = sha256('not the previous receipt')
+        chain.push(browser.receipt({ event: 'updated' }))
+        const responses = await Promise.all(chain.map((jws) => post(jws)))
+        expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201])
+        const body = await (await admin(`/receipts/${browser.sub}`)).json()
+        expect(body.receipts.map((r: { chain: { kind: string }[] }) => r.chain.map((b) => b.kind))).toEqual([[], [], [], ['duplicate-seq', 'prev-mismatch'], ['prev-mismatch']])
+      })
+
       const key = browserKey()
       const tooBig = 'a'.repeat(2 * 1024 * 1024)
       const cases: [string, () => Promise<Response>, number, string][] = [

@@ -7,7 +7,7 @@
 
 import type pg from 'pg'
 import { migrations } from './migrations.js'
-import { BLANK, BY_JTI, COLUMNS, BY_SUBJECT, HEAD, INSERT, NEIGHBOURS, insertParams, neighboursOf, pageQuery, tombstoneWhere } from './sql.js'
+import { BLANK, BY_JTI, COLUMNS, BY_SUBJECT, HEAD, INSERT, NEIGHBOURS_OF_BATCH, batchNeighboursOf, insertMany, insertParams, pageQuery, tombstoneWhere, withBatch } from './sql.js'
 import type { AppendOutcome, Head, LogEntry, Repository } from './types.js'
 
 /** pg_advisory_xact_lock key for appends ("cnsl"); migrations take the next one. */
@@ -76,27 +76,27 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
     },
     async appendReceipts(batch, seal) {
       return transaction(APPEND_LOCK, async (q) => {
-        // One round trip finds the batch's duplicates; a jti repeated within the batch is
-        // found in `stored` too, since its first copy is added there on insert.
+        // A fixed number of round trips per batch, whatever its size: the lock is held for
+        // the whole transaction, so each one is a wait for every other append.
+        // Duplicates: a jti repeated within the batch is found in `stored` too, since its
+        // first copy is added there when sealed.
         const stored = new Map<string, LogEntry>()
         for (const row of await q(`SELECT ${COLUMNS} FROM log_entries WHERE jti = ANY(?)`, [batch.map((r) => r.jti)])) {
           stored.set(row.jti, row as LogEntry)
         }
+        const neighbours = await q(NEIGHBOURS_OF_BATCH, [batch.map((r) => r.sub), batch.map((r) => r.seq)])
         let last = await headOf(q)
-        const outcomes: AppendOutcome[] = []
-        for (const receipt of batch) {
+        const fresh: LogEntry[] = []
+        const outcomes = batch.map((receipt, i): AppendOutcome => {
           const known = stored.get(receipt.jti)
-          if (known) {
-            outcomes.push({ entry: known, duplicate: true })
-            continue
-          }
-          const rows = await q(NEIGHBOURS, [receipt.sub, receipt.seq, receipt.sub, receipt.seq])
-          const entry = seal(last, receipt, neighboursOf(rows))
-          await q(INSERT, insertParams(entry))
+          if (known) return { entry: known, duplicate: true }
+          const entry = seal(last, receipt, withBatch(batchNeighboursOf(neighbours[i]), receipt, fresh))
           stored.set(entry.jti!, entry)
+          fresh.push(entry)
           last = entry
-          outcomes.push({ entry, duplicate: false })
-        }
+          return { entry, duplicate: false }
+        })
+        if (fresh.length > 0) await q(insertMany(fresh.length), fresh.flatMap(insertParams))
         return outcomes
       })
     },

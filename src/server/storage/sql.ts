@@ -28,6 +28,48 @@ export const NEIGHBOURS = `
   SELECT * FROM (SELECT 'previous' AS role, jti, seq, kid, content_hash AS hash FROM log_entries
                  WHERE sub = ? AND seq < ? ORDER BY seq DESC, log_index DESC LIMIT 1) AS previous_seq`
 
+/**
+ * NEIGHBOURS for a whole batch in one query (PostgreSQL): params subs[], seqs[]; one row per
+ * batch position `i` (1-based), with the same_* and previous_* columns null where none exists.
+ */
+export const NEIGHBOURS_OF_BATCH = `
+  SELECT b.i, s.jti AS same_jti, s.seq AS same_seq, s.kid AS same_kid, s.hash AS same_hash,
+         p.jti AS previous_jti, p.seq AS previous_seq, p.kid AS previous_kid, p.hash AS previous_hash
+  FROM unnest(?::text[], ?::integer[]) WITH ORDINALITY AS b(sub, seq, i)
+  LEFT JOIN LATERAL (SELECT jti, seq, kid, content_hash AS hash FROM log_entries
+                     WHERE sub = b.sub AND seq = b.seq ORDER BY log_index DESC LIMIT 1) s ON true
+  LEFT JOIN LATERAL (SELECT jti, seq, kid, content_hash AS hash FROM log_entries
+                     WHERE sub = b.sub AND seq < b.seq ORDER BY seq DESC, log_index DESC LIMIT 1) p ON true
+  ORDER BY b.i`
+
+type BatchRow = Record<`${'same' | 'previous'}_${'jti' | 'seq' | 'kid' | 'hash'}`, string | number | null>
+
+export function batchNeighboursOf(row: BatchRow): Neighbours {
+  const link = (role: 'same' | 'previous') =>
+    row[`${role}_jti`] === null ? undefined : { jti: String(row[`${role}_jti`]), seq: Number(row[`${role}_seq`]), kid: String(row[`${role}_kid`]), hash: String(row[`${role}_hash`]) }
+  return { same: link('same'), previous: link('previous') }
+}
+
+/**
+ * The neighbours of `next` once the entries appended earlier in the same batch (log order) are
+ * counted too: what NEIGHBOURS would return if those were already stored.
+ */
+export function withBatch(stored: Neighbours, next: { sub: string; seq: number }, earlier: LogEntry[]): Neighbours {
+  let { same, previous } = stored
+  for (const e of earlier) {
+    if (e.sub !== next.sub || e.seq === null) continue
+    const link = { jti: e.jti!, seq: e.seq, kid: e.kid!, hash: e.contentHash }
+    // Later log entries win ties, as ORDER BY log_index DESC does.
+    if (e.seq === next.seq) same = link
+    else if (e.seq < next.seq && (!previous || e.seq >= previous.seq)) previous = link
+  }
+  return { same, previous }
+}
+
+/** INSERT of `count` rows in one statement. */
+export const insertMany = (count: number): string =>
+  `${INSERT.slice(0, INSERT.indexOf('VALUES'))}VALUES ${Array.from({ length: count }, () => `(${Array(16).fill('?').join(', ')})`).join(', ')}`
+
 export function tombstoneWhere(which: TombstoneSelector): { where: string; params: unknown[] } {
   return 'sub' in which
     ? { where: `kind = 'receipt' AND erased_ms IS NULL AND sub = ?`, params: [which.sub] }
