@@ -6,7 +6,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { ReceiptError, verifyChain, verifyReceipt, type VerifiedReceipt } from '../receipts/verify.js'
 import { nodeEs256Verifier } from './crypto.js'
-import { NonceCache, checkAdmin, checkProof, isBearer } from './auth.js'
+import { checkAdmin, checkProof, isBearer } from './auth.js'
 import { HttpError } from './errors.js'
 import { formatEntry, parseTime } from './export.js'
 import type { CollectorKey } from './keys.js'
@@ -52,7 +52,6 @@ export function createApp(options: AppOptions): Hono {
   const now = options.now ?? Date.now
   const clientIp = options.clientIp ?? socketAddress
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-  const nonces = new NonceCache()
   const es256 = nodeEs256Verifier()
   const admin = (c: Context) => checkAdmin(options.adminToken, c.req.header('authorization'))
   const app = new Hono()
@@ -103,7 +102,7 @@ export function createApp(options: AppOptions): Hono {
         admin(c)
         return store.bySubject(sub)
       }
-      const kid = await checkProof(authorization, sub, now(), nonces, es256)
+      const kid = await checkProof(authorization, sub, now(), (nonce, at, expires) => store.useNonce(nonce, at, expires), es256)
       const found = await store.bySubject(sub)
       // Holding some key proves nothing; holding one that signed this consent id's receipts does.
       if (!found.some((e) => e.kid === kid)) fail(403, 'proof', 'proof: this key signed no stored receipt of this consent id')

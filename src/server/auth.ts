@@ -27,30 +27,18 @@ export function checkAdmin(adminToken: string | undefined, authorization: string
 export const isBearer = (authorization: string | undefined): boolean => /^Bearer\s/i.test(authorization ?? '')
 
 /**
- * Nonces of accepted proofs, kept as long as the proof could still be accepted, so a captured
- * request cannot be replayed. Per process: with several collectors behind a balancer a proof
- * could be replayed once per process within the window, which only re-reads the same data.
+ * Records a proof's nonce for as long as the proof could still be accepted; false when it was
+ * used before. The collector keeps them in its store (Repository.useNonce), so that collectors
+ * sharing a database refuse a replayed request too.
  */
-export class NonceCache {
-  private readonly seen = new Map<string, number>()
-  /** false when `nonce` was already used. */
-  remember(nonce: string, nowMs: number): boolean {
-    for (const [n, expires] of this.seen) {
-      if (expires > nowMs) break // insertion order is expiry order
-      this.seen.delete(n)
-    }
-    if (this.seen.has(nonce)) return false
-    this.seen.set(nonce, nowMs + 2 * PROOF_WINDOW_SECONDS * 1000)
-    return true
-  }
-}
+export type UseNonce = (nonce: string, nowMs: number, expiresMs: number) => Promise<boolean>
 
 /**
  * Checks `Authorization: Consentry <jws>`: an ES256 JWS (typ consent-export+jwt) with the
  * browser's public key in its header, over {sub, htm: "GET", iat, nonce}. Returns the kid;
  * the caller still checks that this key signed receipts of `sub`.
  */
-export async function checkProof(authorization: string | undefined, sub: string, nowMs: number, nonces: NonceCache, es256?: Es256Verifier): Promise<string> {
+export async function checkProof(authorization: string | undefined, sub: string, nowMs: number, useNonce: UseNonce, es256?: Es256Verifier): Promise<string> {
   const match = /^Consentry\s+(\S+)$/i.exec(authorization ?? '')
   if (!match) throw new HttpError(401, 'unauthorized', 'expected Authorization: Bearer <admin token> or Consentry <proof signed with the browser key>')
   let header, payload
@@ -69,6 +57,7 @@ export async function checkProof(authorization: string | undefined, sub: string,
   if (typeof payload.nonce !== 'string' || payload.nonce.length < 16 || payload.nonce.length > 128) {
     throw new HttpError(401, 'proof', 'proof: nonce must be a random string of 16 to 128 characters')
   }
-  if (!nonces.remember(payload.nonce, nowMs)) throw new HttpError(401, 'proof', 'proof: this nonce was already used; sign a new proof')
+  // Kept until no proof with this nonce could pass the iat check above.
+  if (!(await useNonce(payload.nonce, nowMs, nowMs + 2 * PROOF_WINDOW_SECONDS * 1000))) throw new HttpError(401, 'proof', 'proof: this nonce was already used; sign a new proof')
   return header.kid
 }

@@ -202,6 +202,19 @@ for (const backend of backends()) {
         expect((await replay.json()).detail).toMatch(/nonce was already used/)
       })
 
+      it('refuses a proof replayed to another collector that shares the database', async () => {
+        const browser = new Browser()
+        await post(browser.receipt())
+        const proof = browser.proof()
+        const second = await createCollector({ store: await db.reopen(), key: collector.key })
+        const read = (app: typeof collector.app) => app.request(`/receipts/${browser.sub}`, { headers: { authorization: `Consentry ${proof}` } })
+        expect((await read(collector.app)).status).toBe(200)
+        const replay = await read(second.app)
+        expect(replay.status).toBe(401)
+        expect((await replay.json()).detail).toMatch(/nonce was already used/)
+        await second.close()
+      })
+
       it('refuses proofs by another key, for another consent id, stale, or malformed', async () => {
         const browser = new Browser()
         await post(browser.receipt())

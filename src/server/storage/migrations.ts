@@ -65,4 +65,16 @@ export const migrations: Migration[] = [
       CREATE TRIGGER log_entries_no_truncate BEFORE TRUNCATE ON log_entries
         FOR EACH STATEMENT EXECUTE FUNCTION consentry_append_only();`,
   },
+  {
+    // Nonces of browsers' export proofs, kept until the proof could no longer be accepted, in
+    // the database rather than in memory so that collectors sharing it refuse a replay too.
+    version: 2,
+    name: 'proof nonces',
+    sqlite: `
+      CREATE TABLE proof_nonces (nonce TEXT PRIMARY KEY, expires_ms INTEGER NOT NULL);
+      CREATE INDEX proof_nonces_expires ON proof_nonces (expires_ms);`,
+    postgres: `
+      CREATE TABLE proof_nonces (nonce TEXT PRIMARY KEY, expires_ms BIGINT NOT NULL);
+      CREATE INDEX proof_nonces_expires ON proof_nonces (expires_ms);`,
+  },
 ]

@@ -7,7 +7,7 @@
 
 import type pg from 'pg'
 import { migrations } from './migrations.js'
-import { BLANK, BY_JTI, COLUMNS, BY_SUBJECT, HEAD, INSERT, NEIGHBOURS_OF_BATCH, batchNeighboursOf, insertMany, insertParams, pageQuery, tombstoneWhere, withBatch } from './sql.js'
+import { BLANK, BY_JTI, COLUMNS, BY_SUBJECT, FORGET_NONCES, HEAD, INSERT, NEIGHBOURS_OF_BATCH, USE_NONCE, batchNeighboursOf, insertMany, insertParams, pageQuery, tombstoneWhere, withBatch } from './sql.js'
 import type { AppendOutcome, Head, LogEntry, Repository } from './types.js'
 
 /** pg_advisory_xact_lock key for appends ("cnsl"); migrations take the next one. */
@@ -110,6 +110,10 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
         await q(INSERT, insertParams(entry))
         return { erased, entry }
       })
+    },
+    async useNonce(nonce, nowMs, expiresMs) {
+      await query(FORGET_NONCES, [nowMs])
+      return (await query(`${USE_NONCE} RETURNING nonce`, [nonce, expiresMs])).length === 1
     },
     async findByJti(jti) {
       return (await query(BY_JTI, [jti]))[0] as LogEntry | undefined

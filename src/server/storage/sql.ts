@@ -70,6 +70,12 @@ export function withBatch(stored: Neighbours, next: { sub: string; seq: number }
 export const insertMany = (count: number): string =>
   `${INSERT.slice(0, INSERT.indexOf('VALUES'))}VALUES ${Array.from({ length: count }, () => `(${Array(16).fill('?').join(', ')})`).join(', ')}`
 
+/** Params: nonce, expiresMs. Inserts nothing for a nonce already there (both dialects). */
+export const USE_NONCE = `INSERT INTO proof_nonces (nonce, expires_ms) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING`
+
+/** Params: nowMs. */
+export const FORGET_NONCES = `DELETE FROM proof_nonces WHERE expires_ms <= ?`
+
 export function tombstoneWhere(which: TombstoneSelector): { where: string; params: unknown[] } {
   return 'sub' in which
     ? { where: `kind = 'receipt' AND erased_ms IS NULL AND sub = ?`, params: [which.sub] }

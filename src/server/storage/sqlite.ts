@@ -9,7 +9,7 @@
 
 import type Database from 'better-sqlite3'
 import { migrations } from './migrations.js'
-import { BLANK, BY_JTI, BY_SUBJECT, HEAD, INSERT, NEIGHBOURS, insertParams, neighboursOf, pageQuery, tombstoneWhere } from './sql.js'
+import { BLANK, BY_JTI, BY_SUBJECT, FORGET_NONCES, HEAD, INSERT, NEIGHBOURS, USE_NONCE, insertParams, neighboursOf, pageQuery, tombstoneWhere } from './sql.js'
 import type { AppendOutcome, Head, IncomingReceipt, LogEntry, PageQuery, Repository, SealReceipt, SealRecord, TombstoneSelector } from './types.js'
 
 export interface SqliteOptions {
@@ -76,6 +76,12 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
     },
     async tombstone(which, erasedMs, seal) {
       return tombstoneTx.immediate(which, erasedMs, seal)
+    },
+    async useNonce(nonce, nowMs, expiresMs) {
+      return db.transaction(() => {
+        stmt(FORGET_NONCES).run(nowMs)
+        return stmt(USE_NONCE).run(nonce, expiresMs).changes === 1
+      }).immediate()
     },
     async findByJti(jti) {
       return stmt(BY_JTI).get(jti) as LogEntry | undefined

@@ -104,6 +104,11 @@ export interface Repository {
    * appends the record saying so, in one transaction. Nothing is appended when nothing matched.
    */
   tombstone(which: TombstoneSelector, erasedMs: number, seal: SealRecord): Promise<{ erased: number[]; entry?: LogEntry }>
+  /**
+   * Records a proof's nonce until `expiresMs`; false when it is recorded already (a replay).
+   * Nonces expired at `nowMs` are forgotten.
+   */
+  useNonce(nonce: string, nowMs: number, expiresMs: number): Promise<boolean>
   findByJti(jti: string): Promise<LogEntry | undefined>
   /** Receipts of one consent id that are not erased, in log order. */
   bySubject(sub: string): Promise<LogEntry[]>
