@@ -20,8 +20,9 @@ import { noteDecision } from './receipts/notes.js'
 import type { ReceiptSource } from './receipts/types.js'
 import type { UiActions } from './ui/actions.js'
 import type { Embeds } from './ui/embeds.js'
-import { mount } from './ui/mount.js'
+import { createUi, type Ui } from './ui/mount.js'
 import { listenForTriggers } from './ui/triggers.js'
+import { whenBody } from './ui/body.js'
 import { sheet } from './ui/sheet.js'
 import { $view } from './ui/view.js'
 import { SDK_VERSION } from './version.js'
@@ -126,9 +127,10 @@ export function start(input: unknown, options: StartOptions): Instance {
   // GPC (reference/standards.md §3): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"), before anything is released or told to
   // Google; in opt-in regions the signal is never read.
-  const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl
-  if (config.mode !== 'opt-in' && !problems.length && gpc === true && $consent.get().categories.advertising) decide({ ...$consent.get().categories, advertising: false }, 'gpc')
-  // Consent Mode defaults go out before the gate's first run, which starts at once
+  // (navigator is read only then: its interface is not built for nothing.)
+  const gpc = () => (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true
+  if (config.mode !== 'opt-in' && !problems.length && $consent.get().categories.advertising && gpc()) decide({ ...$consent.get().categories, advertising: false }, 'gpc')
+  // Consent Mode defaults go out before the gate's first run
   // (Google: the default command must come before any tag).
   if (source.google?.consentMode) {
     gcmUpdate = consentMode(source.google)
@@ -141,20 +143,32 @@ export function start(input: unknown, options: StartOptions): Instance {
     dispatch('change', state)
     emitter.emit('change', state)
   })
-  void gate.release()
+  // While the page is parsing, the gate's own pass at DOMContentLoaded releases
+  // the markup in one go (gate.ts); a pass now would only find what precedes the tag.
+  if (document.readyState !== 'loading') void gate.release()
 
-  let unmount: (() => void) | undefined
+  let ui: Ui | undefined
   let destroyed = false
-  const styles = sheet(config)
+  let stylesheet: CSSStyleSheet | undefined
+  const styles = () => (stylesheet ??= sheet(config))
   async function show(lang: string): Promise<void> {
     const tree = buildTexts(config, lang, await loadLocale(lang, source.language?.path ?? options.localesUrl))
+    let next: Ui | undefined
+    const build = () => (next ??= createUi({ config, styles: styles(), texts: tree, lang, actions }))
+    // While the page is still parsing, the banner is built in a task of its own,
+    // not in the script tag's (issue 8: no task over 50 ms), and appended when
+    // <body> appears — or built then, if the parser gets there first.
+    const body = whenBody()
+    if (!document.body) setTimeout(build)
+    await body
     if (destroyed) return
     texts.lang = lang
     texts.tree = tree
-    unmount?.()
-    unmount = mount({ config, styles, texts: tree, lang, actions })
+    ui?.remove()
+    ui = build()
+    ui.attach()
     const first = !shown
-    shown = { texts: tree, styles }
+    shown = { texts: tree, styles: styles() }
     // Iframes the gate held back before the texts were there get their placeholders now.
     if (first) document.querySelectorAll<HTMLIFrameElement>('iframe[data-category][data-src]').forEach((frame) => !allows($consent.get(), nameOf(frame)) && withEmbeds((e) => e.blocked(frame)))
     else if (embedsUi) withEmbeds((e) => e.refresh())
@@ -191,7 +205,7 @@ export function start(input: unknown, options: StartOptions): Instance {
       tabs.stop()
       stopTriggers()
       if (embedsUi) withEmbeds((e) => e.stop())
-      unmount?.()
+      ui?.remove()
       $view.set('hidden')
     },
   }

@@ -1,8 +1,8 @@
 import type { Resolved } from '../config/resolve.js'
-import type { TextTree } from '../config/types.js'
+import type { TextTree, UiConfig } from '../config/types.js'
 import { $consent } from '../core/state.js'
 import { RTL } from '../i18n/negotiate.js'
-import { loadExtras } from '../lazy/index.js'
+import { loadExtras, prefetchExtras } from '../lazy/index.js'
 import type { UiActions } from './actions.js'
 import { Banner } from './Banner.js'
 import { el } from './dom.js'
@@ -10,29 +10,16 @@ import { lookup } from '../i18n/lookup.js'
 import type { SecondLayer } from './second-layer.js'
 import { $view } from './view.js'
 
-/** Runs `fn` once `<body>` exists: at once, or as soon as the parser creates it. */
-function whenBody(fn: () => void): void {
-  if (document.body) return fn()
-  const observer = new MutationObserver(() => {
-    if (document.body) {
-      observer.disconnect()
-      fn()
-    }
-  })
-  observer.observe(document.documentElement, { childList: true })
-}
-
 /**
  * While the bar covers the top or bottom of the page, scroll-padding keeps the
  * element that has focus out from under it (WCAG 2.4.11 Focus Not Obscured).
  * Set through CSSOM, which a strict CSP allows.
  */
-function padScroll(banner: HTMLElement): void {
+function padScroll(banner: HTMLElement, ui: UiConfig): void {
   const style = document.documentElement.style
-  const bottom = banner.classList.contains('bottom')
-  const size = banner.isConnected && !banner.classList.contains('box') ? `${banner.offsetHeight}px` : ''
-  if (bottom) style.scrollPaddingBottom = size
-  else style.scrollPaddingTop = size
+  const size = banner.isConnected && ui.layout !== 'box' ? `${banner.offsetHeight}px` : ''
+  if (ui.position === 'top') style.scrollPaddingTop = size
+  else style.scrollPaddingBottom = size
 }
 
 export interface MountOptions {
@@ -44,12 +31,19 @@ export interface MountOptions {
   actions: UiActions
 }
 
+export interface Ui {
+  /** Appends it to `<body>`, which must exist (body.ts), and starts following the stores. */
+  attach(): void
+  remove(): void
+}
+
 /**
- * `<div id="consentry-root">` at the end of `<body>` with an open shadow root
- * (DESIGN.md §2), kept in step with `$view` and `$consent`. Returns a function
- * that removes it.
+ * `<div id="consentry-root">` with an open shadow root (DESIGN.md §2), kept in
+ * step with `$view` and `$consent` once attached at the end of `<body>`. Built
+ * apart from attaching so that, while the page parses, building can be a task
+ * of its own and the parser's task that creates `<body>` only appends it.
  */
-export function mount({ config, styles, texts, lang, actions }: MountOptions): () => void {
+export function createUi({ config, styles, texts, lang, actions }: MountOptions): Ui {
   const host = document.createElement('div')
   host.id = 'consentry-root'
   host.lang = lang
@@ -117,26 +111,26 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
     }
     // Measured in the next frame: reading offsetHeight here would force a layout
     // in the middle of start-up, before the rest of the page is even parsed.
-    requestAnimationFrame(() => padScroll(banner))
+    requestAnimationFrame(() => padScroll(banner, ui))
     if (prefs || (ui.floatingButton && consent.decided)) load()
     second?.update(view, consent)
   }
 
   let stop: (() => void)[] = []
-  let removed = false
-  whenBody(() => {
-    if (removed) return
-    document.body.append(host)
-    stop = [$view.listen(draw), $consent.listen(draw)]
-    draw()
-    // Most visitors decide on the first layer; fetch the second when the page is idle.
-    if ($view.get() === 'banner') setTimeout(load, 1500)
-  })
-  return () => {
-    removed = true
-    stop.forEach((fn) => fn())
-    second?.remove()
-    host.remove()
-    padScroll(banner)
+  return {
+    attach() {
+      document.body.append(host)
+      stop = [$view.listen(draw), $consent.listen(draw)]
+      draw()
+      // Most visitors decide on the first layer: the second is only fetched into
+      // the cache while the page is idle, and evaluated when it is first opened.
+      if ($view.get() === 'banner') setTimeout(prefetchExtras, 1500)
+    },
+    remove() {
+      stop.forEach((fn) => fn())
+      second?.remove()
+      host.remove()
+      padScroll(banner, ui)
+    },
   }
 }
