@@ -15,9 +15,9 @@ import { $view } from './view.js'
  * element that has focus out from under it (WCAG 2.4.11 Focus Not Obscured).
  * Set through CSSOM, which a strict CSP allows.
  */
-function padScroll(banner: HTMLElement, ui: UiConfig): void {
+function padScroll(height: number, ui: UiConfig): void {
   const style = document.documentElement.style
-  const size = banner.isConnected && ui.layout !== 'box' ? `${banner.offsetHeight}px` : ''
+  const size = height > 0 && ui.layout !== 'box' ? `${Math.ceil(height)}px` : ''
   if (ui.position === 'top') style.scrollPaddingTop = size
   else style.scrollPaddingBottom = size
 }
@@ -61,6 +61,11 @@ export function createUi({ config, styles, texts, lang, actions }: MountOptions)
     policyUrl: config.policyUrl,
     actions,
   })
+  // The bar's height is the page's scroll-padding, so that focus is not hidden under it
+  // (WCAG 2.4.11). A ResizeObserver reports after layout: nothing forces a layout during
+  // start-up (issue 8), and it follows the bar when it wraps on a narrow screen or goes
+  // (a removed element is reported with no size).
+  const sizer = new ResizeObserver(([entry]) => padScroll(entry?.borderBoxSize[0]?.blockSize ?? 0, ui))
   // Decisions are announced politely to screen readers (WCAG 4.1.3).
   const status = el('p', { role: 'status', class: 'sr' })
   shadow.append(status)
@@ -109,9 +114,6 @@ export function createUi({ config, styles, texts, lang, actions }: MountOptions)
       lastDecision = consent.updatedAt
       status.textContent = lookup(texts, 'banner.saved') ?? ''
     }
-    // Measured in the next frame: reading offsetHeight here would force a layout
-    // in the middle of start-up, before the rest of the page is even parsed.
-    requestAnimationFrame(() => padScroll(banner, ui))
     if (prefs || (ui.floatingButton && consent.decided)) load()
     second?.update(view, consent)
   }
@@ -120,6 +122,7 @@ export function createUi({ config, styles, texts, lang, actions }: MountOptions)
   return {
     attach() {
       document.body.append(host)
+      sizer.observe(banner)
       stop = [$view.listen(draw), $consent.listen(draw)]
       draw()
       // Most visitors decide on the first layer: the second is only fetched into
@@ -130,7 +133,8 @@ export function createUi({ config, styles, texts, lang, actions }: MountOptions)
       stop.forEach((fn) => fn())
       second?.remove()
       host.remove()
-      padScroll(banner, ui)
+      sizer.disconnect()
+      padScroll(0, ui)
     },
   }
 }

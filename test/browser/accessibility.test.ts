@@ -245,4 +245,24 @@ describe('focus not obscured (WCAG 2.4.11)', () => {
     expect(link.bottom).toBeLessThanOrEqual(bar.top)
     await p.context().close()
   })
+
+  test('the clearance follows the bar when the window narrows and its buttons wrap', async () => {
+    const links = Array.from({ length: 40 }, (_, i) => `<p><a href="#m${i}" id="m${i}">Link ${i}</a></p>`).join('')
+    server.routes.set('/long-narrow', page({}, links))
+    const p = await (await browser.newContext({ viewport: { width: 1000, height: 600 } })).newPage()
+    await p.goto(server.origin + '/long-narrow')
+    await expect.poll(() => banner(p).isVisible()).toBe(true)
+    const height = () => banner(p).evaluate((el) => el.getBoundingClientRect().height)
+    const wide = await height()
+    await p.setViewportSize({ width: 320, height: 600 })
+    await expect.poll(height).toBeGreaterThan(wide)
+    await expect.poll(() => p.evaluate(() => parseFloat(document.documentElement.style.scrollPaddingBottom))).toBeGreaterThanOrEqual(Math.floor(await height()))
+    for (let i = 0; i < 30; i++) await p.keyboard.press('Tab')
+    const [link, bar] = await p.evaluate(() => {
+      const rect = (el: Element) => el.getBoundingClientRect().toJSON()
+      return [rect(document.activeElement!), rect(document.getElementById('consentry-root')!.shadowRoot!.querySelector('.banner')!)]
+    })
+    expect(link.bottom).toBeLessThanOrEqual(bar.top)
+    await p.context().close()
+  })
 })
