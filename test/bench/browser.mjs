@@ -126,22 +126,40 @@ const probe = (kind) => `(() => {
     let opacity = 1;
     for (let n = el; n; n = n.parentElement || (n.parentNode && n.parentNode.host) || null) opacity *= Number(getComputedStyle(n).opacity);
     if (!(opacity > 0)) return null;
-    return { opacity, key: [r.x, r.y, r.width, r.height, opacity].join() };
+    return { opacity, box: [r.x, r.y, r.width, r.height, opacity] };
   };
-  let running = false, prevKey = null, prevAt = null;
+  const sameBox = (a, b) => !!a && !!b && a.every((v, i) => v === b[i]);
+  let running = false, prevBox = null, prevAt = null;
+  // The checks read layout (getBoundingClientRect, getComputedStyle). Made in the rAF callback,
+  // they would force the frame's style and layout right there, inside script: for a banner
+  // that is in the page before its first layout, the whole page's first layout would count as
+  // the page's JS time, and a banner added by a later rAF callback of the same frame would be
+  // seen a frame late. So the rAF callback only notes the frame's time and starts observing
+  // <html> with a ResizeObserver: a new observation is reported in the same frame, after its
+  // layout and before its paint (HTML "update the rendering"), with no task in between, and
+  // that is where the checks run, on a clean layout. (Boxes are compared as numbers: joining
+  // them into strings would grow V8's number-string cache, heap counted against the banner.)
+  let frameAt = null;
+  const afterLayout = new ResizeObserver(() => {
+    afterLayout.unobserve(document.documentElement);
+    check(frameAt);
+  });
   const frame = () => {
     running = false;
-    const now = performance.now();
+    frameAt = performance.now();
+    afterLayout.observe(document.documentElement);
+  };
+  const check = (now) => {
     const s = shown(find());
     if (B.clickAt === null) {
       if (B.frames.length < 2000) B.frames.push(now);
       if (s && B.visible === null) B.visible = now;
       // Settled: fully opaque and the same box as in the frame before (no entrance animation left).
-      if (s && B.settled === null && s.opacity >= 1 && s.key === prevKey) {
+      if (s && B.settled === null && s.opacity >= 1 && sameBox(s.box, prevBox)) {
         B.settled = prevAt;
         try { __benchSettled('') } catch {}
       }
-      prevKey = s && s.key; prevAt = now;
+      prevBox = s && s.box; prevAt = now;
       if (B.settled === null && !(KIND === 'none' && document.readyState === 'complete')) schedule();
     } else {
       if (s) B.stillShown++;
