@@ -231,38 +231,41 @@ describe('languages', () => {
 })
 
 describe('focus not obscured (WCAG 2.4.11)', () => {
-  test('tabbing to a link at the bottom of a long page scrolls it clear of the bar', async () => {
+  /** A page of 40 links on its own route, open and with the bar showing. */
+  async function longPage(route: string, width: number) {
     const links = Array.from({ length: 40 }, (_, i) => `<p><a href="#l${i}" id="l${i}">Link ${i}</a></p>`).join('')
-    server.routes.set('/long', page({}, links))
-    const p = await (await browser.newContext({ viewport: { width: 800, height: 600 } })).newPage()
-    await p.goto(server.origin + '/long')
+    server.routes.set(route, page({}, links))
+    const p = await (await browser.newContext({ viewport: { width, height: 600 } })).newPage()
+    await p.goto(server.origin + route)
     await expect.poll(() => banner(p).isVisible()).toBe(true)
+    return p
+  }
+
+  /** Tabs 30 times and says whether the focused link ends above the bar. */
+  async function expectFocusClearOfBar(p: Page) {
     for (let i = 0; i < 30; i++) await p.keyboard.press('Tab')
     const [link, bar] = await p.evaluate(() => {
       const rect = (el: Element) => el.getBoundingClientRect().toJSON()
       return [rect(document.activeElement!), rect(document.getElementById('consentry-root')!.shadowRoot!.querySelector('.banner')!)]
     })
     expect(link.bottom).toBeLessThanOrEqual(bar.top)
+  }
+
+  test('tabbing to a link at the bottom of a long page scrolls it clear of the bar', async () => {
+    const p = await longPage('/long', 800)
+    await expectFocusClearOfBar(p)
     await p.context().close()
   })
 
   test('the clearance follows the bar when the window narrows and its buttons wrap', async () => {
-    const links = Array.from({ length: 40 }, (_, i) => `<p><a href="#m${i}" id="m${i}">Link ${i}</a></p>`).join('')
-    server.routes.set('/long-narrow', page({}, links))
-    const p = await (await browser.newContext({ viewport: { width: 1000, height: 600 } })).newPage()
-    await p.goto(server.origin + '/long-narrow')
-    await expect.poll(() => banner(p).isVisible()).toBe(true)
+    const p = await longPage('/long-narrow', 1000)
     const height = () => banner(p).evaluate((el) => el.getBoundingClientRect().height)
     const wide = await height()
     await p.setViewportSize({ width: 320, height: 600 })
     await expect.poll(height).toBeGreaterThan(wide)
     await expect.poll(() => p.evaluate(() => parseFloat(document.documentElement.style.scrollPaddingBottom))).toBeGreaterThanOrEqual(Math.floor(await height()))
-    for (let i = 0; i < 30; i++) await p.keyboard.press('Tab')
-    const [link, bar] = await p.evaluate(() => {
-      const rect = (el: Element) => el.getBoundingClientRect().toJSON()
-      return [rect(document.activeElement!), rect(document.getElementById('consentry-root')!.shadowRoot!.querySelector('.banner')!)]
-    })
-    expect(link.bottom).toBeLessThanOrEqual(bar.top)
+    await expectFocusClearOfBar(p)
     await p.context().close()
   })
 })
+
