@@ -48,15 +48,6 @@ const keyCount = Number(opts.keys)
 // ---- receipts: distinct browsers, short chains, signed with node:crypto ------------------
 const b64 = (data) => Buffer.from(data).toString('base64url')
 const sha = (text) => createHash('sha256').update(text).digest('base64url')
-// Receipt ids as the SDK makes them (src/receipts/uuid.ts): UUIDv7, time first, so they arrive
-// in index order, as in production; a v4 id would land on a random page of the jti index.
-let lastMs = 0
-const uuidv7 = () => {
-  const ms = (lastMs = Math.max(lastMs + 1, Date.now()))
-  const hex = ms.toString(16).padStart(12, '0') + randomUUID().replace(/-/g, '').slice(12)
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20)}`
-}
-
 // `--keys` browsers (default 20000), each signing a chain, sent round-robin: with more keys than
 // the collector's key cache holds (4096), no receipt finds its key imported already — the worst
 // case, and the common one in production, where a browser sends a receipt now and then.
@@ -279,6 +270,9 @@ async function load(url, pid, receipts) {
 
 // ---- run ------------------------------------------------------------------------------------
 const cli = buildCollector()
+// Receipt ids as the SDK makes them: UUIDv7, time first, so they arrive in index order as in
+// production (a v4 id would land on a random page of the jti index).
+const { uuidv7 } = await import(join(root, '.tmp/collector/receipts/uuid.js'))
 console.log(`signing ${opts.receipts} distinct receipts…`)
 const receipts = presign(Number(opts.receipts))
 const rate = verifyRate(receipts)
