@@ -8,7 +8,9 @@ const src = script?.src
 
 api.configureHost({
   nonce: script?.nonce || script?.getAttribute('data-nonce') || undefined,
-  base: src ? new URL('./', src).href : undefined,
+  // The tag's folder: src without its last segment, query or hash. A string
+  // operation, because building a URL object costs every page view 7.5 KB of heap (issue 8).
+  base: src ? src.replace(/[^/?#]*([?#].*)?$/, '') : undefined,
 })
 
 ;(window as unknown as { Consentry: typeof api }).Consentry = api

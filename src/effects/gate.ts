@@ -58,7 +58,9 @@ export function createGate(options: GateOptions): Gate {
   async function run(): Promise<void> {
     for (const el of Array.from(root.querySelectorAll(GATED))) {
       if (started.has(el) || !el.isConnected) continue
-      const frame = el instanceof HTMLIFrameElement ? el : undefined
+      // A tag name test, not instanceof: naming HTMLIFrameElement builds its
+      // interface object, heap that every page view pays (issue 8).
+      const frame = el.tagName === 'IFRAME' ? (el as HTMLIFrameElement) : undefined
       if (!options.allows(nameOf(el))) {
         if (frame && !blocked.has(frame)) {
           blocked.add(frame)

@@ -4,19 +4,20 @@
 import type { StartReceipts } from '../receipts/client.js'
 import type { Extras } from './index.js'
 
-let base: string | undefined
+/** The tag's folder, ending in "/"; '' resolves chunk names against the page, as the DOM does for relative src. */
+let base = ''
 let nonce: string | undefined
 const loading: Record<string, Promise<unknown>> = {}
 
 export function setChunkBase(url: string | undefined, scriptNonce: string | undefined): void {
-  base = url
+  base = url ?? ''
   nonce = scriptNonce
 }
 
 function load<T>(file: string, global: string): Promise<T> {
   return (loading[file] ??= new Promise((resolve, reject) => {
     const script = document.createElement('script')
-    script.src = new URL(file, base ?? location.href).href
+    script.src = base + file
     if (nonce) script.nonce = nonce
     script.onload = () => resolve((window as unknown as Record<string, T>)[global])
     script.onerror = () => {
@@ -43,7 +44,7 @@ export function prefetchExtras(): void {
   if (EXTRAS in loading) return
   const link = document.createElement('link')
   link.rel = 'prefetch'
-  link.href = new URL(EXTRAS, base ?? location.href).href
+  link.href = base + EXTRAS
   document.head.append(link)
 }
 

@@ -121,6 +121,18 @@ describe('script tag on a real page', () => {
     expect(t.errors).toEqual([])
   })
 
+  test('a cache-busting query on the tag (?v=2/3) still loads texts and the extras chunk from the tag\'s folder', async () => {
+    const tagged = page({ ...config, language: { default: 'de' } }, gated).replace('/dist/consentry.iife.js', '/dist/consentry.iife.js?v=2/3')
+    t.server.routes.set('/versioned', tagged)
+    await t.page.goto(t.server.origin + '/versioned')
+    await expect.poll(() => banner(t.page).locator('button').first().textContent()).toBe('Alle akzeptieren')
+    expect(t.server.requests).toContain('/dist/locales/de.json')
+    await action(t.page, 'preferences').click()
+    await expect.poll(() => t.page.locator('#consentry-root [part~="preferences"]').isVisible()).toBe(true)
+    expect(t.server.requests).toContain('/dist/consentry-extras.js')
+    expect(t.errors).toEqual([])
+  })
+
   test('a broken data-config URL fails closed: banner shown, nothing optional runs, error names the URL', async () => {
     const messages: string[] = []
     t.page.on('console', (m) => messages.push(m.text()))
