@@ -20,7 +20,7 @@ import { noteDecision } from './receipts/notes.js'
 import type { ReceiptSource } from './receipts/types.js'
 import type { UiActions } from './ui/actions.js'
 import type { Embeds } from './ui/embeds.js'
-import { createUi, type Ui } from './ui/mount.js'
+import { mount } from './ui/mount.js'
 import { listenForTriggers } from './ui/triggers.js'
 import { whenBody } from './ui/body.js'
 import { sheet } from './ui/sheet.js'
@@ -148,28 +148,21 @@ export function start(input: unknown, options: StartOptions): Instance {
   // the markup in one go (gate.ts); a pass now would only find what precedes the tag.
   if (document.readyState !== 'loading') void gate.release()
 
-  let ui: Ui | undefined
+  let unmount: (() => void) | undefined
   let destroyed = false
-  let stylesheet: CSSStyleSheet | undefined
-  const styles = () => (stylesheet ??= sheet(config))
+  const styles = sheet(config)
   async function show(lang: string): Promise<void> {
     const tree = buildTexts(config, lang, await loadLocale(lang, source.language?.path ?? options.localesUrl))
-    let next: Ui | undefined
-    const build = () => (next ??= createUi({ config, styles: styles(), texts: tree, lang, actions }))
-    // While the page is still parsing, the banner is built in a task of its own,
-    // not in the script tag's (issue 8: no task over 50 ms), and appended when
-    // <body> appears — or built then, if the parser gets there first.
-    const body = whenBody()
-    if (!document.body) setTimeout(build)
-    await body
+    // The tag sits first in <head>: the first layer goes in as soon as the parser
+    // creates <body>, within the parser's task, so it is part of the first paint.
+    await whenBody()
     if (destroyed) return
     texts.lang = lang
     texts.tree = tree
-    ui?.remove()
-    ui = build()
-    ui.attach()
+    unmount?.()
+    unmount = mount({ config, styles, texts: tree, lang, actions })
     const first = !shown
-    shown = { texts: tree, styles: styles() }
+    shown = { texts: tree, styles }
     // Iframes the gate held back before the texts were there get their placeholders now.
     if (first) document.querySelectorAll<HTMLIFrameElement>('iframe[data-category][data-src]').forEach((frame) => !allows($consent.get(), nameOf(frame)) && withEmbeds((e) => e.blocked(frame)))
     else if (embedsUi) withEmbeds((e) => e.refresh())
@@ -206,7 +199,7 @@ export function start(input: unknown, options: StartOptions): Instance {
       tabs.stop()
       stopTriggers()
       if (embedsUi) withEmbeds((e) => e.stop())
-      ui?.remove()
+      unmount?.()
       $view.set('hidden')
     },
   }

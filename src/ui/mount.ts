@@ -31,19 +31,12 @@ export interface MountOptions {
   actions: UiActions
 }
 
-export interface Ui {
-  /** Appends it to `<body>`, which must exist (body.ts), and starts following the stores. */
-  attach(): void
-  remove(): void
-}
-
 /**
- * `<div id="consentry-root">` with an open shadow root (DESIGN.md §2), kept in
- * step with `$view` and `$consent` once attached at the end of `<body>`. Built
- * apart from attaching so that, while the page parses, building can be a task
- * of its own and the parser's task that creates `<body>` only appends it.
+ * `<div id="consentry-root">` at the end of `<body>`, which must exist (the
+ * caller waits for it: body.ts), with an open shadow root (DESIGN.md §2), kept
+ * in step with `$view` and `$consent`. Returns a function that removes it.
  */
-export function createUi({ config, styles, texts, lang, actions }: MountOptions): Ui {
+export function mount({ config, styles, texts, lang, actions }: MountOptions): () => void {
   const host = document.createElement('div')
   host.id = 'consentry-root'
   host.lang = lang
@@ -118,23 +111,18 @@ export function createUi({ config, styles, texts, lang, actions }: MountOptions)
     second?.update(view, consent)
   }
 
-  let stop: (() => void)[] = []
-  return {
-    attach() {
-      document.body.append(host)
-      sizer.observe(banner)
-      stop = [$view.listen(draw), $consent.listen(draw)]
-      draw()
-      // Most visitors decide on the first layer: the second is only fetched into
-      // the cache while the page is idle, and evaluated when it is first opened.
-      if ($view.get() === 'banner') setTimeout(prefetchExtras, 1500)
-    },
-    remove() {
-      stop.forEach((fn) => fn())
-      second?.remove()
-      host.remove()
-      sizer.disconnect()
-      padScroll(0, ui)
-    },
+  document.body.append(host)
+  sizer.observe(banner)
+  const stop = [$view.listen(draw), $consent.listen(draw)]
+  draw()
+  // Most visitors decide on the first layer: the second is only fetched into
+  // the cache while the page is idle, and evaluated when it is first opened.
+  if ($view.get() === 'banner') setTimeout(prefetchExtras, 1500)
+  return () => {
+    stop.forEach((fn) => fn())
+    second?.remove()
+    host.remove()
+    sizer.disconnect()
+    padScroll(0, ui)
   }
 }
