@@ -64,7 +64,7 @@ if (!isMainThread && (workerData as WorkerSettings | undefined)?.[MARK] === true
       } catch (error) {
         answer = { id, code: error instanceof ReceiptError ? error.code : undefined, message: (error as Error).message }
       }
-      port.postMessage([answer])
+      port.postMessage(answer)
     }
   })
 }
@@ -142,14 +142,12 @@ export class VerifyPool {
   private spawn(): Thread {
     const worker = new Worker(new URL(import.meta.url), { workerData: this.settings })
     const thread: Thread = { worker, open: new Map(), dead: false }
-    worker.on('message', (answers: Answer[]) => {
-      for (const answer of answers) {
-        const waiting = thread.open.get(answer.id)
-        if (!waiting) continue
-        thread.open.delete(answer.id)
-        if ('facts' in answer) waiting.resolve(answer.facts)
-        else waiting.reject(answer.code ? new ReceiptError(answer.code, answer.message) : new Error(answer.message))
-      }
+    worker.on('message', (answer: Answer) => {
+      const waiting = thread.open.get(answer.id)
+      if (!waiting) return
+      thread.open.delete(answer.id)
+      if ('facts' in answer) waiting.resolve(answer.facts)
+      else waiting.reject(answer.code ? new ReceiptError(answer.code, answer.message) : new Error(answer.message))
     })
     const lost = (error: unknown) => {
       if (thread.dead) return
