@@ -268,4 +268,3 @@ describe('focus not obscured (WCAG 2.4.11)', () => {
     await p.context().close()
   })
 })
-
