@@ -17,9 +17,34 @@ import { $view } from './view.js'
  */
 function padScroll(height: number, ui: UiConfig): void {
   const style = document.documentElement.style
-  const size = height > 0 && ui.layout !== 'box' ? `${Math.ceil(height)}px` : ''
+  const size = height > 0 ? `${Math.ceil(height)}px` : ''
   if (ui.position === 'top') style.scrollPaddingTop = size
   else style.scrollPaddingBottom = size
+}
+
+/**
+ * Keeps the page's scroll-padding at the bar's height from the visitor's first
+ * key press on. Only keyboard focus moves need it, and setting it at start-up
+ * made every page view lay the whole page out a second time (the root's style
+ * changes after the first layout: issue 8). A keydown comes before the focus
+ * move it causes, so the padding is there when the browser scrolls to it.
+ * Returns a function that stops and clears it.
+ */
+function padScrollOnKeyboard(bar: HTMLElement, ui: UiConfig): () => void {
+  let sizer: ResizeObserver | undefined
+  const start = () => {
+    removeEventListener('keydown', start, true)
+    padScroll(bar.getBoundingClientRect().height, ui)
+    // Then follow the bar: it wraps on a narrow screen, and goes (a removed element is reported with no size).
+    sizer = new ResizeObserver(([entry]) => padScroll(entry?.borderBoxSize[0]?.blockSize ?? 0, ui))
+    sizer.observe(bar)
+  }
+  addEventListener('keydown', start, true)
+  return () => {
+    removeEventListener('keydown', start, true)
+    sizer?.disconnect()
+    padScroll(0, ui)
+  }
 }
 
 export interface MountOptions {
@@ -54,11 +79,6 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
     policyUrl: config.policyUrl,
     actions,
   })
-  // The bar's height is the page's scroll-padding, so that focus is not hidden under it
-  // (WCAG 2.4.11). A ResizeObserver reports after layout: nothing forces a layout during
-  // start-up (issue 8), and it follows the bar when it wraps on a narrow screen or goes
-  // (a removed element is reported with no size).
-  const sizer = new ResizeObserver(([entry]) => padScroll(entry?.borderBoxSize[0]?.blockSize ?? 0, ui))
   // Decisions are announced politely to screen readers (WCAG 4.1.3).
   const status = el('p', { role: 'status', class: 'sr' })
   shadow.append(status)
@@ -112,7 +132,8 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
   }
 
   document.body.append(host)
-  sizer.observe(banner)
+  // A box leaves the page's edges free; a bar covers one.
+  const unpad = ui.layout === 'box' ? undefined : padScrollOnKeyboard(banner, ui)
   const stop = [$view.listen(draw), $consent.listen(draw)]
   draw()
   // Most visitors decide on the first layer: the second is only fetched into
@@ -122,7 +143,6 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
     stop.forEach((fn) => fn())
     second?.remove()
     host.remove()
-    sizer.disconnect()
-    padScroll(0, ui)
+    unpad?.()
   }
 }

@@ -241,14 +241,21 @@ describe('focus not obscured (WCAG 2.4.11)', () => {
     return p
   }
 
-  /** Tabs 30 times and says whether the focused link ends above the bar. */
+  /**
+   * Tabs through the first 20 of the page's 40 links: each one, once focused, ends
+   * above the bar. (The last ones cannot: the page ends before they could scroll clear.)
+   */
   async function expectFocusClearOfBar(p: Page) {
-    for (let i = 0; i < 30; i++) await p.keyboard.press('Tab')
-    const [link, bar] = await p.evaluate(() => {
-      const rect = (el: Element) => el.getBoundingClientRect().toJSON()
-      return [rect(document.activeElement!), rect(document.getElementById('consentry-root')!.shadowRoot!.querySelector('.banner')!)]
-    })
-    expect(link.bottom).toBeLessThanOrEqual(bar.top)
+    for (let links = 0; links < 20; ) {
+      await p.keyboard.press('Tab')
+      const [id, link, bar] = await p.evaluate(() => {
+        const rect = (el: Element) => el.getBoundingClientRect().toJSON()
+        return [document.activeElement!.id, rect(document.activeElement!), rect(document.getElementById('consentry-root')!.shadowRoot!.querySelector('.banner')!)]
+      })
+      if (id === 'consentry-root') continue // the bar's own buttons
+      expect(id).toBe(`l${links++}`)
+      expect(link.bottom, `link ${id}`).toBeLessThanOrEqual(bar.top)
+    }
   }
 
   test('tabbing to a link at the bottom of a long page scrolls it clear of the bar', async () => {
@@ -261,6 +268,8 @@ describe('focus not obscured (WCAG 2.4.11)', () => {
     const p = await longPage('/long-narrow', 1000)
     const height = () => banner(p).evaluate((el) => el.getBoundingClientRect().height)
     const wide = await height()
+    // The visitor starts with the keyboard, then the window narrows.
+    await p.keyboard.press('Tab')
     await p.setViewportSize({ width: 320, height: 600 })
     await expect.poll(height).toBeGreaterThan(wide)
     await expect.poll(() => p.evaluate(() => parseFloat(document.documentElement.style.scrollPaddingBottom))).toBeGreaterThanOrEqual(Math.floor(await height()))
