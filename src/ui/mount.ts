@@ -1,51 +1,15 @@
 import type { Resolved } from '../config/resolve.js'
-import type { TextTree, UiConfig } from '../config/types.js'
+import type { TextTree } from '../config/types.js'
 import { $consent } from '../core/state.js'
 import { RTL } from '../i18n/negotiate.js'
 import { loadExtras, prefetchExtras } from '../lazy/index.js'
 import type { UiActions } from './actions.js'
 import { Banner } from './Banner.js'
 import { el } from './dom.js'
+import { padScrollOnKeyboard } from './scroll-padding.js'
 import { lookup } from '../i18n/lookup.js'
 import type { SecondLayer } from './second-layer.js'
 import { $view } from './view.js'
-
-/**
- * While the bar covers the top or bottom of the page, scroll-padding keeps the
- * element that has focus out from under it (WCAG 2.4.11 Focus Not Obscured).
- * Set through CSSOM, which a strict CSP allows.
- */
-function padScroll(height: number, ui: UiConfig): void {
-  const style = document.documentElement.style
-  const size = height > 0 ? `${Math.ceil(height)}px` : ''
-  if (ui.position === 'top') style.scrollPaddingTop = size
-  else style.scrollPaddingBottom = size
-}
-
-/**
- * Keeps the page's scroll-padding at the bar's height from the visitor's first
- * key press on. Only keyboard focus moves need it, and setting it at start-up
- * made every page view lay the whole page out a second time (the root's style
- * changes after the first layout: issue 8). A keydown comes before the focus
- * move it causes, so the padding is there when the browser scrolls to it.
- * Returns a function that stops and clears it.
- */
-function padScrollOnKeyboard(bar: HTMLElement, ui: UiConfig): () => void {
-  let sizer: ResizeObserver | undefined
-  const start = () => {
-    removeEventListener('keydown', start, true)
-    padScroll(bar.getBoundingClientRect().height, ui)
-    // Then follow the bar: it wraps on a narrow screen, and goes (a removed element is reported with no size).
-    sizer = new ResizeObserver(([entry]) => padScroll(entry?.borderBoxSize[0]?.blockSize ?? 0, ui))
-    sizer.observe(bar)
-  }
-  addEventListener('keydown', start, true)
-  return () => {
-    removeEventListener('keydown', start, true)
-    sizer?.disconnect()
-    padScroll(0, ui)
-  }
-}
 
 export interface MountOptions {
   config: Resolved

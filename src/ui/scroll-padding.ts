@@ -1,0 +1,31 @@
+import type { UiConfig } from '../config/types.js'
+
+/**
+ * While the bar covers the top or bottom of the page, the page's scroll-padding
+ * keeps the element that has focus out from under it (WCAG 2.4.11 Focus Not
+ * Obscured). It is set from the visitor's first key press on: only keyboard
+ * focus moves need it, and setting it at start-up made every page view lay the
+ * whole page out a second time (the root's style changed after the first
+ * layout: issue 8). A keydown comes before the focus move it causes, so the
+ * padding is there when the browser scrolls. Then a ResizeObserver follows the
+ * bar: it wraps on a narrow screen, and a removed bar has no height. Set through
+ * CSSOM, which a strict CSP allows. Returns a function that stops and clears it.
+ */
+export function padScrollOnKeyboard(bar: HTMLElement, ui: UiConfig): () => void {
+  const style = document.documentElement.style
+  const pad = (height: number) => (style[ui.position === 'top' ? 'scrollPaddingTop' : 'scrollPaddingBottom'] = height > 0 ? `${Math.ceil(height)}px` : '')
+  const measure = () => pad(bar.getBoundingClientRect().height)
+  let sizer: ResizeObserver | undefined
+  const start = () => {
+    removeEventListener('keydown', start, true)
+    measure()
+    // Made only now: a ResizeObserver costs the page heap (issue 8).
+    ;(sizer = new ResizeObserver(measure)).observe(bar)
+  }
+  addEventListener('keydown', start, true)
+  return () => {
+    removeEventListener('keydown', start, true)
+    sizer?.disconnect()
+    pad(0)
+  }
+}
