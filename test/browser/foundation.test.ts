@@ -67,6 +67,17 @@ describe('script tag on a real page', () => {
     expect(await banner(t.page).count()).toBe(0)
   })
 
+  test('a script right after the tag already sees the stored choice through window.Consentry', async () => {
+    const next = `<script>window.seen = [Consentry.get().decided, Consentry.has('analytics')]</script>`
+    t.server.routes.set('/next', page(config, '', next))
+    const seen = () => t.page.evaluate(() => (window as unknown as { seen: boolean[] }).seen)
+    await t.page.goto(t.server.origin + '/next')
+    expect(await seen()).toEqual([false, false])
+    await action(t.page, 'accept-all').click()
+    await t.page.reload()
+    expect(await seen()).toEqual([true, true])
+  })
+
   test('a corrupt cookie brings the banner back, with no page error and nothing optional run', async () => {
     await t.context.addCookies([{ name: 'consentry', value: '1.%%garbage.analytics+advertising', url: t.server.url }])
     await t.page.goto(t.server.url)
