@@ -295,7 +295,7 @@ export interface ThemeConfig {
    */
   radius?: string
   /**
-   * Font family (defaults to the page's).
+   * Font family (defaults to `system-ui, sans-serif`).
    * @example "system-ui, sans-serif"
    */
   font?: string
