@@ -141,12 +141,15 @@ describe('keyboard only', () => {
     expect(await p.evaluate(() => (window as any).Consentry.get())).toMatchObject({ decided: false, categories: { analytics: false } })
   })
 
-  test('the floating button reopens the preference centre after a choice', async () => {
+  test('the floating button reopens the preference centre after a choice, in the banner\'s typeface', async () => {
     const p = await open('/en-light')
+    const font = (el: Element) => getComputedStyle(el).font
+    const bannerFont = await action(p, 'accept-all').evaluate(font)
     await action(p, 'accept-all').click()
     const floating = p.locator('#consentry-root [part~="floating-button"]')
     await expect.poll(() => floating.isVisible()).toBe(true)
     expect(await floating.textContent()).toBe('Privacy preferences')
+    expect(await floating.evaluate(font)).toBe(bannerFont)
     await floating.click()
     await expect.poll(() => p.locator('#consentry-root [part~="preferences"]').isVisible()).toBe(true)
     await p.context().close()
