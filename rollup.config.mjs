@@ -77,9 +77,14 @@ const nodeExternal = [/^node:/, 'hono', /^hono\//, '@hono/node-server', 'better-
 
 export default [
   // Script-tag build: one file, everything inside, window.Consentry.
+  // The magic comment is V8's explicit compile hint: a first view calls most of the
+  // file's functions, so Chromium compiles them all while it streams the file, off
+  // the main thread, instead of one by one on it when first called (issue 8). Page
+  // JS time fell by about 45% at 4× CPU; the bytecode of the functions a first view
+  // never calls costs about 31 KB of heap.
   {
     input: 'src/browser.ts',
-    output: { file: 'dist/consentry.iife.js', format: 'iife', plugins: [terser(terserOptions)] },
+    output: { file: 'dist/consentry.iife.js', format: 'iife', plugins: [terser({ ...terserOptions, format: { ...terserOptions.format, preamble: '//# allFunctionsCalledOnLoad' } })] },
     plugins: [scriptLoader, ...browserPlugins(false), copyLocales()],
   },
   // Its lazy parts (src/lazy): same folder, loaded on first use.
