@@ -4,6 +4,7 @@ import { ConfigError, validate } from './config/validate.js'
 import type { Partial } from './core/choice.js'
 import { allows, createConsent } from './core/consent.js'
 import { createEmitter } from './core/emitter.js'
+import { gpcEnabled } from './core/gpc.js'
 import { $consent, type ConsentState, type Decision } from './core/state.js'
 import { takesBack } from './core/choice.js'
 import { autoBlock } from './effects/autoblock.js'
@@ -126,9 +127,8 @@ export function start(input: unknown, options: StartOptions): Instance {
     void (embedsUi ??= loadExtras().then((x) => x.embeds((name) => decide({ [name]: true }, 'placeholder'), () => shown!))).then(fn, report)
   // GPC (reference/standards.md §3): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"), before anything is released or told to
-  // Google; in opt-in regions the signal is never read.
-  // navigator is read last, only then: reading it builds its interface, 17 KB of the page's heap.
-  if (config.mode !== 'opt-in' && !problems.length && $consent.get().categories.advertising && (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true) {
+  // Google; in opt-in regions the signal is never read (it is checked last for that).
+  if (config.mode !== 'opt-in' && !problems.length && $consent.get().categories.advertising && gpcEnabled()) {
     decide({ ...$consent.get().categories, advertising: false }, 'gpc')
   }
   // Consent Mode defaults go out before the gate's first run

@@ -3,6 +3,7 @@
 
 import type { Config, TextTree } from '../config/types.js'
 import { gcmValues } from '../core/gcm.js'
+import { gpcEnabled } from '../core/gpc.js'
 import { backoff, retryable } from './backoff.js'
 import { buildPayload, jtiOf, nextLink, type ReceiptContext } from './build.js'
 import en from '../../locales/en.json'
@@ -87,7 +88,7 @@ export function startReceipts({ config, texts, sdk }: ReceiptsOptions): Receipts
       config: await configHash,
       // Every text the visitor could see, English defaults included.
       texts: { lang, sha256: await sha256(canonicalJson(mergeTexts(en, tree))) },
-      gpc: (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true,
+      gpc: gpcEnabled(),
       origin: location.origin,
       controller: config.receipts?.controller,
       policyUrl: config.receipts?.policyUrl ?? config.policyUrl,
