@@ -97,7 +97,7 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
 
   document.body.append(host)
   // A box leaves the page's edges free; a bar covers one.
-  const unpad = ui.layout === 'box' ? undefined : padScrollOnKeyboard(banner, ui)
+  const unpad = ui.layout === 'box' ? undefined : padScrollOnKeyboard(banner, ui.position)
   const stop = [$view.listen(draw), $consent.listen(draw)]
   draw()
   // Most visitors decide on the first layer: the second is only fetched into

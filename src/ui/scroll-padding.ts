@@ -11,9 +11,10 @@ import type { UiConfig } from '../config/types.js'
  * bar: it wraps on a narrow screen, and a removed bar has no height. Set through
  * CSSOM, which a strict CSP allows. Returns a function that stops and clears it.
  */
-export function padScrollOnKeyboard(bar: HTMLElement, ui: UiConfig): () => void {
+export function padScrollOnKeyboard(bar: HTMLElement, position: UiConfig['position']): () => void {
   const style = document.documentElement.style
-  const pad = (height: number) => (style[ui.position === 'top' ? 'scrollPaddingTop' : 'scrollPaddingBottom'] = height > 0 ? `${Math.ceil(height)}px` : '')
+  const side = position === 'top' ? 'scrollPaddingTop' : 'scrollPaddingBottom'
+  const pad = (height: number) => (style[side] = height > 0 ? `${Math.ceil(height)}px` : '')
   const measure = () => pad(bar.getBoundingClientRect().height)
   let sizer: ResizeObserver | undefined
   const start = () => {
