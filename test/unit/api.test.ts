@@ -124,6 +124,32 @@ describe('banner and API', () => {
     expect(shadow()!.querySelector('[part~="banner"]')).not.toBeNull()
   })
 
+  test('the consent cookie is Secure on an https page, and not on http (where the browser would drop it)', async () => {
+    let descriptor: PropertyDescriptor | undefined
+    for (let o: object | null = document; o && !descriptor; o = Object.getPrototypeOf(o)) descriptor = Object.getOwnPropertyDescriptor(o, 'cookie')
+    const written: string[] = []
+    const spy = vi.spyOn(document, 'cookie', 'set').mockImplementation(function (this: Document, value: string) {
+      written.push(value)
+      descriptor!.set!.call(this, value)
+    })
+    const happyDOM = (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM
+    const consentCookie = () => written.filter((c) => c.startsWith('consentry=')).pop()!
+    try {
+      happyDOM.setURL('https://shop.example/')
+      await Consentry.init(config)
+      Consentry.acceptAll()
+      expect(consentCookie().toLowerCase()).toContain('; secure')
+
+      happyDOM.setURL('http://shop.example/')
+      await Consentry.init(config)
+      Consentry.rejectAll()
+      expect(consentCookie().toLowerCase()).not.toContain('secure')
+    } finally {
+      spy.mockRestore()
+      happyDOM.setURL('http://localhost:3000/')
+    }
+  })
+
   test('an invalid config is reported with its paths and fails closed', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     Consentry.acceptAll() // an earlier, valid setup stored "everything allowed"
