@@ -12,9 +12,11 @@ import type { UiConfig } from '../config/types.js'
  * CSSOM, which a strict CSP allows. Returns a function that stops and clears it.
  */
 export function padScrollOnKeyboard(bar: HTMLElement, position: UiConfig['position']): () => void {
-  const style = document.documentElement.style
   const side = position === 'top' ? 'scrollPaddingTop' : 'scrollPaddingBottom'
-  const pad = (height: number) => (style[side] = height > 0 ? `${Math.ceil(height)}px` : '')
+  // The root's style object is fetched on use, not here: at start-up it made every page
+  // view build CSSStyleDeclaration's bindings, 2.5 KB of heap (832.4 -> 829.9 KB on the
+  // bench page without its probe, whose getComputedStyle() builds them anyway).
+  const pad = (height: number) => (document.documentElement.style[side] = height > 0 ? `${Math.ceil(height)}px` : '')
   const measure = () => pad(bar.getBoundingClientRect().height)
   let sizer: ResizeObserver | undefined
   const start = () => {
