@@ -3,6 +3,7 @@ import typescript from '@rollup/plugin-typescript'
 import resolve from '@rollup/plugin-node-resolve'
 import json from '@rollup/plugin-json'
 import terser from '@rollup/plugin-terser'
+import { eagerFirstView } from './scripts/eager-first-view.mjs'
 
 const pkg = JSON.parse(readFileSync('./package.json', 'utf8'))
 
@@ -76,15 +77,14 @@ const scriptLoader = {
 const nodeExternal = [/^node:/, 'hono', /^hono\//, '@hono/node-server', 'better-sqlite3', 'pg']
 
 export default [
-  // Script-tag build: one file, everything inside, window.Consentry.
-  // The magic comment is V8's explicit compile hint: a first view calls most of the
-  // file's functions, so Chromium compiles them all while it streams the file, off
-  // the main thread, instead of one by one on it when first called (issue 8). Page
-  // JS time fell by about 45% at 4× CPU; the bytecode of the functions a first view
-  // never calls costs about 31 KB of heap.
+  // Script-tag build: one file, everything inside, window.Consentry. After terser,
+  // scripts/eager-first-view.mjs marks the functions a first view calls so that V8
+  // compiles them while it streams the file, off the main thread, and leaves the
+  // rest to be compiled when first used (issue 8). hoist_funs puts declarations
+  // where the plugin turns them into expressions: 32 B less gzip than moving them.
   {
     input: 'src/browser.ts',
-    output: { file: 'dist/consentry.iife.js', format: 'iife', plugins: [terser({ ...terserOptions, format: { ...terserOptions.format, preamble: '//# allFunctionsCalledOnLoad' } })] },
+    output: { file: 'dist/consentry.iife.js', format: 'iife', plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()] },
     plugins: [scriptLoader, ...browserPlugins(false), copyLocales()],
   },
   // Its lazy parts (src/lazy): same folder, loaded on first use.

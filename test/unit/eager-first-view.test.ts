@@ -1,0 +1,94 @@
+// @vitest-environment node
+// The script-tag build marks the functions a first view calls for eager compilation
+// (issue 8, scripts/eager-first-view.mjs): V8 compiles those while it streams the file,
+// and the rest only when first called. Which functions are marked changes speed and heap
+// only, so these tests check that the right ones are marked and that nothing else changes.
+import { existsSync, readFileSync } from 'node:fs'
+import { parseAst } from 'rollup/parseAst'
+import { Window } from 'happy-dom'
+import { expect, test } from 'vitest'
+import { MIN_LENGTH, firstViewCalls, markEager } from '../../scripts/eager-first-view.mjs'
+
+type Node = { type: string; start: number; end: number; [key: string]: unknown }
+
+/** Runs `code` in a fresh page and returns what it left on window. */
+async function run(code: string): Promise<Record<string, unknown>> {
+  const window = new Window({ url: 'https://example.com/' })
+  window.eval(code)
+  const { result, later } = window as unknown as Record<string, unknown>
+  const out = { result, later: typeof later === 'function' ? (later as () => unknown)() : undefined }
+  await window.happyDOM.close()
+  return out
+}
+
+async function mark(code: string): Promise<string> {
+  const { s } = markEager(code, parseAst(code), await firstViewCalls(code))
+  return s.toString()
+}
+
+// Bodies long enough to be worth marking (short functions are left lazy on purpose).
+const BODY = 'const twice=a*2,thrice=a*3,square=a*a;return twice+thrice+square-a*5'
+
+test('what runs on load is parenthesised, what runs later stays lazy, and both still work', async () => {
+  // As terser writes an IIFE: `!function(){…}()`.
+  const code = `!function(){
+function used(a){${BODY}}
+function unused(a){${BODY}}
+const arrow=(a)=>{${BODY}}, idle=(a)=>{${BODY}}, tiny=(a)=>a
+window.result=arrow(1)+used(1)+tiny(1)
+window.later=()=>unused(2)+idle(2)
+}()`
+  const marked = await mark(code)
+  expect(marked).toContain(`var used=(function(a){${BODY}});`)
+  expect(marked).toContain(`const arrow=((a)=>{${BODY}})`)
+  expect(marked).toContain(`function unused(a){${BODY}}`)
+  expect(marked).toContain(`idle=(a)=>{${BODY}}`)
+  expect(marked).toContain('tiny=(a)=>a')
+  expect(await run(marked)).toEqual(await run(code))
+  expect(await run(marked)).toEqual({ result: 3, later: 8 })
+})
+
+test('a declaration called before its place in the source still works, after the directive prologue', async () => {
+  const code = `!function(){"use strict";
+window.result=[f(1), typeof g];
+function f(a){const strict=this===undefined;${BODY.replace('return ', 'return strict&&')}}
+function g(){}
+}()`
+  const marked = await mark(code)
+  expect(marked.startsWith('!(function(){"use strict";var f=(function(a){')).toBe(true)
+  expect(await run(marked)).toEqual({ result: [1, 'function'], later: undefined })
+})
+
+test('in the script-tag build, every function a first view calls is marked, and no file-wide hint compiles the rest', async () => {
+  expect(existsSync('dist/consentry.iife.js'), 'run `npm run build` first').toBe(true)
+  const code = readFileSync('dist/consentry.iife.js', 'utf8')
+  expect(code).not.toContain('allFunctionsCalledOnLoad')
+  const calls = await firstViewCalls(code)
+  const nodes = new Map<string, { node: Node; parent: Node | null }>()
+  const visit = (node: Node, parent: Node | null): void => {
+    if (/Function/.test(node.type)) nodes.set(`${node.start}:${node.end}`, { node, parent })
+    for (const value of Object.values(node)) {
+      for (const child of Array.isArray(value) ? value : [value]) if (child && typeof (child as Node).type === 'string') visit(child as Node, node)
+    }
+  }
+  visit(parseAst(code) as unknown as Node, null)
+  let marked = 0
+  let methods = 0
+  for (const [start, end] of calls) {
+    const found = nodes.get(`${start}:${end}`)
+    // The script's own top level is in the coverage too; short functions are left lazy.
+    if (!found || end - start < MIN_LENGTH) continue
+    const { node, parent } = found
+    if (parent?.type === 'Property' && (parent.method || parent.kind !== 'init')) {
+      methods++
+      continue
+    }
+    expect(node.type, code.slice(start, start + 60)).not.toBe('FunctionDeclaration')
+    expect(code[start - 1], code.slice(start - 20, start + 60)).toBe('(')
+    marked++
+  }
+  // The first view calls most of the SDK's start-up, but not the click path and the rest.
+  expect(marked).toBeGreaterThan(40)
+  expect(methods).toBeLessThan(10)
+  expect(nodes.size - calls.length).toBeGreaterThan(60)
+})
