@@ -11,8 +11,8 @@
 // `next_function_is_likely_called` and `could_be_immediately_invoked`).
 //
 // So, after terser, this plugin runs the bundle's first view in happy-dom under V8's own
-// precise coverage (the page: an inline config, the banner shown), and wraps every
-// function that ran in parentheses. A function declaration cannot be wrapped; it becomes
+// precise coverage (the page: an inline config, the banner shown), and wraps each
+// function of MIN_LENGTH characters or more that ran in parentheses. A function declaration cannot be wrapped; it becomes
 // `var name = (function …)` at the top of its scope, where the declaration's binding
 // would have been initialised, so nothing can see the difference. Which functions are
 // eager changes only speed and heap, never behaviour: the browser tests run this output.
@@ -22,27 +22,27 @@ import MagicString from 'magic-string'
 import { Window } from 'happy-dom'
 
 /** The page the first view runs in: what the README's script-tag quick start shows. */
-const PAGE = (config) => `<!doctype html><html lang="en"><head>
-<script type="application/json" id="consentry-config">${JSON.stringify(config)}</script>
+const CONFIG = { policyUrl: '/privacy', categories: { necessary: { required: true }, functional: {}, analytics: {}, advertising: {} } }
+const PAGE = `<!doctype html><html lang="en"><head>
+<script type="application/json" id="consentry-config">${JSON.stringify(CONFIG)}</script>
 </head><body><main><p>Article</p></main>
 <script type="text/plain" data-category="analytics">window.analytics = true</script>
 </body></html>`
 
-const DEFAULT_CONFIG = { policyUrl: '/privacy', categories: { necessary: { required: true }, functional: {}, analytics: {}, advertising: {} } }
 const COVERAGE_URL = 'consentry-first-view.js'
 
 /** [start, end] offsets of every function of `code` that ran during a first view. */
-export async function firstViewCalls(code, { config = DEFAULT_CONFIG, settle = 200 } = {}) {
+export async function firstViewCalls(code) {
   const session = new Session()
   session.connect()
   const window = new Window({ url: 'https://example.com/', settings: { disableJavaScriptFileLoading: true, disableCSSFileLoading: true } })
   try {
     await session.post('Profiler.enable')
     await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: false })
-    window.document.write(PAGE(config))
+    window.document.write(PAGE)
     window.eval(`${code}\n//# sourceURL=${COVERAGE_URL}`)
     // The SDK starts in a microtask and shows the banner once its texts resolve.
-    await new Promise((resolve) => setTimeout(resolve, settle))
+    await new Promise((resolve) => setTimeout(resolve, 200))
     const { result } = await session.post('Profiler.takePreciseCoverage')
     const script = result.find((s) => s.url === COVERAGE_URL)
     if (!script) throw new Error('eager-first-view: V8 coverage did not see the bundle run')
@@ -60,7 +60,7 @@ export const MIN_LENGTH = 60
 const isFunction = (node) => node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'FunctionDeclaration'
 
 /** Every function node with its parent, and the set of function bodies. */
-function functions(ast) {
+export function functions(ast) {
   const found = []
   const visit = (node, parent) => {
     if (isFunction(node)) found.push({ node, parent })
@@ -111,11 +111,11 @@ export function markEager(code, ast, calls) {
 }
 
 /** The plugin: put it after terser in the script-tag build's output plugins. */
-export function eagerFirstView(options = {}) {
+export function eagerFirstView() {
   return {
     name: 'eager-first-view',
     async renderChunk(code) {
-      const calls = await firstViewCalls(code, options)
+      const calls = await firstViewCalls(code)
       const { s, marked } = markEager(code, this.parse(code), calls)
       if (!marked) this.error('eager-first-view: no function of the first view was found to mark')
       return { code: s.toString(), map: s.generateMap({ hires: true }) }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { parseAst } from 'rollup/parseAst'
 import { Window } from 'happy-dom'
 import { expect, test } from 'vitest'
-import { MIN_LENGTH, firstViewCalls, markEager } from '../../scripts/eager-first-view.mjs'
+import { MIN_LENGTH, firstViewCalls, functions, markEager } from '../../scripts/eager-first-view.mjs'
 
 type Node = { type: string; start: number; end: number; [key: string]: unknown }
 
@@ -64,14 +64,8 @@ test('in the script-tag build, every function a first view calls is marked, and 
   const code = readFileSync('dist/consentry.iife.js', 'utf8')
   expect(code).not.toContain('allFunctionsCalledOnLoad')
   const calls = await firstViewCalls(code)
-  const nodes = new Map<string, { node: Node }>()
-  const visit = (node: Node): void => {
-    if (/Function/.test(node.type)) nodes.set(`${node.start}:${node.end}`, { node })
-    for (const value of Object.values(node)) {
-      for (const child of Array.isArray(value) ? value : [value]) if (child && typeof (child as Node).type === 'string') visit(child as Node)
-    }
-  }
-  visit(parseAst(code) as unknown as Node)
+  const { found: all } = functions(parseAst(code))
+  const nodes = new Map(all.map(({ node }: { node: Node }) => [`${node.start}:${node.end}`, node]))
   let marked = 0
   for (const [start, end] of calls) {
     const found = nodes.get(`${start}:${end}`)
@@ -79,7 +73,7 @@ test('in the script-tag build, every function a first view calls is marked, and 
     // its name, the AST's at its parameters), which have no parenthesised form. Short
     // functions are left lazy on purpose.
     if (!found || end - start < MIN_LENGTH) continue
-    expect(found.node.type, code.slice(start, start + 60)).not.toBe('FunctionDeclaration')
+    expect(found.type, code.slice(start, start + 60)).not.toBe('FunctionDeclaration')
     expect(code[start - 1], code.slice(start - 20, start + 60)).toBe('(')
     marked++
   }
