@@ -70,10 +70,8 @@ export function start(input: unknown, options: StartOptions): Instance {
   if (source.autoBlock) autoBlock(config, (name) => allows($consent.get(), name))
   let gcmUpdate: ((state: ConsentState) => void) | undefined
   // A decision or reset in another tab: take its cookie value; scripts, UI and Consent Mode follow.
-  const tabs = crossTab(config.cookie.name, (value) => {
-    consent.sync(value)
-    $view.set(consent.ask ? 'banner' : 'hidden')
-  })
+  // Only a change moves the UI: the catch-up finding the same state leaves open preferences open.
+  const tabs = crossTab(config.cookie.name, (value) => consent.sync(value) && $view.set(consent.ask ? 'banner' : 'hidden'))
 
   /** The language and texts shown, set once the locale is loaded; receipts hash them. */
   const texts = { lang: 'en', tree: {} as TextTree }

@@ -40,8 +40,11 @@ export function applyPartial(config: Resolved, current: Choice, partial: Partial
   return next
 }
 
-export const sameChoice = (a: Choice, b: Choice): boolean =>
-  JSON.stringify(a.categories) === JSON.stringify(b.categories) && JSON.stringify(a.services) === JSON.stringify(b.services)
+/**
+ * Equal choices or states. They are plain data whose keys are built in config order
+ * (uniform, applyPartial, choiceOf), so equal values stringify alike.
+ */
+export const same = (a: Choice, b: Choice): boolean => JSON.stringify(a) === JSON.stringify(b)
 
 /** True when something allowed in `before` is not allowed in `after`. */
 export const takesBack = (before: Choice, after: Choice): boolean =>

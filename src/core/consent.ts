@@ -1,6 +1,6 @@
 import type { Resolved } from '../config/resolve.js'
 import type { ReceiptEvent, ReceiptSource } from '../receipts/types.js'
-import { applyPartial, sameChoice, takesBack, uniform, type Choice, type Partial } from './choice.js'
+import { applyPartial, same, takesBack, uniform, type Choice, type Partial } from './choice.js'
 import { encodeRecord, type ConsentRecord } from './record.js'
 import type { ConsentState, Decision } from './state.js'
 import { choiceOf, clearStored, readStored, writeStored, type AskReason, type Stored } from './stored.js'
@@ -25,10 +25,12 @@ export interface Consent {
   /** Forgets the decision and the consent id. */
   reset(): void
   /**
-   * Takes the cookie value another tab just wrote ('' after a reset). It comes
-   * with the message because this tab's view of document.cookie may lag behind.
+   * Takes the cookie value another tab just wrote ('' after a reset; it comes with
+   * the message because this tab's view of document.cookie may lag behind), or reads
+   * the cookie when `raw` is undefined. True when the state changed; an equal state
+   * sets nothing, so no change event fires for it.
    */
-  sync(raw: string): void
+  sync(raw?: string): boolean
   /** The stored record as the cookie holds it, '' when there is none: what other tabs are sent. */
   stored(): string
 }
@@ -70,7 +72,7 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
   function classify(before: Choice | null, after: Choice, renewal: boolean, source: ReceiptSource): ReceiptEvent {
     // A GPC-derived first decision is a refusal, whatever opt-out left on.
     if (!before) return source !== 'gpc' && config.categories.some((c) => !c.required && after.categories[c.name]) ? 'given' : 'refused'
-    if (renewal && sameChoice(before, after)) return 'renewed'
+    if (renewal && same(before, after)) return 'renewed'
     return takesBack(before, after) ? 'withdrawn' : 'updated'
   }
 
@@ -109,10 +111,12 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
     },
     stored: () => (persist && last && !ask ? encodeRecord(last) : ''),
     sync(raw) {
-      if (!persist) return
+      if (!persist) return false
       ;({ record: last, ask } = readStored(config, Math.floor(now() / 1000), raw))
-      current = !ask && last ? toState(choiceOf(config, last), last, true, null) : initial()
-      options.set(current)
+      const next = !ask && last ? toState(choiceOf(config, last), last, true, null) : initial()
+      if (same(next, current)) return false
+      options.set((current = next))
+      return true
     },
   }
 }

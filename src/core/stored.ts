@@ -12,8 +12,10 @@ export interface Stored {
   ask: AskReason | null
 }
 
-/** Reads the consent cookie. Whatever it holds, the answer is a value, never an exception. */
-/** `raw` = a cookie value another tab just wrote (undefined: read the cookie here). */
+/**
+ * Reads the consent cookie, or `raw`, a value another tab just wrote. Whatever it
+ * holds, the answer is a value, never an exception.
+ */
 export function readStored(config: Resolved, nowSeconds: number, raw?: string): Stored {
   try {
     raw ??= Cookies.get(config.cookie.name)

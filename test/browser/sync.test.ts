@@ -12,6 +12,11 @@ beforeEach(() => {
   receipts.length = 0
 })
 
+type Api = { Consentry: { has(n: string): boolean; acceptAll(): void; showPreferences(): void } }
+// A tab starts listening for other tabs a second after start-up (src/effects/sync.ts):
+// what reaches it may take that long.
+const SYNC = { timeout: 5_000 }
+
 const open = async (path = '/'): Promise<Page> => {
   const p = await t.context.newPage()
   await p.goto(t.server.origin + path)
@@ -23,10 +28,11 @@ describe('two tabs', () => {
   test('a choice in one tab applies in the other without a reload: gated scripts run there and its banner goes', async () => {
     const a = await open()
     const b = await open()
+    await b.waitForTimeout(1500) // b listens now
     await action(a, 'accept-all').click()
     await expect.poll(() => ran(b)).toEqual(['analytics'])
     await expect.poll(() => banner(b).count()).toBe(0)
-    expect(await b.evaluate(() => (window as unknown as { Consentry: { has(n: string): boolean } }).Consentry.has('analytics'))).toBe(true)
+    expect(await b.evaluate(() => (window as unknown as Api).Consentry.has('analytics'))).toBe(true)
     // Only the deciding tab makes a receipt.
     await expect.poll(() => receipts.length, { timeout: 10_000 }).toBe(1)
     await b.waitForTimeout(1500)
@@ -37,11 +43,36 @@ describe('two tabs', () => {
     const a = await open()
     const b = await open()
     await action(a, 'accept-all').click()
-    await expect.poll(() => ran(b)).toEqual(['analytics'])
+    await expect.poll(() => ran(b), SYNC).toEqual(['analytics'])
     await a.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ analytics: false }))
-    await expect.poll(() => b.evaluate(() => (window as unknown as { Consentry: { has(n: string): boolean } }).Consentry.has('analytics'))).toBe(false)
+    await expect.poll(() => b.evaluate(() => (window as unknown as Api).Consentry.has('analytics')), SYNC).toBe(false)
     await a.evaluate(() => (window as unknown as { Consentry: { reset(): void } }).Consentry.reset())
-    await expect.poll(() => banner(b).isVisible()).toBe(true)
+    await expect.poll(() => banner(b).isVisible(), SYNC).toBe(true)
+  })
+
+  test('a choice made in another tab before this one listens is caught up from the cookie', async () => {
+    const a = await open()
+    const b = await open()
+    await a.evaluate(() => (window as unknown as Api).Consentry.acceptAll())
+    // The premise: b was not listening yet when a decided.
+    expect(await b.evaluate(() => performance.now())).toBeLessThan(1000)
+    await expect.poll(() => ran(b), SYNC).toEqual(['analytics'])
+    await expect.poll(() => banner(b).count()).toBe(0)
+  })
+
+  test('with nothing new in the cookie, the catch-up changes nothing: open preferences stay open, no change event', async () => {
+    const b = await open()
+    await b.evaluate(() => {
+      const w = window as unknown as Api & { changes: number }
+      w.changes = 0
+      addEventListener('consentry:change', () => w.changes++)
+      w.Consentry.showPreferences()
+    })
+    const dialog = b.locator('#consentry-root [part~="preferences"]')
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    await b.waitForTimeout(1500)
+    expect(await dialog.isVisible()).toBe(true)
+    expect(await b.evaluate(() => (window as unknown as { changes: number }).changes)).toBe(0)
   })
 })
 
