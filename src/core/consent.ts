@@ -96,10 +96,18 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
         services: Object.keys(choice.services).filter((k) => choice.services[k]),
       }
       ask = null
-      if (persist) writeStored(config, last)
       const previous = current
       current = toState(choice, last, true, source)
-      options.set(current)
+      // The state goes out before the cookie is written: its listeners release the gated
+      // scripts, and the visitor's click should wait for them, not for the cookie write
+      // (0.8 ms at 1× CPU, a third of click → gated analytics; issue 8). Same task, and the
+      // cookie is written whatever a listener throws; it holds the newest decision even
+      // when a listener decides again.
+      try {
+        options.set(current)
+      } finally {
+        if (persist) writeStored(config, last)
+      }
       return { state: current, previous, event, source }
     },
     reset() {

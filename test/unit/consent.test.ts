@@ -143,6 +143,37 @@ describe('decision logic', () => {
   })
 })
 
+describe('the cookie write', () => {
+  test('comes after the new state is out, and happens even when a listener throws', () => {
+    let cookieWhenSet: string | undefined = 'unset'
+    const consent = createConsent(config(), {
+      set: (s) => {
+        if (!s.decided) return
+        cookieWhenSet = Cookies.get('consentry')
+        throw new Error('a change listener failed')
+      },
+    })
+    expect(() => consent.decide(true, 'banner')).toThrow('a change listener failed')
+    expect(cookieWhenSet).toBeUndefined() // gated scripts are released before the write
+    expect(start().consent.ask).toBeNull() // and the decision is remembered
+    expect(start().state().categories.analytics).toBe(true)
+  })
+
+  test('holds the newest decision when a listener decides again', () => {
+    let nested = false
+    const consent: ReturnType<typeof createConsent> = createConsent(config(), {
+      set: (s) => {
+        if (s.decided && s.categories.analytics && !nested) {
+          nested = true
+          consent.decide({ analytics: false }, 'api')
+        }
+      },
+    })
+    consent.decide(true, 'banner')
+    expect(start().state().categories).toMatchObject({ analytics: false, advertising: true })
+  })
+})
+
 describe('cross-tab sync', () => {
   test("another tab's cookie value is taken as given, even before this tab's document.cookie shows it", () => {
     const other = start()
@@ -156,5 +187,20 @@ describe('cross-tab sync', () => {
     here.consent.sync('') // the other tab reset
     expect(here.state().decided).toBe(false)
     expect(here.consent.ask).toBe('missing')
+  })
+
+  test('without a value it reads the cookie; finding the state it has sets nothing', () => {
+    let sets = 0
+    const here = createConsent(config(), { now: () => Date.UTC(2026, 0, 1), set: () => sets++ })
+    expect(sets).toBe(1)
+    expect(here.sync()).toBe(false) // nothing stored, nothing new
+    expect(sets).toBe(1)
+    start().consent.decide({ advertising: true }, 'banner') // another tab decides
+    expect(here.sync()).toBe(true)
+    expect(sets).toBe(2)
+    expect(here.state()).toMatchObject({ decided: true, categories: { advertising: true, analytics: false } })
+    expect(here.sync()).toBe(false)
+    expect(here.sync(here.stored())).toBe(false)
+    expect(sets).toBe(2)
   })
 })
