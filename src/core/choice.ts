@@ -44,7 +44,7 @@ export function applyPartial(config: Resolved, current: Choice, partial: Partial
  * Equal choices or states. They are plain data whose keys are built in config order
  * (uniform, applyPartial, choiceOf), so equal values stringify alike.
  */
-export const same = (a: Choice, b: Choice): boolean => JSON.stringify(a) === JSON.stringify(b)
+export const same = <T extends Choice>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b)
 
 /** True when something allowed in `before` is not allowed in `after`. */
 export const takesBack = (before: Choice, after: Choice): boolean =>

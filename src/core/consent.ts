@@ -122,7 +122,8 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
       if (!persist) return false
       ;({ record: last, ask } = readStored(config, Math.floor(now() / 1000), raw))
       const next = !ask && last ? toState(choiceOf(config, last), last, true, null) : initial()
-      if (same(next, current)) return false
+      // A cookie this tab wrote itself comes back without its source (the catch-up reads it).
+      if (same(next, { ...current, source: null })) return false
       options.set((current = next))
       return true
     },

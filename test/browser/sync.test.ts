@@ -60,6 +60,21 @@ describe('two tabs', () => {
     await expect.poll(() => banner(b).count()).toBe(0)
   })
 
+  test('a choice made here before the tab listens is not echoed back: one change event', async () => {
+    const p = await t.context.newPage()
+    await p.addInitScript(() => {
+      const w = window as unknown as { changes: number }
+      w.changes = 0
+      addEventListener('consentry:change', () => w.changes++)
+    })
+    await p.goto(t.server.origin + '/')
+    await expect.poll(() => banner(p).isVisible()).toBe(true)
+    await action(p, 'accept-all').click()
+    expect(await p.evaluate(() => performance.now())).toBeLessThan(1000)
+    await p.waitForTimeout(1500)
+    expect(await p.evaluate(() => (window as unknown as { changes: number }).changes)).toBe(1)
+  })
+
   test('with nothing new in the cookie, the catch-up changes nothing: open preferences stay open, no change event', async () => {
     const b = await open()
     await b.evaluate(() => {

@@ -203,4 +203,13 @@ describe('cross-tab sync', () => {
     expect(here.sync(here.stored())).toBe(false)
     expect(sets).toBe(2)
   })
+
+  test("this tab's own decision read back from the cookie is not a change", () => {
+    const { consent, state } = start()
+    consent.decide({ analytics: true }, 'banner')
+    const mine = state()
+    expect(consent.sync()).toBe(false)
+    expect(state()).toBe(mine)
+    expect(consent.state().source).toBe('banner')
+  })
 })
