@@ -3,7 +3,7 @@ import type { ReceiptEvent, ReceiptSource } from '../receipts/types.js'
 import { applyPartial, same, takesBack, uniform, type Choice, type Partial } from './choice.js'
 import { encodeRecord, type ConsentRecord } from './record.js'
 import type { ConsentState, Decision } from './state.js'
-import { choiceOf, clearStored, readStored, writeStored, type AskReason } from './stored.js'
+import { choiceOf, clearStored, readStored, writeStored, type AskReason, type Stored } from './stored.js'
 
 export interface ConsentOptions {
   /** Milliseconds since the epoch; a test clock can be passed. */
@@ -49,8 +49,7 @@ const DAY = 86_400
 export function createConsent(config: Resolved, options: ConsentOptions): Consent {
   const now = options.now ?? Date.now
   const persist = options.persist !== false
-  // Not persisting reads '' instead of the cookie: nothing stored.
-  const stored = readStored(config, Math.floor(now() / 1000), persist ? undefined : '')
+  const stored: Stored = persist ? readStored(config, Math.floor(now() / 1000)) : { record: null, ask: 'missing' }
   let last: ConsentRecord | null = stored.record
   let ask: AskReason | null = stored.ask
 

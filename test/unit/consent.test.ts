@@ -2,7 +2,7 @@ import Cookies from 'js-cookie'
 import { afterEach, describe, expect, test } from 'vitest'
 import { resolve } from '../../src/config/resolve.js'
 import type { Config } from '../../src/config/types.js'
-import { allows, createConsent } from '../../src/core/consent.js'
+import { allows, createConsent, type Consent } from '../../src/core/consent.js'
 import type { ConsentState } from '../../src/core/state.js'
 
 const DAY = 86_400_000
@@ -161,7 +161,7 @@ describe('the cookie write', () => {
 
   test('holds the newest decision when a listener decides again', () => {
     let nested = false
-    const consent: ReturnType<typeof createConsent> = createConsent(config(), {
+    const consent: Consent = createConsent(config(), {
       set: (s) => {
         if (s.decided && s.categories.analytics && !nested) {
           nested = true
