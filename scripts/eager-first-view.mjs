@@ -11,11 +11,16 @@
 // `next_function_is_likely_called` and `could_be_immediately_invoked`).
 //
 // So, after terser, this plugin runs the bundle's first view in happy-dom under V8's own
-// precise coverage (the page: an inline config, the banner shown), and wraps each
-// function of MIN_LENGTH characters or more that ran in parentheses. A function declaration cannot be wrapped; it becomes
-// `var name = (function …)` at the top of its scope, where the declaration's binding
-// would have been initialised, so nothing can see the difference. Which functions are
-// eager changes only speed and heap, never behaviour: the browser tests run this output.
+// precise coverage (the page: an inline config, the banner shown), and wraps every
+// function that ran in parentheses, however short: a lazy compile on the main thread costs
+// about the same for a one-line arrow as for a long function (V8's function-event log of
+// a first view in Chromium, 2026-12-02), and 2 bytes each cost 23 B gzip in all. A function
+// declaration cannot be wrapped; it becomes `var name = (function …)` at the top of its
+// scope, where the declaration's binding would have been initialised, so nothing can see
+// the difference. An object literal's plain method `m(…){…}` becomes `m:(function(…){…})`
+// (no `super` inside, so nothing can tell them apart but `new`, which nothing calls).
+// Which functions are eager changes only speed and heap, never behaviour: the browser
+// tests run this output.
 
 import { Session } from 'node:inspector/promises'
 import MagicString from 'magic-string'
@@ -54,9 +59,6 @@ export async function firstViewCalls(code) {
   }
 }
 
-/** Source characters below which a function is left lazy. */
-export const MIN_LENGTH = 60
-
 const isFunction = (node) => node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'FunctionDeclaration'
 
 /** Every function node with its parent, and the set of function bodies. */
@@ -75,9 +77,10 @@ export function functions(ast) {
 }
 
 /**
- * Rewrites `code` so that the functions in `calls` are compiled eagerly. Methods,
- * accessors and class members stay as they are (they have no parenthesised form);
- * so do declarations in plain blocks, whose hoisting differs in sloppy code.
+ * Rewrites `code` so that the functions in `calls` are compiled eagerly. Accessors,
+ * class members, async and generator methods stay as they are (a plain method is the only
+ * member with a parenthesised equivalent); so do declarations in plain blocks, whose
+ * hoisting differs in sloppy code.
  */
 export function markEager(code, ast, calls) {
   const ran = new Set(calls.map(([start, end]) => `${start}:${end}`))
@@ -85,10 +88,17 @@ export function markEager(code, ast, calls) {
   const { found, bodies } = functions(ast)
   let marked = 0
   for (const { node, parent } of found) {
-    // A short function costs next to nothing to compile when first called; its
-    // parentheses would cost bytes in every download.
-    if (!ran.has(`${node.start}:${node.end}`) || node.end - node.start < MIN_LENGTH) continue
-    if (parent && (parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition' || (parent.type === 'Property' && (parent.method || parent.kind !== 'init')))) continue
+    if (parent && (parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition')) continue
+    if (parent?.type === 'Property' && (parent.method || parent.kind !== 'init')) {
+      // V8's range of a method starts at its name.
+      if (!parent.method || node.async || node.generator || !ran.has(`${parent.key.start}:${node.end}`)) continue
+      if (/\bsuper\b/.test(code.slice(node.start, node.end))) continue
+      s.appendLeft(node.start, ':(function')
+      s.appendLeft(node.end, ')')
+      marked++
+      continue
+    }
+    if (!ran.has(`${node.start}:${node.end}`)) continue
     if (node.type === 'FunctionDeclaration') {
       if (!bodies.has(parent) || !node.id) continue
       // `function f(…){…}` → `var f=(function (…){…});` moved to where the scope starts

@@ -1,4 +1,5 @@
 import type { TextTree } from '../config/types.js'
+import css from './embed.css?raw'
 import { placeholder } from './placeholder.js'
 
 export interface Embeds {
@@ -17,13 +18,16 @@ export interface Embeds {
  */
 export function embeds(allow: (name: string) => void, shown: () => { texts: TextTree; styles: CSSStyleSheet }): Embeds {
   const frames = new Map<HTMLIFrameElement, HTMLElement>()
+  // The placeholder's own rules stay out of the sheet every page view parses (styles.css).
+  const own = new CSSStyleSheet()
+  own.replaceSync(css)
   const show = (frame: HTMLIFrameElement) => {
     frames.get(frame)?.remove()
     if (!frame.isConnected || !frame.getAttribute('data-src')) return
     const category = frame.getAttribute('data-category')!
     const service = frame.getAttribute('data-service')
     const { texts, styles } = shown()
-    const host = placeholder(frame, texts, styles, () => allow(service ? `${category}:${service}` : category))
+    const host = placeholder(frame, texts, [styles, own], () => allow(service ? `${category}:${service}` : category))
     frame.hidden = true
     frame.before(host)
     frames.set(frame, host)

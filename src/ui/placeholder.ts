@@ -7,9 +7,9 @@ import { el } from './dom.js'
  * Stands in for a blocked iframe (DESIGN.md §4): the iframe's size, in the page's
  * language, naming the service, with "Load this once" and "Always allow <service>".
  * Its own open shadow root keeps page CSS out; size goes through CSSOM, which a
- * strict CSP allows (unlike style attributes).
+ * strict CSP allows (unlike style attributes). `sheets`: the UI's sheet, then embed.css.
  */
-export function placeholder(frame: HTMLIFrameElement, texts: TextTree, styles: CSSStyleSheet, allow: () => void): HTMLElement {
+export function placeholder(frame: HTMLIFrameElement, texts: TextTree, sheets: CSSStyleSheet[], allow: () => void): HTMLElement {
   const service = frame.getAttribute('data-service')
   const name = (service && lookup(texts, `services.${service}.title`)) || service || frame.getAttribute('data-category')!
   const t = (key: string) => format(lookup(texts, key) ?? lookup({ placeholder: english }, key) ?? key, { service: name })
@@ -18,7 +18,7 @@ export function placeholder(frame: HTMLIFrameElement, texts: TextTree, styles: C
   host.style.maxWidth = '100%'
   if (frame.height) host.style.minHeight = `${frame.height}px`
   const root = host.attachShadow({ mode: 'open' })
-  root.adoptedStyleSheets = [styles]
+  root.adoptedStyleSheets = sheets
   const load = () => {
     frame.src = frame.getAttribute('data-src')!
     frame.removeAttribute('data-src') // released: the gate will not touch it again

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { parseAst } from 'rollup/parseAst'
 import { Window } from 'happy-dom'
 import { expect, test } from 'vitest'
-import { MIN_LENGTH, firstViewCalls, functions, markEager } from '../../scripts/eager-first-view.mjs'
+import { firstViewCalls, functions, markEager } from '../../scripts/eager-first-view.mjs'
 
 type Node = { type: string; start: number; end: number; [key: string]: unknown }
 
@@ -26,7 +26,7 @@ async function mark(code: string): Promise<string> {
   return s.toString()
 }
 
-// Bodies long enough to be worth marking (short functions are left lazy on purpose).
+// A body to tell the functions apart in the output.
 const BODY = 'const twice=a*2,thrice=a*3,square=a*a;return twice+thrice+square-a*5'
 
 test('what runs on load is parenthesised, what runs later stays lazy, and both still work', async () => {
@@ -34,18 +34,42 @@ test('what runs on load is parenthesised, what runs later stays lazy, and both s
   const code = `!function(){
 function used(a){${BODY}}
 function unused(a){${BODY}}
-const arrow=(a)=>{${BODY}}, idle=(a)=>{${BODY}}, tiny=(a)=>a
+const arrow=(a)=>{${BODY}}, idle=(a)=>{${BODY}}, tiny=(a)=>a, lazy=(a)=>a
 window.result=arrow(1)+used(1)+tiny(1)
-window.later=()=>unused(2)+idle(2)
+window.later=()=>unused(2)+idle(2)+lazy(0)
 }()`
   const marked = await mark(code)
   expect(marked).toContain(`var used=(function(a){${BODY}});`)
   expect(marked).toContain(`const arrow=((a)=>{${BODY}})`)
   expect(marked).toContain(`function unused(a){${BODY}}`)
   expect(marked).toContain(`idle=(a)=>{${BODY}}`)
-  expect(marked).toContain('tiny=(a)=>a')
+  // However short: a lazy compile costs about the same for one line.
+  expect(marked).toContain('tiny=((a)=>a)')
+  expect(marked).toContain('lazy=(a)=>a\n')
   expect(await run(marked)).toEqual(await run(code))
   expect(await run(marked)).toEqual({ result: 3, later: 8 })
+})
+
+test("an object literal's plain method that runs on load becomes a parenthesised function; accessors, async methods and methods using super stay", async () => {
+  const code = `!function(){
+const base={twice(a){return a*2}}
+const o={__proto__:base,
+used(a){${BODY}},
+unused(a){${BODY}},
+get value(){return 1},
+async later(a){${BODY}},
+viaSuper(a){return super.twice(a)}}
+window.result=[o.used(1),o.value,o.viaSuper(2)]
+window.later=()=>o.unused(2)
+}()`
+  const marked = await mark(code)
+  expect(marked).toContain(`used:(function(a){${BODY}})`)
+  expect(marked).toContain(`unused(a){${BODY}}`)
+  expect(marked).toContain('get value(){return 1}')
+  expect(marked).toContain(`async later(a){${BODY}}`)
+  expect(marked).toContain('viaSuper(a){return super.twice(a)}')
+  expect(await run(marked)).toEqual(await run(code))
+  expect(await run(marked)).toEqual({ result: [1, 1, 4], later: 4 })
 })
 
 test('a declaration called before its place in the source still works, after the directive prologue', async () => {
@@ -70,14 +94,15 @@ test('in the script-tag build, every function a first view calls is marked, and 
   for (const [start, end] of calls) {
     const found = nodes.get(`${start}:${end}`)
     // Not found: the script's own top level, and methods (V8's range of a method starts at
-    // its name, the AST's at its parameters), which have no parenthesised form. Short
-    // functions are left lazy on purpose.
-    if (!found || end - start < MIN_LENGTH) continue
+    // its name, the AST's at its parameters; a plain one is rewritten, checked below).
+    if (!found) continue
     expect(found.type, code.slice(start, start + 60)).not.toBe('FunctionDeclaration')
     expect(code[start - 1], code.slice(start - 20, start + 60)).toBe('(')
     marked++
   }
   // The first view calls most of the SDK's start-up, but not the click path and the rest.
-  expect(marked).toBeGreaterThan(40)
+  expect(marked).toBeGreaterThan(60)
+  // nanostores' store methods run on every page view.
+  expect(code).toMatch(/set:\(function\(\w\)\{let \w=\w\.value;/)
   expect(nodes.size - calls.length).toBeGreaterThan(60)
 })
