@@ -30,7 +30,8 @@ if (inline) {
     // but no longer inside the bundle's top-level function. With DevTools attached
     // (as in bench:browser), Chromium captures the stack of a document.cookie read
     // and V8 compiles source positions for every function on it: the whole bundle's
-    // top level made that first read 25–35 ms at 4× CPU; it is 12 now (issue 8).
+    // top level made that first read 25–35 ms at 4× CPU. From the microtask, init
+    // reads it with only itself and this arrow on the stack: about 1 ms (issue 8).
     queueMicrotask(() => void api.init(config))
   } catch (error) {
     fail('#consentry-config', error)

@@ -38,7 +38,8 @@ export function configureHost(options: { nonce?: string; base?: string }): void 
 export function init(config: unknown): Promise<ConsentState> {
   if (typeof document === 'undefined') return Promise.resolve($consent.get())
   instance?.destroy()
-  instance = start(config, { emitter, nonce, localesUrl })
+  // document.cookie is read here, at the top of the stack (core/stored.ts cookieValue says why).
+  instance = start(config, { emitter, nonce, localesUrl, cookies: document.cookie })
   return instance.ready
 }
 

@@ -36,6 +36,8 @@ export interface StartOptions {
   localesUrl?: string
   /** CSP nonce from the script tag; `ui.nonce` in config wins. */
   nonce?: string
+  /** The page's `document.cookie`, read at the top of the caller's stack (`cookieValue` says why). */
+  cookies?: string
   emitter: Emitter
 }
 
@@ -65,7 +67,7 @@ export function start(input: unknown, options: StartOptions): Instance {
   const config = resolve(source, document.URL.startsWith('https:'), document.querySelector('script[data-region],html[data-region]')?.getAttribute('data-region'))
   const nonce = source.ui?.nonce ?? options.nonce
   const { emitter } = options
-  const consent = createConsent(config, { set: (state) => $consent.set(state), persist: !problems.length })
+  const consent = createConsent(config, { set: (state) => $consent.set(state), persist: !problems.length, cookies: options.cookies })
   // Auto-blocking (docs/auto-blocking.md) starts before the gate, so its observer sees parser-inserted tags first.
   if (source.autoBlock) autoBlock(config, (name) => allows($consent.get(), name))
   let gcmUpdate: ((state: ConsentState) => void) | undefined

@@ -3,7 +3,7 @@ import type { ReceiptEvent, ReceiptSource } from '../receipts/types.js'
 import { applyPartial, same, takesBack, uniform, type Choice, type Partial } from './choice.js'
 import { encodeRecord, type ConsentRecord } from './record.js'
 import type { ConsentState, Decision } from './state.js'
-import { choiceOf, clearStored, readStored, writeStored, type AskReason, type Stored } from './stored.js'
+import { choiceOf, clearStored, cookieValue, readStored, writeStored, type AskReason, type Stored } from './stored.js'
 
 export interface ConsentOptions {
   /** Milliseconds since the epoch; a test clock can be passed. */
@@ -15,6 +15,8 @@ export interface ConsentOptions {
    * validation must not revive old choices nor overwrite good ones.
    */
   persist?: boolean
+  /** The page's `document.cookie`, read by the caller (see `cookieValue`); read here when left out. */
+  cookies?: string
 }
 
 export interface Consent {
@@ -49,7 +51,9 @@ const DAY = 86_400
 export function createConsent(config: Resolved, options: ConsentOptions): Consent {
   const now = options.now ?? Date.now
   const persist = options.persist !== false
-  const stored: Stored = persist ? readStored(config, Math.floor(now() / 1000)) : { record: null, ask: 'missing' }
+  const stored: Stored = persist
+    ? readStored(config, Math.floor(now() / 1000), cookieValue(config, options.cookies ?? document.cookie))
+    : { record: null, ask: 'missing' }
   let last: ConsentRecord | null = stored.record
   let ask: AskReason | null = stored.ask
 
@@ -120,7 +124,7 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
     stored: () => (persist && last && !ask ? encodeRecord(last) : ''),
     sync(raw) {
       if (!persist) return false
-      ;({ record: last, ask } = readStored(config, Math.floor(now() / 1000), raw))
+      ;({ record: last, ask } = readStored(config, Math.floor(now() / 1000), raw ?? cookieValue(config, document.cookie)))
       const next = !ask && last ? toState(choiceOf(config, last), last, true, null) : initial()
       // A cookie this tab wrote itself comes back without its source (the catch-up reads it).
       if (same(next, { ...current, source: null })) return false

@@ -120,6 +120,27 @@ describe('decision logic', () => {
     expect(start().consent.ask).not.toBeNull()
   })
 
+  test('the cookie string the caller read at start-up is the one decided from', () => {
+    start().consent.decide({ analytics: true }, 'banner')
+    const value = Cookies.get('consentry')!
+    Cookies.remove('consentry', { path: '/' })
+    let state: ConsentState | undefined
+    const consent = createConsent(config(), { now: () => Date.UTC(2026, 0, 1), set: (s) => (state = s), cookies: `theme=dark; consentry=${value}; lang=en` })
+    expect(consent.ask).toBeNull()
+    expect(state).toMatchObject({ decided: true, categories: { analytics: true, advertising: false } })
+  })
+
+  test('only a cookie of exactly our name counts, the first of two wins, and an encoded value is not ours', () => {
+    start().consent.decide(true, 'banner')
+    const value = Cookies.get('consentry')!
+    const read = (cookies: string) => createConsent(config(), { now: () => Date.UTC(2026, 0, 1), set: () => {}, cookies }).ask
+    expect(read(`consentry_old=${value}; xconsentry=${value}`)).toBe('missing')
+    expect(read(`consentry=${value}; consentry=garbage`)).toBeNull()
+    expect(read(`consentry=garbage; consentry=${value}`)).toBe('corrupt')
+    expect(read(`consentry=${encodeURIComponent(value)}`)).toBe('corrupt')
+    expect(read('')).toBe('missing')
+  })
+
   test('the consent id stays across decisions and is new after reset()', () => {
     const { consent } = start()
     const id = consent.decide(true, 'banner').state.id
