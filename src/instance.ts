@@ -67,7 +67,17 @@ export function start(input: unknown, options: StartOptions): Instance {
   const config = resolve(source, document.URL.startsWith('https:'), document.querySelector('script[data-region],html[data-region]')?.getAttribute('data-region'))
   const nonce = source.ui?.nonce ?? options.nonce
   const { emitter } = options
-  const consent = createConsent(config, { set: (state) => $consent.set(state), persist: !problems.length, cookies: options.cookies })
+  // nanostores runs every $consent listener and then rethrows the last error. A page's own
+  // listener that throws must not stop a decision half-way (no announcement to other tabs,
+  // no receipt, the banner left up): its error goes to the page's error handlers instead.
+  const set = (state: ConsentState) => {
+    try {
+      $consent.set(state)
+    } catch (error) {
+      reportError(error)
+    }
+  }
+  const consent = createConsent(config, { set, persist: !problems.length, cookies: options.cookies })
   // Auto-blocking (docs/auto-blocking.md) starts before the gate, so its observer sees parser-inserted tags first.
   if (source.autoBlock) autoBlock(config, (name) => allows($consent.get(), name))
   let gcmUpdate: ((state: ConsentState) => void) | undefined

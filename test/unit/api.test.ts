@@ -1,6 +1,7 @@
 import Cookies from 'js-cookie'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import * as Consentry from '../../src/index.js'
+import { pendingNotes } from '../../src/receipts/notes.js'
 
 const config = {
   policyUrl: '/privacy',
@@ -20,7 +21,10 @@ beforeEach(() => {
   for (const name of Object.keys(Cookies.get())) Cookies.remove(name, { path: '/' })
   document.body.innerHTML = ''
 })
-afterEach(() => Consentry.hide())
+afterEach(() => {
+  Consentry.hide()
+  vi.unstubAllGlobals()
+})
 
 describe('banner and API', () => {
   test('first visit shows the first layer in an open shadow root, with three equal choices', async () => {
@@ -64,6 +68,32 @@ describe('banner and API', () => {
     await flush()
     expect(shadow()!.querySelector('[part~="banner"]')).toBeNull()
     expect(Consentry.has('advertising')).toBe(true)
+  })
+
+  test("a page's $consent listener that throws stops neither the click nor its receipt, and its error still surfaces", async () => {
+    // The standard way to report an error without aborting (happy-dom has none of its own).
+    const reported = vi.fn()
+    vi.stubGlobal('reportError', reported)
+    const sent = vi.fn((_url: string, _init?: RequestInit) => new Promise<Response>(() => {}))
+    vi.stubGlobal('fetch', sent)
+    const decision = vi.fn()
+    const offDecision = Consentry.on('decision', decision)
+    await Consentry.init({ ...config, receipts: { endpoint: 'https://receipts.test/receipts' } })
+    await flush()
+    const offBroken = Consentry.$consent.listen(() => {
+      throw new Error('a bug in the page')
+    })
+    expect(() => button('accept-all').click()).not.toThrow()
+    await flush()
+    offBroken()
+    offDecision()
+    expect(Consentry.has('analytics')).toBe(true)
+    expect(shadow()!.querySelector('[part~="banner"]')).toBeNull()
+    expect(decision.mock.calls[0][0]).toMatchObject({ event: 'given', source: 'banner' })
+    expect(pendingNotes().map((n) => [n.event, n.source])).toEqual([['given', 'banner']])
+    // …and the receipt is signed and sent, as after any click.
+    await vi.waitFor(() => expect(sent).toHaveBeenCalledWith('https://receipts.test/receipts', expect.objectContaining({ method: 'POST' })))
+    expect(reported.mock.calls.map(([error]) => (error as Error).message)).toEqual(['a bug in the page'])
   })
 
   test('the preference centre starts with nothing optional ticked and saves what was switched', async () => {
