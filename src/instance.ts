@@ -37,7 +37,7 @@ export interface StartOptions {
   /** CSP nonce from the script tag; `ui.nonce` in config wins. */
   nonce?: string
   /** The page's `document.cookie`, read at the top of the caller's stack (`cookieValue` says why). */
-  cookies?: string
+  cookies: string
   emitter: Emitter
 }
 

@@ -15,8 +15,8 @@ export interface ConsentOptions {
    * validation must not revive old choices nor overwrite good ones.
    */
   persist?: boolean
-  /** The page's `document.cookie`, read by the caller (see `cookieValue`); read here when left out. */
-  cookies?: string
+  /** The page's `document.cookie`, read by the caller at the top of its stack (`cookieValue` says why). */
+  cookies: string
 }
 
 export interface Consent {
@@ -52,7 +52,7 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
   const now = options.now ?? Date.now
   const persist = options.persist !== false
   const stored: Stored = persist
-    ? readStored(config, Math.floor(now() / 1000), cookieValue(config, options.cookies ?? document.cookie))
+    ? readStored(config, Math.floor(now() / 1000), cookieValue(config, options.cookies))
     : { record: null, ask: 'missing' }
   let last: ConsentRecord | null = stored.record
   let ask: AskReason | null = stored.ask

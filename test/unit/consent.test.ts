@@ -23,7 +23,7 @@ const config = (extra: Config = {}) =>
 function start(extra: Config = {}, at = Date.UTC(2026, 0, 1)) {
   let state: ConsentState | undefined
   const clock = { now: at }
-  const consent = createConsent(config(extra), { now: () => clock.now, set: (s) => (state = s) })
+  const consent = createConsent(config(extra), { now: () => clock.now, set: (s) => (state = s), cookies: document.cookie })
   return { consent, clock, state: () => state! }
 }
 
@@ -156,7 +156,7 @@ describe('decision logic', () => {
     start().consent.decide(true, 'banner')
     const before = Cookies.get('consentry')
     let state: ConsentState | undefined
-    const consent = createConsent(config(), { set: (s) => (state = s), persist: false })
+    const consent = createConsent(config(), { set: (s) => (state = s), persist: false, cookies: document.cookie })
     expect(consent.ask).toBe('missing')
     expect(state!.categories.analytics).toBe(false)
     consent.decide(false, 'banner')
@@ -168,6 +168,7 @@ describe('the cookie write', () => {
   test('comes after the new state is out, and happens even when a listener throws', () => {
     let cookieWhenSet: string | undefined = 'unset'
     const consent = createConsent(config(), {
+      cookies: '',
       set: (s) => {
         if (!s.decided) return
         cookieWhenSet = Cookies.get('consentry')
@@ -183,6 +184,7 @@ describe('the cookie write', () => {
   test('holds the newest decision when a listener decides again', () => {
     let nested = false
     const consent: Consent = createConsent(config(), {
+      cookies: '',
       set: (s) => {
         if (s.decided && s.categories.analytics && !nested) {
           nested = true
@@ -212,7 +214,7 @@ describe('cross-tab sync', () => {
 
   test('without a value it reads the cookie; finding the state it has sets nothing', () => {
     let sets = 0
-    const here = createConsent(config(), { now: () => Date.UTC(2026, 0, 1), set: () => sets++ })
+    const here = createConsent(config(), { now: () => Date.UTC(2026, 0, 1), set: () => sets++, cookies: document.cookie })
     expect(sets).toBe(1)
     expect(here.sync()).toBe(false) // nothing stored, nothing new
     expect(sets).toBe(1)
