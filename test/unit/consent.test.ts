@@ -20,10 +20,13 @@ const config = (extra: Config = {}) =>
     false,
   )
 
-function start(extra: Config = {}, at = Date.UTC(2026, 0, 1)) {
+const JAN_1 = Date.UTC(2026, 0, 1)
+
+/** A page view at `at` that finds `cookies` (what init read from document.cookie). */
+function start(extra: Config = {}, at = JAN_1, cookies = document.cookie) {
   let state: ConsentState | undefined
   const clock = { now: at }
-  const consent = createConsent(config(extra), { now: () => clock.now, set: (s) => (state = s), cookies: document.cookie })
+  const consent = createConsent(config(extra), { now: () => clock.now, set: (s) => (state = s), cookies })
   return { consent, clock, state: () => state! }
 }
 
@@ -94,7 +97,7 @@ describe('decision logic', () => {
   test('after expiresDays the visitor is asked again; the same choice is then "renewed"', () => {
     const first = start({ cookie: { expiresDays: 30 } })
     first.consent.decide({ analytics: true }, 'banner')
-    const later = start({ cookie: { expiresDays: 30 } }, Date.UTC(2026, 0, 1) + 31 * DAY)
+    const later = start({ cookie: { expiresDays: 30 } }, JAN_1 + 31 * DAY)
     expect(later.consent.ask).toBe('expired')
     expect(later.state().decided).toBe(false)
     expect(later.state().categories.analytics).toBe(false)
@@ -124,16 +127,15 @@ describe('decision logic', () => {
     start().consent.decide({ analytics: true }, 'banner')
     const value = Cookies.get('consentry')!
     Cookies.remove('consentry', { path: '/' })
-    let state: ConsentState | undefined
-    const consent = createConsent(config(), { now: () => Date.UTC(2026, 0, 1), set: (s) => (state = s), cookies: `theme=dark; consentry=${value}; lang=en` })
+    const { consent, state } = start({}, JAN_1, `theme=dark; consentry=${value}; lang=en`)
     expect(consent.ask).toBeNull()
-    expect(state).toMatchObject({ decided: true, categories: { analytics: true, advertising: false } })
+    expect(state()).toMatchObject({ decided: true, categories: { analytics: true, advertising: false } })
   })
 
   test('only a cookie of exactly our name counts, the first of two wins, and an encoded value is not ours', () => {
     start().consent.decide(true, 'banner')
     const value = Cookies.get('consentry')!
-    const read = (cookies: string) => createConsent(config(), { now: () => Date.UTC(2026, 0, 1), set: () => {}, cookies }).ask
+    const read = (cookies: string) => start({}, JAN_1, cookies).consent.ask
     expect(read(`consentry_old=${value}; xconsentry=${value}`)).toBe('missing')
     expect(read(`consentry=${value}; consentry=garbage`)).toBeNull()
     expect(read(`consentry=garbage; consentry=${value}`)).toBe('corrupt')
@@ -214,7 +216,7 @@ describe('cross-tab sync', () => {
 
   test('without a value it reads the cookie; finding the state it has sets nothing', () => {
     let sets = 0
-    const here = createConsent(config(), { now: () => Date.UTC(2026, 0, 1), set: () => sets++, cookies: document.cookie })
+    const here = createConsent(config(), { now: () => JAN_1, set: () => sets++, cookies: document.cookie })
     expect(sets).toBe(1)
     expect(here.sync()).toBe(false) // nothing stored, nothing new
     expect(sets).toBe(1)
