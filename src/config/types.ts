@@ -295,7 +295,7 @@ export interface ThemeConfig {
    */
   radius?: string
   /**
-   * Font family (defaults to `system-ui, sans-serif`).
+   * Font family (defaults to the page's own, inherited from `<body>`).
    * @example "system-ui, sans-serif"
    */
   font?: string

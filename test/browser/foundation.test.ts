@@ -144,6 +144,27 @@ describe('script tag on a real page', () => {
     expect(t.errors).toEqual([])
   })
 
+  test("the UI is set in the page's own typeface, and ui.theme.font replaces it", async () => {
+    const serif = '<style>body { font-family: Georgia, serif; }</style>'
+    const fonts = () =>
+      t.page.evaluate(() => {
+        const root = document.getElementById('consentry-root')!.shadowRoot!
+        return [...root.querySelectorAll('[part~="banner"], [part~="banner"] button, [part~="preferences"]')].map((el) => getComputedStyle(el).fontFamily)
+      })
+    t.server.routes.set('/serif', page(config, '', serif))
+    await t.page.goto(t.server.origin + '/serif')
+    await action(t.page, 'preferences').click()
+    await expect.poll(() => t.page.locator('#consentry-root [part~="preferences"]').isVisible()).toBe(true)
+    expect(await fonts()).toEqual(Array(5).fill('Georgia, serif'))
+
+    t.server.routes.set('/themed', page({ ...config, ui: { theme: { font: 'monospace' } } }, '', serif))
+    await t.page.goto(t.server.origin + '/themed')
+    await action(t.page, 'preferences').click()
+    await expect.poll(() => t.page.locator('#consentry-root [part~="preferences"]').isVisible()).toBe(true)
+    expect(await fonts()).toEqual(Array(5).fill('monospace'))
+    expect(t.errors).toEqual([])
+  })
+
   test('a broken data-config URL fails closed: banner shown, nothing optional runs, error names the URL', async () => {
     const messages: string[] = []
     t.page.on('console', (m) => messages.push(m.text()))
