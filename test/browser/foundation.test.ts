@@ -145,23 +145,20 @@ describe('script tag on a real page', () => {
   })
 
   test("the UI is set in the page's own typeface, and ui.theme.font replaces it", async () => {
-    const serif = '<style>body { font-family: Georgia, serif; }</style>'
-    const fonts = () =>
-      t.page.evaluate(() => {
+    // On a page set in Georgia, with the preference centre open over the banner: the
+    // computed font of the banner, its three buttons and the preference centre.
+    const fontsOn = async (path: string, pageConfig: object) => {
+      t.server.routes.set(path, page(pageConfig, '', '<style>body { font-family: Georgia, serif; }</style>'))
+      await t.page.goto(t.server.origin + path)
+      await action(t.page, 'preferences').click()
+      await expect.poll(() => t.page.locator('#consentry-root [part~="preferences"]').isVisible()).toBe(true)
+      return t.page.evaluate(() => {
         const root = document.getElementById('consentry-root')!.shadowRoot!
         return [...root.querySelectorAll('[part~="banner"], [part~="banner"] button, [part~="preferences"]')].map((el) => getComputedStyle(el).fontFamily)
       })
-    t.server.routes.set('/serif', page(config, '', serif))
-    await t.page.goto(t.server.origin + '/serif')
-    await action(t.page, 'preferences').click()
-    await expect.poll(() => t.page.locator('#consentry-root [part~="preferences"]').isVisible()).toBe(true)
-    expect(await fonts()).toEqual(Array(5).fill('Georgia, serif'))
-
-    t.server.routes.set('/themed', page({ ...config, ui: { theme: { font: 'monospace' } } }, '', serif))
-    await t.page.goto(t.server.origin + '/themed')
-    await action(t.page, 'preferences').click()
-    await expect.poll(() => t.page.locator('#consentry-root [part~="preferences"]').isVisible()).toBe(true)
-    expect(await fonts()).toEqual(Array(5).fill('monospace'))
+    }
+    expect(await fontsOn('/serif', config)).toEqual(Array(5).fill('Georgia, serif'))
+    expect(await fontsOn('/themed', { ...config, ui: { theme: { font: 'monospace' } } })).toEqual(Array(5).fill('monospace'))
     expect(t.errors).toEqual([])
   })
 
