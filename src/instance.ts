@@ -20,7 +20,7 @@ import type { Receipts, StoredReceipt } from './receipts/client.js'
 import { noteDecision } from './receipts/notes.js'
 import type { ReceiptSource } from './receipts/types.js'
 import type { UiActions } from './ui/actions.js'
-import type { Embeds } from './ui/embeds.js'
+import type { Embeds, Shown } from './ui/embeds.js'
 import { mount } from './ui/mount.js'
 import { listenForTriggers } from './ui/triggers.js'
 import { whenBody } from './ui/body.js'
@@ -88,7 +88,7 @@ export function start(input: unknown, options: StartOptions): Instance {
   /** The language and texts shown, set once the locale is loaded; receipts hash them. */
   const texts = { lang: 'en', tree: {} as TextTree }
   /** Texts and stylesheet on screen, once the locale is there (placeholders use them). */
-  let shown: { texts: TextTree; styles: CSSStyleSheet } | undefined
+  let shown: Shown | undefined
 
   // Receipts (DESIGN.md §7): the decision is noted synchronously, signed and sent
   // by a lazy chunk off the critical path. A failed-closed config makes none.
@@ -174,7 +174,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     unmount?.()
     unmount = mount({ config, styles, texts: tree, lang, actions })
     const first = !shown
-    shown = { texts: tree, styles }
+    shown = { lang, texts: tree, styles }
     // Iframes the gate held back before the texts were there get their placeholders now.
     if (first) document.querySelectorAll<HTMLIFrameElement>('iframe[data-category][data-src]').forEach((frame) => !allows($consent.get(), nameOf(frame)) && withEmbeds((e) => e.blocked(frame)))
     else if (embedsUi) withEmbeds((e) => e.refresh())

@@ -2,6 +2,13 @@ import type { TextTree } from '../config/types.js'
 import css from './embed.css?raw'
 import { placeholder } from './placeholder.js'
 
+/** What the UI shows at the moment: placeholders use the same language, texts and sheet. */
+export interface Shown {
+  lang: string
+  texts: TextTree
+  styles: CSSStyleSheet
+}
+
 export interface Embeds {
   /** The gate holds this iframe back: put a placeholder in its place. */
   blocked(frame: HTMLIFrameElement): void
@@ -16,7 +23,7 @@ export interface Embeds {
  * Placeholders for blocked embeds (in the extras chunk). `shown` gives the texts
  * and stylesheet of the moment; `allow("functional:video")` records consent.
  */
-export function embeds(allow: (name: string) => void, shown: () => { texts: TextTree; styles: CSSStyleSheet }): Embeds {
+export function embeds(allow: (name: string) => void, shown: () => Shown): Embeds {
   const frames = new Map<HTMLIFrameElement, HTMLElement>()
   // The placeholder's own rules stay out of the sheet every page view parses (styles.css).
   const own = new CSSStyleSheet()
@@ -26,8 +33,7 @@ export function embeds(allow: (name: string) => void, shown: () => { texts: Text
     if (!frame.isConnected || !frame.getAttribute('data-src')) return
     const category = frame.getAttribute('data-category')!
     const service = frame.getAttribute('data-service')
-    const { texts, styles } = shown()
-    const host = placeholder(frame, texts, [styles, own], () => allow(service ? `${category}:${service}` : category))
+    const host = placeholder(frame, shown(), own, () => allow(service ? `${category}:${service}` : category))
     frame.hidden = true
     frame.before(host)
     frames.set(frame, host)

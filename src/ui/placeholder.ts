@@ -1,5 +1,5 @@
 import { placeholder as english } from '../../locales/en.json'
-import type { TextTree } from '../config/types.js'
+import type { Shown } from './embeds.js'
 import { format, lookup } from '../i18n/lookup.js'
 import { el } from './dom.js'
 
@@ -7,9 +7,9 @@ import { el } from './dom.js'
  * Stands in for a blocked iframe (DESIGN.md §4): the iframe's size, in the page's
  * language, naming the service, with "Load this once" and "Always allow <service>".
  * Its own open shadow root keeps page CSS out; size goes through CSSOM, which a
- * strict CSP allows (unlike style attributes). `sheets`: the UI's sheet, then embed.css.
+ * strict CSP allows (unlike style attributes). `own`: embed.css, over the UI's sheet.
  */
-export function placeholder(frame: HTMLIFrameElement, texts: TextTree, sheets: CSSStyleSheet[], allow: () => void): HTMLElement {
+export function placeholder(frame: HTMLIFrameElement, { lang, texts, styles }: Shown, own: CSSStyleSheet, allow: () => void): HTMLElement {
   const service = frame.getAttribute('data-service')
   const name = (service && lookup(texts, `services.${service}.title`)) || service || frame.getAttribute('data-category')!
   const t = (key: string) => format(lookup(texts, key) ?? lookup({ placeholder: english }, key) ?? key, { service: name })
@@ -18,7 +18,7 @@ export function placeholder(frame: HTMLIFrameElement, texts: TextTree, sheets: C
   host.style.maxWidth = '100%'
   if (frame.height) host.style.minHeight = `${frame.height}px`
   const root = host.attachShadow({ mode: 'open' })
-  root.adoptedStyleSheets = sheets
+  root.adoptedStyleSheets = [styles, own]
   const load = () => {
     frame.src = frame.getAttribute('data-src')!
     frame.removeAttribute('data-src') // released: the gate will not touch it again
@@ -28,7 +28,8 @@ export function placeholder(frame: HTMLIFrameElement, texts: TextTree, sheets: C
   root.append(
     el(
       'section',
-      { part: 'placeholder', class: 'embed', role: 'region', 'aria-label': t('placeholder.title') },
+      // lang inside the shadow root: :host's all: initial resets the locale (styles.css).
+      { part: 'placeholder', class: 'embed', role: 'region', 'aria-label': t('placeholder.title'), lang },
       el('h2', {}, t('placeholder.title')),
       el('p', {}, t('placeholder.description')),
       el('div', { class: 'actions' },

@@ -36,6 +36,8 @@ export function secondLayer(shadow: ShadowRoot, { config, texts: pageTexts, acti
   sheet.replaceSync(css)
   shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet]
   const container = document.createElement('div')
+  // :host's all: initial resets the text locale (styles.css): the host's language comes back here.
+  container.lang = (shadow.host as HTMLElement).lang
   shadow.append(container)
   // English under the page's texts: a locale or config that lacks a key still shows something.
   const texts = mergeTexts({ categories, floating: floatingTexts, preferences }, pageTexts)

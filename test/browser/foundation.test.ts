@@ -162,6 +162,30 @@ describe('script tag on a real page', () => {
     expect(t.errors).toEqual([])
   })
 
+  test("the banner's text takes the page's size and language, and bold is the page's bold", async () => {
+    // Chromium sets up a font per family, size, weight and text locale: one the page
+    // does not use itself costs the banner's first frame (issue 8). The page's CSS on
+    // #consentry-root still sets another size.
+    const typeOn = async (path: string, css: string) => {
+      t.server.routes.set(path, page(config, '', `<style>body { font: 17px Georgia, serif; } ${css}</style>`))
+      await t.page.goto(t.server.origin + path)
+      await expect.poll(() => banner(t.page).isVisible()).toBe(true)
+      return t.page.evaluate(() => {
+        const type = (el: Element) => {
+          const style = getComputedStyle(el)
+          return `${style.fontSize} ${style.fontWeight} ${style.getPropertyValue('-webkit-locale')}`
+        }
+        const root = document.getElementById('consentry-root')!.shadowRoot!
+        return [document.body, ...root.querySelectorAll('[part~="banner"] :is(h2, p, button)')].map(type)
+      })
+    }
+    const [pageText, ...bannerText] = await typeOn('/sized', '')
+    expect(pageText).toBe('17px 400 "en"')
+    expect(bannerText).toEqual(['17px 700 "en"', '17px 400 "en"', ...Array(3).fill('17px 700 "en"')])
+    expect((await typeOn('/smaller', '#consentry-root { font-size: 14px }')).slice(1)).toEqual(['14px 700 "en"', '14px 400 "en"', ...Array(3).fill('14px 700 "en"')])
+    expect(t.errors).toEqual([])
+  })
+
   test('a broken data-config URL fails closed: banner shown, nothing optional runs, error names the URL', async () => {
     const messages: string[] = []
     t.page.on('console', (m) => messages.push(m.text()))
