@@ -43,7 +43,7 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
     policyUrl: config.policyUrl,
     actions,
   })
-  // The text locale is part of every font strike (and picks CJK glyphs); :host's
+  // The text locale is part of every font strike Chromium sets up; :host's
   // all: initial resets it, so the language goes on the banner too (styles.css).
   banner.lang = lang
   // Decisions are announced politely to screen readers (WCAG 4.1.3).

@@ -167,7 +167,8 @@ describe('script tag on a real page', () => {
     // does not use itself costs the banner's first frame (issue 8). The page's CSS on
     // #consentry-root still sets another size.
     const typeOn = async (path: string, css: string) => {
-      t.server.routes.set(path, page(config, '', `<style>body { font: 17px Georgia, serif; } ${css}</style>`))
+      const embed = '<iframe data-category="functional" data-src="/embed" width="300" height="150"></iframe>'
+      t.server.routes.set(path, page(config, embed, `<style>body { font: 17px Georgia, serif; } ${css}</style>`))
       await t.page.goto(t.server.origin + path)
       await expect.poll(() => banner(t.page).isVisible()).toBe(true)
       return t.page.evaluate(() => {
@@ -182,6 +183,17 @@ describe('script tag on a real page', () => {
     const [pageText, ...bannerText] = await typeOn('/sized', '')
     expect(pageText).toBe('17px 400 "en"')
     expect(bannerText).toEqual(['17px 700 "en"', '17px 400 "en"', ...Array(3).fill('17px 700 "en"')])
+    // The placeholder of the blocked iframe and the preference centre are in the UI's language too.
+    await action(t.page, 'preferences').click()
+    await expect.poll(() => t.page.locator('#consentry-root [part~="preferences"]').isVisible()).toBe(true)
+    await expect.poll(() => t.page.locator('[data-consentry-placeholder]').count()).toBe(1)
+    const locales = await t.page.evaluate(() =>
+      ['#consentry-root', '[data-consentry-placeholder]'].map((host) => {
+        const text = document.querySelector(host)!.shadowRoot!.querySelector('[part~="preferences"] h2, [part~="placeholder"] h2')!
+        return getComputedStyle(text).getPropertyValue('-webkit-locale')
+      }),
+    )
+    expect(locales).toEqual(['"en"', '"en"'])
     expect((await typeOn('/smaller', '#consentry-root { font-size: 14px }')).slice(1)).toEqual(['14px 700 "en"', '14px 400 "en"', ...Array(3).fill('14px 700 "en"')])
     expect(t.errors).toEqual([])
   })
