@@ -59,7 +59,7 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
     loading = true
     loadExtras().then(
       (extras) => {
-        second = extras.secondLayer(shadow, { config, texts, actions })
+        second = extras.secondLayer(shadow, { config, texts, lang, actions })
         draw()
       },
       (error: Error) => {

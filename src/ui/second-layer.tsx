@@ -16,6 +16,8 @@ import type { View } from './view.js'
 export interface SecondLayerOptions {
   config: Resolved
   texts: TextTree
+  /** The UI's language, as on the banner (mount.ts). */
+  lang: string
   actions: UiActions
 }
 
@@ -31,13 +33,13 @@ const Icon = () => (
   </svg>
 )
 
-export function secondLayer(shadow: ShadowRoot, { config, texts: pageTexts, actions }: SecondLayerOptions): SecondLayer {
+export function secondLayer(shadow: ShadowRoot, { config, texts: pageTexts, lang, actions }: SecondLayerOptions): SecondLayer {
   const sheet = new CSSStyleSheet()
   sheet.replaceSync(css)
   shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet]
   const container = document.createElement('div')
-  // :host's all: initial resets the text locale (styles.css): the host's language comes back here.
-  container.lang = (shadow.host as HTMLElement).lang
+  // :host's all: initial resets the text locale (styles.css).
+  container.lang = lang
   shadow.append(container)
   // English under the page's texts: a locale or config that lacks a key still shows something.
   const texts = mergeTexts({ categories, floating: floatingTexts, preferences }, pageTexts)
