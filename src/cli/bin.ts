@@ -1,5 +1,8 @@
 // The `consentry` bin (dist/consentry-cli.mjs).
+import { exitQuietlyOnClosedPipe } from './closed-pipe.js'
 import { run } from './main.js'
+
+exitQuietlyOnClosedPipe()
 
 run(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),

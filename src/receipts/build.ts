@@ -6,7 +6,7 @@ import { uuidv7 } from './uuid.js'
 export const jtiOf = (note: DecisionNote): string => uuidv7(note.at, note.id)
 
 /** The claims that describe the page and the SDK rather than the decision. */
-export type ReceiptContext = Pick<ReceiptPayload, 'config' | 'texts' | 'gcm' | 'gpc' | 'origin' | 'controller' | 'policyUrl' | 'sdk'>
+export type ReceiptContext = Pick<ReceiptPayload, 'config' | 'texts' | 'gcm' | 'gpc' | 'origin' | 'controller' | 'policyUrl' | 'sdk' | 'mode' | 'region'>
 
 /** Where this receipt sits in its consent id's chain. */
 export type Link = Pick<ReceiptPayload, 'seq' | 'prev' | 'reset'>
@@ -28,12 +28,14 @@ export function buildPayload(note: DecisionNote, context: ReceiptContext, link: 
     gpc: context.gpc,
     origin: context.origin,
     sdk: context.sdk,
+    mode: context.mode,
   }
   if (link.prev) payload.prev = link.prev
   if (link.reset) payload.reset = link.reset
   if (context.gcm) payload.gcm = context.gcm
   if (context.controller) payload.controller = context.controller
   if (context.policyUrl) payload.policyUrl = context.policyUrl
+  if (context.region) payload.region = context.region
   return payload
 }
 

@@ -54,4 +54,8 @@ export interface ReceiptPayload {
   controller?: string
   policyUrl?: string
   sdk: string
+  /** The consent mode the visitor was under: opt-in, opt-out or notice. */
+  mode?: 'opt-in' | 'opt-out' | 'notice'
+  /** The region code the SDK used (config `region` or `data-region`), when known. */
+  region?: string
 }

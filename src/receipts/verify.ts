@@ -65,6 +65,17 @@ const DIGEST = /^[A-Za-z0-9_-]{43}$/
 /** 32-byte P-256 coordinates are 43 base64url characters. */
 const COORDINATE = DIGEST
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** A consent id as the SDK makes it (22 base64url characters), with room for other issuers. */
+const CONSENT_ID = /^[A-Za-z0-9_-]{16,64}$/
+/** seq fits a 32-bit signed integer column in every store. */
+export const MAX_SEQ = 2 ** 31 - 1
+/**
+ * C0/C1 control characters (NUL included: PostgreSQL text cannot hold it) and UTF-16 that is
+ * not well-formed (a lone surrogate: SQLite stores it as U+FFFD, and the stored column would
+ * then differ from the signed claim). docs/collector.md, "Input limits".
+ */
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const MODES = ['opt-in', 'opt-out', 'notice']
 const EVENTS = ['given', 'updated', 'withdrawn', 'refused', 'renewed']
 const SOURCES = ['banner', 'preferences', 'api', 'gpc', 'placeholder']
 const RESETS = ['key-lost', 'no-storage']
@@ -214,12 +225,30 @@ function optional(p: Record<string, unknown>, name: string, check: () => void): 
   if (p[name] !== undefined) check()
 }
 
+/** Every string in a claim value (keys too) is well-formed text without control characters. */
+function checkText(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (UNSAFE_TEXT.test(value)) throw claimError(path, 'text without control characters or lone surrogates', value)
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (UNSAFE_TEXT.test(key)) throw claimError(`${path}[${JSON.stringify(key)}]`, 'a key without control characters or lone surrogates', key)
+      checkText(item, `${path}[${JSON.stringify(key)}]`)
+    }
+  }
+}
+
 /** Claim types of src/receipts/types.ts. Unknown claims are allowed (newer SDKs may add some). */
 function checkClaims(p: Record<string, unknown>): ReceiptPayload {
+  for (const [name, value] of Object.entries(p)) checkText(value, name)
   requireString(p, 'jti', UUID, 'a UUID')
-  requireString(p, 'sub')
+  requireString(p, 'sub', CONSENT_ID, 'a non-empty string of 16 to 64 characters A-Z a-z 0-9 _ -')
   requireInteger(p, 'iat', 0)
   requireInteger(p, 'seq', 1)
+  if ((p.seq as number) > MAX_SEQ) throw claimError('seq', `an integer from 1 to ${MAX_SEQ}`, p.seq)
+  optional(p, 'mode', () => {
+    if (!MODES.includes(p.mode as string)) throw claimError('mode', MODES.map((m) => `"${m}"`).join(' | '), p.mode)
+  })
+  optional(p, 'region', () => requireString(p, 'region'))
   optional(p, 'reset', () => {
     if (!RESETS.includes(p.reset as string)) throw claimError('reset', '"key-lost" or "no-storage"', p.reset)
   })
@@ -301,6 +330,11 @@ export interface ChainLink {
   hash: string
   prev?: string | undefined
   reset?: string | undefined
+  /**
+   * The hash of this receipt's other valid form (its ECDSA signature (r, s) as (r, n − s)): a
+   * `prev` that names either form links to it.
+   */
+  twin?: string | undefined
 }
 
 /**
@@ -320,7 +354,7 @@ export function checkLink(previous: ChainLink | undefined, next: ChainLink, same
   if (next.seq === 1) return breaks
   if (!previous || previous.seq !== next.seq - 1) {
     breaks.push({ kind: 'seq-gap', detail: `no receipt with seq ${next.seq - 1}${previous ? ` (last seen: ${previous.seq})` : ''}` })
-  } else if (next.prev !== previous.hash) {
+  } else if (next.prev !== previous.hash && next.prev !== previous.twin) {
     breaks.push({ kind: 'prev-mismatch', detail: `prev is not the hash of receipt ${previous.jti} (seq ${previous.seq})` })
   }
   if (previous && previous.kid !== next.kid) {

@@ -4,21 +4,22 @@
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
-import { ReceiptError, verifyChain, verifyReceipt, type VerifiedReceipt } from '../receipts/verify.js'
+import { ReceiptError, type ChainBreak } from '../receipts/verify.js'
 import { nodeEs256Verifier } from './crypto.js'
 import { checkAdmin, checkProof, isBearer } from './auth.js'
 import { HttpError } from './errors.js'
 import { formatEntry, parseTime } from './export.js'
-import type { CollectorKey } from './keys.js'
-import { receivedAtOf, sha256 } from './log.js'
+import { truncateIp } from './ip.js'
+import { publishedJwks } from './keyring.js'
+import { receivedAtOf } from './log.js'
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js'
 import type { ReceiptService } from './service.js'
-import { scan } from './storage/types.js'
+import { scan, StoreBusyError, type LogEntry } from './storage/types.js'
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024
 
 export interface AppOptions {
   service: ReceiptService
-  key: CollectorKey
   /** Bearer token for admin routes; without one they answer 403. */
   adminToken?: string | undefined
   /** Origins allowed to call POST /receipts (and GET /receipts/{id}) from a page; default '*'. */
@@ -33,7 +34,32 @@ export interface AppOptions {
   now?: () => number
   /** Unexpected errors (5xx) are reported here; default console.error. */
   onError?: (error: unknown) => void
+  /** Per client network and per consent id (rate-limit.ts); `false` turns them all off. */
+  rateLimits?: RateLimits | false
 }
+
+/** Receipts per page of GET /receipts/{consentId}: default and most. */
+export const DEFAULT_PAGE = 100
+export const MAX_PAGE = 1000
+
+/** A query parameter that must be a whole number in [min, max], or absent. */
+function whole(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new HttpError(400, 'query', `${name}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`)
+  return n
+}
+
+/** A stored receipt as GET /receipts/{consentId} shows it, with the breaks found on arrival. */
+const receiptView = (e: LogEntry) => ({
+  logIndex: e.logIndex,
+  receivedAt: receivedAtOf(e.receivedMs),
+  jti: e.jti,
+  seq: e.seq,
+  jws: e.jws,
+  chain: e.chain === null ? [] : (JSON.parse(e.chain) as Omit<ChainBreak, 'sub' | 'seq' | 'jti'>[]),
+  countersignature: e.countersignature,
+})
 
 const RECEIPT_TYPES = ['text/plain', 'application/jose']
 /** Stateless between calls (no `stream`), so one serves every request. */
@@ -47,13 +73,24 @@ const fail = (status: HttpError['status'], code: string, detail: string): never 
 }
 
 export function createApp(options: AppOptions): Hono {
-  const { service, key } = options
+  const { service } = options
   const store = service.store
   const now = options.now ?? Date.now
   const clientIp = options.clientIp ?? socketAddress
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const es256 = nodeEs256Verifier()
   const admin = (c: Context) => checkAdmin(options.adminToken, c.req.header('authorization'))
+  const limits: RateLimits = options.rateLimits === false ? {} : { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
+  const limiter = (rate: RateLimits[keyof RateLimits], what: string) => (rate ? new RateLimiter(rate, what, now) : undefined)
+  const receiptsPerIp = limiter(limits.receiptsPerIp, 'client network')
+  const receiptsPerSubject = limiter(limits.receiptsPerSubject, 'consent id')
+  const readsPerIp = limiter(limits.readsPerIp, 'client network')
+  const readsPerSubject = limiter(limits.readsPerSubject, 'consent id')
+  // Limited per network, not per address: one abuser holds a whole /24 or /48 anyway.
+  const network = (c: Context): string => {
+    const ip = clientIp(c)?.replace(/^::ffff:(?=\d+\.)/i, '')
+    return (ip && truncateIp(ip)) ?? 'unknown'
+  }
   const app = new Hono()
 
   // Receipts carry no credentials, so any origin may post them by default (DESIGN.md §11).
@@ -74,6 +111,7 @@ export function createApp(options: AppOptions): Hono {
       return Number.parseInt(length, 10) > maxBodyBytes ? tooLarge(c) : next()
     },
     async (c) => {
+      receiptsPerIp?.take(network(c))
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
       if (!RECEIPT_TYPES.includes(type)) {
         fail(415, 'content-type', `expected Content-Type text/plain or application/jose (a compact JWS), got ${JSON.stringify(type || 'none')}`)
@@ -84,46 +122,43 @@ export function createApp(options: AppOptions): Hono {
       } catch {
         return fail(400, 'format', 'the body is not UTF-8 text')
       }
-      const { status, ack } = await service.submit(body, clientIp(c))
+      const { status, ack } = await service.submit(body, clientIp(c), (receipt) => receiptsPerSubject?.take(receipt.sub))
       return c.json(ack, status)
     },
   )
 
-  app.get('/.well-known/jwks.json', (c) => {
-    c.header('Cache-Control', 'public, max-age=3600')
-    return c.json({ keys: [key.publicJwk] })
+  app.get('/.well-known/jwks.json', async (c) => {
+    c.header('Cache-Control', 'public, max-age=300')
+    return c.json(await publishedJwks(store))
   })
 
+  // A consent id's receipts, page by page, as they were verified on arrival (nothing is
+  // re-verified here: a subject with thousands of receipts must not hold up everyone else).
+  // The admin sees every receipt; a browser's proof sees only what its own key signed, so
+  // knowing a consent id and signing something for it gives a stranger nothing to read.
   app.get('/receipts/:consentId', async (c) => {
     const sub = c.req.param('consentId')
+    const after = whole(c.req.query('after'), 'after', 0, 0, Number.MAX_SAFE_INTEGER)
+    const limit = whole(c.req.query('limit'), 'limit', DEFAULT_PAGE, 1, MAX_PAGE)
     const authorization = c.req.header('authorization')
-    const entries = await (async () => {
-      if (isBearer(authorization)) {
-        admin(c)
-        return store.bySubject(sub)
-      }
-      const kid = await checkProof(authorization, sub, now(), (nonce, at, expires) => store.useNonce(nonce, at, expires), es256)
-      const found = await store.bySubject(sub)
-      // Holding some key proves nothing; holding one that signed this consent id's receipts does.
-      if (!found.some((e) => e.kid === kid)) fail(403, 'proof', 'proof: this key signed no stored receipt of this consent id')
-      return found
-    })()
-    if (entries.length === 0) fail(404, 'not-found', `no stored receipts for consent id ${JSON.stringify(sub)}`)
-    const verified: VerifiedReceipt[] = await Promise.all(
-      entries.map((e) => verifyReceipt(e.jws!, { now: e.receivedMs, maxAgeSeconds: Number.POSITIVE_INFINITY, sha256, es256 })),
-    )
+    let kid: string | undefined
+    if (isBearer(authorization)) admin(c)
+    else {
+      readsPerIp?.take(network(c))
+      readsPerSubject?.take(sub)
+      kid = await checkProof(authorization, sub, now(), (nonce, at, expires) => store.useNonce(nonce, at, expires), es256)
+    }
+    const entries = await store.bySubject({ sub, kid, afterIndex: after, limit })
+    if (entries.length === 0 && after === 0) {
+      if (kid) fail(403, 'proof', 'proof: this key signed no stored receipt of this consent id')
+      fail(404, 'not-found', `no stored receipts for consent id ${JSON.stringify(sub)}`)
+    }
+    const breaks = entries.flatMap((e) => receiptView(e).chain.map((b) => ({ sub, seq: e.seq!, jti: e.jti!, ...b })))
     return c.json({
       consentId: sub,
-      receipts: entries.map((e) => ({
-        logIndex: e.logIndex,
-        receivedAt: receivedAtOf(e.receivedMs),
-        jti: e.jti,
-        seq: e.seq,
-        jws: e.jws,
-        chain: e.chain === null ? [] : JSON.parse(e.chain),
-        countersignature: e.countersignature,
-      })),
-      chain: verifyChain(verified),
+      receipts: entries.map(receiptView),
+      chain: { ok: breaks.length === 0, breaks },
+      next: entries.length === limit ? entries[entries.length - 1]!.logIndex : null,
     })
   })
 
@@ -135,7 +170,7 @@ export function createApp(options: AppOptions): Hono {
     return c.json({ consentId: sub, erased: erased.length, logIndex: entry!.logIndex, countersignature: entry!.countersignature })
   })
 
-  app.get('/export', (c) => {
+  app.get('/export', async (c) => {
     admin(c)
     let range: { fromMs?: number | undefined; toMs?: number | undefined }
     try {
@@ -144,11 +179,16 @@ export function createApp(options: AppOptions): Hono {
       return fail(400, 'query', (error as Error).message)
     }
     const rows = scan(store, range)
+    // The first page is read before the 200 goes out, so that a query the store refuses is
+    // an error status, not a cut-off body.
+    const first = await rows.next()
     const encoder = new TextEncoder()
+    let pending: IteratorResult<LogEntry> | undefined = first
     // Pulled page by page: the whole log never sits in memory, and a slow reader slows the query.
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        const next = await rows.next()
+        const next = pending ?? (await rows.next())
+        pending = undefined
         if (next.done) controller.close()
         else controller.enqueue(encoder.encode(formatEntry(next.value, 'jsonl')))
       },
@@ -168,8 +208,13 @@ export function createApp(options: AppOptions): Hono {
 
   app.onError((error, c) => {
     if (error instanceof ReceiptError) return c.json({ error: error.code, detail: error.message }, 400)
+    if (error instanceof StoreBusyError) {
+      c.header('Retry-After', '1')
+      return c.json({ error: 'busy', detail: `${error.message}; try again shortly` }, 503)
+    }
     if (error instanceof HttpError) {
       if (error.status === 401) c.header('WWW-Authenticate', 'Bearer')
+      if (error.retryAfter !== undefined) c.header('Retry-After', String(error.retryAfter))
       return c.json({ error: error.code, detail: error.message }, error.status)
     }
     ;(options.onError ?? console.error)(error)

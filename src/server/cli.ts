@@ -1,14 +1,20 @@
 // consentry-collector serve | audit | export | purge (DESIGN.md §11).
 
 import { serve } from '@hono/node-server'
-import { readFileSync } from 'node:fs'
+import { createPrivateKey } from 'node:crypto'
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import type { Server } from 'node:http'
 import { parseArgs } from 'node:util'
 import { isMainThread } from 'node:worker_threads'
+import { exitQuietlyOnClosedPipe } from '../cli/closed-pipe.js'
 import { audit } from './audit.js'
+import { guardConnections, serverOptions } from './connections.js'
 import { csvHeader, formatEntry, parseTime, type ExportFormat } from './export.js'
 import type { IpPolicy } from './ip.js'
-import { loadOrCreateKey, type CollectorKey, type PublicJwks } from './keys.js'
+import { collectorKeyFrom, loadOrCreateKey, newKeyPem, writeKeyFile, type CollectorAlg, type PublicJwks } from './keys.js'
+import { adoptKey, rotateKey, trustedKeys } from './keyring.js'
 import { createCollector } from './index.js'
+import { DEFAULT_RATE_LIMITS, parseRate, type RateLimits } from './rate-limit.js'
 import { describeStore, openStore, type StoreLocation } from './storage/open.js'
 import { scan } from './storage/types.js'
 import { ReceiptService } from './service.js'
@@ -16,17 +22,21 @@ import { defaultVerifyThreads } from './verify-pool.js'
 
 const USAGE = `Usage: consentry-collector <command> [options]
 
-  serve   [--port 8787] [--host 127.0.0.1] [--db ./consent.db] [--key FILE] [--trust-proxy] [--verify-threads N]
-  audit   [--db FILE] [--key FILE | --jwks FILE] [--expect-head INDEX:HASH] [--json]
-  export  [--db FILE] [--format jsonl|csv] [--from DATE] [--to DATE]
-  purge   [--db FILE] [--key FILE] --before DATE
+  serve       [--port 8787] [--host 127.0.0.1] [--db ./consent.db] [--key FILE] [--trust-proxy] [--verify-threads N]
+  audit       [--db FILE] [--key FILE | --jwks FILE] [--expect-head INDEX:HASH] [--json]
+  export      [--db FILE] [--format jsonl|csv] [--from DATE] [--to DATE]
+  purge       [--db FILE] [--key FILE] --before DATE
+  rotate-key  [--db FILE] [--key FILE] [--key-lost]
 
 DATABASE_URL=postgres://… uses PostgreSQL instead of --db. Environment: PORT, HOST, CONSENTRY_DB,
 CONSENTRY_ADMIN_TOKEN, CONSENTRY_ALLOWED_ORIGINS (comma list, default *), CONSENTRY_KEY_FILE
 (default ./collector-key.pem), CONSENTRY_COLLECTOR_KEY (PEM, instead of a file), CONSENTRY_KEY_ALG
 (EdDSA | ES256, for a new key), CONSENTRY_IP (truncate | hmac | drop), CONSENTRY_IP_HMAC_KEY,
 CONSENTRY_MAX_BODY (bytes, default 16384), CONSENTRY_VERIFY_THREADS (default: cores - 1, at least 1;
-0 verifies on the main thread). See docs/collector.md.`
+0 verifies on the main thread), CONSENTRY_RATE_RECEIPTS_IP (default 600/min), CONSENTRY_RATE_RECEIPTS_SUB
+(60/min), CONSENTRY_RATE_READS_IP (120/min), CONSENTRY_RATE_READS_SUB (30/min) — each "N/s|min|h" or "off",
+CONSENTRY_MAX_CONNECTIONS (default: open-file limit less 128). audit, export, purge and rotate-key
+never create a database: a --db file that does not exist exits 2. See docs/collector.md.`
 
 class UsageError extends Error {}
 
@@ -34,6 +44,39 @@ const env = process.env
 
 function location(values: { db?: string | undefined }): StoreLocation {
   return { databaseUrl: env.DATABASE_URL || undefined, db: values.db ?? env.CONSENTRY_DB ?? './consent.db' }
+}
+
+/** For the commands that read or change an existing log: a mistyped --db must not create one. */
+function existing(values: { db?: string | undefined }): StoreLocation {
+  const where = location(values)
+  if (!where.databaseUrl && !existsSync(where.db!)) throw new UsageError(`--db: ${where.db} does not exist (nothing was created); give the collector's database file, or DATABASE_URL`)
+  return where
+}
+
+function rateLimits(): RateLimits {
+  const rate = (name: string, fallback: RateLimits[keyof RateLimits]) => {
+    const text = env[name]
+    if (text === undefined || text === '') return fallback
+    try {
+      return parseRate(text, name)
+    } catch (error) {
+      throw new UsageError((error as Error).message)
+    }
+  }
+  return {
+    receiptsPerIp: rate('CONSENTRY_RATE_RECEIPTS_IP', DEFAULT_RATE_LIMITS.receiptsPerIp),
+    receiptsPerSubject: rate('CONSENTRY_RATE_RECEIPTS_SUB', DEFAULT_RATE_LIMITS.receiptsPerSubject),
+    readsPerIp: rate('CONSENTRY_RATE_READS_IP', DEFAULT_RATE_LIMITS.readsPerIp),
+    readsPerSubject: rate('CONSENTRY_RATE_READS_SUB', DEFAULT_RATE_LIMITS.readsPerSubject),
+  }
+}
+
+function maxConnections(): number | undefined {
+  const text = env.CONSENTRY_MAX_CONNECTIONS
+  if (text === undefined || text === '') return undefined
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`CONSENTRY_MAX_CONNECTIONS: expected a number of connections ≥ 1, got ${JSON.stringify(text)}`)
+  return n
 }
 
 function keySource(values: { key?: string | undefined }, create: boolean) {
@@ -82,8 +125,10 @@ async function serveCommand(args: string[]): Promise<number> {
   const threadsText = values['verify-threads'] ?? env.CONSENTRY_VERIFY_THREADS
   const verifyThreads = threadsText === undefined || threadsText === '' ? defaultVerifyThreads() : Number(threadsText)
   if (!Number.isInteger(verifyThreads) || verifyThreads < 0 || verifyThreads > 256) throw new UsageError(`--verify-threads: expected a number of threads (0 = main thread), got ${JSON.stringify(threadsText)}`)
+  const limits = { maxConnections: maxConnections() }
   const collector = await createCollector({
     store: await openStore(where),
+    rateLimits: rateLimits(),
     key: keySource(values, true),
     adminToken,
     allowedOrigins: origins.includes('*') ? '*' : origins,
@@ -97,9 +142,10 @@ async function serveCommand(args: string[]): Promise<number> {
       : undefined,
   })
   if (!adminToken) console.error('warning: CONSENTRY_ADMIN_TOKEN is not set; export and erasure routes answer 403')
-  const server = serve({ fetch: collector.app.fetch, port, hostname: host }, (info) => {
+  const server = serve({ fetch: collector.app.fetch, port, hostname: host, serverOptions: serverOptions(limits) }, (info) => {
     console.log(`consentry-collector listening on http://${host}:${info.port} (${describeStore(where)}, key ${collector.key.kid})`)
-  })
+  }) as Server
+  guardConnections(server, limits)
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve())
     process.once('SIGTERM', stop)
@@ -109,7 +155,8 @@ async function serveCommand(args: string[]): Promise<number> {
   return 0
 }
 
-function trustedKeys(values: { key?: string | undefined; jwks?: string | undefined }): PublicJwks {
+/** What audit trusts from outside the database: a JWKS kept elsewhere, or the key file. */
+function anchorKeys(values: { key?: string | undefined; jwks?: string | undefined }): PublicJwks {
   if (values.jwks) return JSON.parse(readFileSync(values.jwks, 'utf8')) as PublicJwks
   return { keys: [loadOrCreateKey(keySource(values, false)).publicJwk] }
 }
@@ -122,10 +169,11 @@ async function auditCommand(args: string[]): Promise<number> {
     if (!match) throw new UsageError('--expect-head: expected INDEX:ENTRYHASH')
     expectHead = { logIndex: Number(match[1]), entryHash: match[2]! }
   }
-  const jwks = trustedKeys(values)
-  const store = await openStore(location(values))
+  const anchor = anchorKeys(values)
+  const store = await openStore(existing(values))
   try {
-    const report = await audit(store, jwks, { expectHead })
+    // Retired keys count only when a trusted key endorsed them (keyring.ts).
+    const report = await audit(store, await trustedKeys(store, anchor), { expectHead })
     if (values.json) console.log(JSON.stringify(report, null, 2))
     else {
       console.log(`${report.entries} entries (${report.receipts} receipts, ${report.erased} erased, ${report.records} erasure/purge records); head ${report.head.logIndex}:${report.head.entryHash}`)
@@ -144,7 +192,7 @@ async function exportCommand(args: string[]): Promise<number> {
   const format = (values.format ?? 'jsonl') as ExportFormat
   if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format: expected jsonl or csv, got ${JSON.stringify(values.format)}`)
   const range = { fromMs: time(values.from, '--from'), toMs: time(values.to, '--to') }
-  const store = await openStore(location(values))
+  const store = await openStore(existing(values))
   try {
     const write = (text: string) => (process.stdout.write(text) ? undefined : new Promise((r) => process.stdout.once('drain', r)))
     if (format === 'csv') await write(csvHeader())
@@ -159,11 +207,52 @@ async function purgeCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { db: { type: 'string' }, key: { type: 'string' }, before: { type: 'string' } } })
   const before = time(values.before, '--before')
   if (before === undefined) throw new UsageError('purge needs --before DATE (receipts received before it are erased)')
-  const key: CollectorKey = loadOrCreateKey(keySource(values, false))
-  const store = await openStore(location(values))
+  const key = loadOrCreateKey(keySource(values, false))
+  const store = await openStore(existing(values))
   try {
-    const { erased, entry } = await new ReceiptService({ store, key }).purge(before)
-    console.log(entry ? `erased ${erased.length} receipt(s) received before ${new Date(before).toISOString()}; purge record is entry ${entry.logIndex}` : 'nothing to purge')
+    await adoptKey(store, key)
+    // In chunks of 1000, one short transaction each: `serve` keeps appending in between.
+    const { erased, entries } = await new ReceiptService({ store, key }).purge(before)
+    const records = entries.length === 1 ? `purge record is entry ${entries[0]!.logIndex}` : `purge records are entries ${entries.map((e) => e.logIndex).join(', ')}`
+    console.log(entries.length ? `erased ${erased.length} receipt(s) received before ${new Date(before).toISOString()}; ${records}` : 'nothing to purge')
+    return 0
+  } finally {
+    await store.close()
+  }
+}
+
+/**
+ * Replaces the collector key on purpose: a new key file, the old one kept beside it as
+ * <file>.<kid>.retired, and the log's key history saying the new key endorses the old
+ * (docs/collector.md, "Key rotation"). Every collector on the log is then restarted.
+ */
+async function rotateKeyCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { db: { type: 'string' }, key: { type: 'string' }, 'key-lost': { type: 'boolean' } } })
+  const source = keySource(values, false)
+  if (source.pem) throw new UsageError('rotate-key works on a key file: unset CONSENTRY_COLLECTOR_KEY and give the current key with --key FILE (or --key-lost)')
+  const file = source.file
+  const lost = values['key-lost'] === true
+  if (lost && existsSync(file)) throw new UsageError(`--key-lost: ${file} exists; rotate without --key-lost so that the current key is checked`)
+  if (!lost && !existsSync(file)) throw new UsageError(`${file} does not exist; give the current key with --key FILE, or --key-lost if it is gone for good`)
+  const store = await openStore(existing(values))
+  try {
+    const previous = lost ? undefined : loadOrCreateKey(source)
+    const alg: CollectorAlg = previous?.alg ?? source.alg
+    const pem = newKeyPem(alg)
+    const next = collectorKeyFrom(createPrivateKey(pem))
+    // The new key is on disk before the log names it, so a crash in between loses nothing.
+    const pending = `${file}.new`
+    writeKeyFile(pending, pem)
+    let retired
+    try {
+      retired = await rotateKey(store, next, previous)
+    } catch (error) {
+      rmSync(pending, { force: true })
+      throw error
+    }
+    if (previous) renameSync(file, `${file}.${previous.kid.slice(0, 8)}.retired`)
+    renameSync(pending, file)
+    console.log(`key ${retired.kid} retired; ${next.kid} (${alg}) is the current key, in ${file}. Restart every collector on this log.`)
     return 0
   } finally {
     await store.close()
@@ -175,6 +264,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   audit: auditCommand,
   export: exportCommand,
   purge: purgeCommand,
+  'rotate-key': rotateKeyCommand,
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -199,4 +289,7 @@ async function main(argv: string[]): Promise<number> {
 
 // Exit explicitly: an open handle left by a failed command (a pg pool) must not keep it alive.
 // Not in the verification threads, which load this file again (verify-pool.ts).
-if (isMainThread) main(process.argv.slice(2)).then((code) => process.exit(code))
+if (isMainThread) {
+  exitQuietlyOnClosedPipe()
+  main(process.argv.slice(2)).then((code) => process.exit(code))
+}

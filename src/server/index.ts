@@ -4,7 +4,9 @@
 import type { Context, Hono } from 'hono'
 import { createApp } from './app.js'
 import type { IpPolicy } from './ip.js'
-import { loadOrCreateKey, type CollectorKey, type KeySource } from './keys.js'
+import type { CollectorKey, KeySource } from './keys.js'
+import { adoptKey, keyFor } from './keyring.js'
+import type { RateLimits } from './rate-limit.js'
 import { ReceiptService } from './service.js'
 import type { Repository } from './storage/types.js'
 import { VerifyPool } from './verify-pool.js'
@@ -33,6 +35,8 @@ export interface CollectorOptions {
   verifyThreads?: number
   /** Browser keys kept imported, per thread (default 4096). */
   keyCacheSize?: number
+  /** Per client network and per consent id (see rate-limit.ts for the defaults); `false`: none. */
+  rateLimits?: RateLimits | false
 }
 
 export interface Collector {
@@ -48,8 +52,11 @@ export interface Collector {
 }
 
 export async function createCollector(options: CollectorOptions): Promise<Collector> {
-  const key = 'sign' in options.key ? options.key : loadOrCreateKey({ create: true, ...options.key })
   await options.store.migrate()
+  // A key file is created only for an empty log, and the key must be the log's current one:
+  // never a second key started silently (keyring.ts).
+  const key = 'sign' in options.key ? options.key : await keyFor(options.key, options.store)
+  await adoptKey(options.store, key)
   const { maxFutureSkewSeconds, maxAgeSeconds, keyCacheSize } = options
   const verifyPool = options.verifyThreads ? new VerifyPool({ threads: options.verifyThreads, maxFutureSkewSeconds, maxAgeSeconds, keyCacheSize }) : undefined
   const service = new ReceiptService({
@@ -62,7 +69,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     verifyPool,
     keyCacheSize,
   })
-  const app = createApp({ ...options, service, key })
+  const app = createApp({ ...options, service })
   let closing: Promise<void> | undefined
   return { app, service, store: options.store, key, close: () =>
       (closing ??= service
@@ -77,6 +84,10 @@ export { ReceiptService, type ReceiptAck, type ServiceOptions } from './service.
 export { VerifyPool, defaultVerifyThreads, type VerifyPoolOptions } from './verify-pool.js'
 export { nodeEs256Verifier } from './crypto.js'
 export { audit, type AuditReport, type Finding, type AuditOptions } from './audit.js'
+export { adoptKey, keyFor, rotateKey, publishedJwks, trustedKeys, KeyHistoryError, ENDORSEMENT_TYP } from './keyring.js'
+export { RateLimiter, parseRate, DEFAULT_RATE_LIMITS, type Rate, type RateLimits } from './rate-limit.js'
+export { guardConnections, type ConnectionLimits } from './connections.js'
+export { StoreBusyError } from './storage/types.js'
 export { loadOrCreateKey, collectorKeyFrom, verifyCountersignature, COUNTERSIGNATURE_TYP, type CollectorKey, type KeySource, type PublicJwks } from './keys.js'
 export { entryHash, countersigned } from './log.js'
 export { protectIp, truncateIp, type IpPolicy } from './ip.js'

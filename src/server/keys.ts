@@ -20,8 +20,8 @@ export interface CollectorKey {
   kid: string
   /** The public key as a JWK with kid, alg and use. */
   publicJwk: Record<string, string>
-  /** Compact JWS over `payload` (JSON), typ "consent-countersignature+jwt". */
-  sign(payload: object): string
+  /** Compact JWS over `payload` (JSON), typ "consent-countersignature+jwt" unless given. */
+  sign(payload: object, typ?: string): string
 }
 
 export const COUNTERSIGNATURE_TYP = 'consent-countersignature+jwt'
@@ -49,15 +49,26 @@ const rawSign = (alg: CollectorAlg, key: KeyObject, data: Buffer): Buffer =>
 export function collectorKeyFrom(privateKey: KeyObject): CollectorKey {
   const alg = algOf(privateKey)
   const publicJwk = publicJwkOf(createPublicKey(privateKey))
-  const header = b64url(JSON.stringify({ alg, typ: COUNTERSIGNATURE_TYP, kid: publicJwk.kid }))
+  const headerOf = (typ: string) => b64url(JSON.stringify({ alg, typ, kid: publicJwk.kid }))
+  const header = headerOf(COUNTERSIGNATURE_TYP)
   return {
     alg,
     kid: publicJwk.kid!,
     publicJwk,
-    sign(payload) {
-      const input = `${header}.${b64url(JSON.stringify(payload))}`
+    sign(payload, typ) {
+      const input = `${typ === undefined ? header : headerOf(typ)}.${b64url(JSON.stringify(payload))}`
       return `${input}.${b64url(rawSign(alg, privateKey, Buffer.from(input)))}`
     },
+  }
+}
+
+/** The key file is not there, and creating one was not allowed. */
+export class MissingKeyError extends Error {
+  readonly file: string
+  constructor(file: string) {
+    super(`collector key: ${file} does not exist (give --key, or CONSENTRY_COLLECTOR_KEY)`)
+    this.name = 'MissingKeyError'
+    this.file = file
   }
 }
 
@@ -74,6 +85,20 @@ export interface KeySource {
   warn?: (message: string) => void
 }
 
+/** A new private key of `alg`, as PKCS#8 PEM. */
+export function newKeyPem(alg: CollectorAlg = 'EdDSA'): string {
+  const { privateKey } = alg === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  return privateKey.export({ format: 'pem', type: 'pkcs8' }) as string
+}
+
+/** Writes a key file readable by its owner only; fails if the file exists. */
+export function writeKeyFile(file: string, pem: string): void {
+  // 'wx': if two processes start at once, one creates the file and the other fails here
+  // instead of silently replacing a key that may already have signed entries.
+  writeFileSync(file, pem, { mode: 0o600, flag: 'wx' })
+  chmodSync(file, 0o600) // the mode above is filtered by the umask; be explicit
+}
+
 export function loadOrCreateKey(source: KeySource): CollectorKey {
   if (source.pem) return collectorKeyFrom(createPrivateKey(source.pem))
   if (!source.file) throw new Error('collector key: give a key file or a PEM')
@@ -84,14 +109,9 @@ export function loadOrCreateKey(source: KeySource): CollectorKey {
     if (mode & 0o077) source.warn?.(`collector key ${source.file} is readable by others (mode ${mode.toString(8)}); chmod 600 it`)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-    if (!source.create) throw new Error(`collector key: ${source.file} does not exist (give --key, or CONSENTRY_COLLECTOR_KEY)`)
-    const { privateKey } =
-      (source.alg ?? 'EdDSA') === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string
-    // 'wx': if two processes start at once, one creates the file and the other fails here
-    // instead of silently replacing a key that may already have signed entries.
-    writeFileSync(source.file, pem, { mode: 0o600, flag: 'wx' })
-    chmodSync(source.file, 0o600) // the mode above is filtered by the umask; be explicit
+    if (!source.create) throw new MissingKeyError(source.file)
+    pem = newKeyPem(source.alg)
+    writeKeyFile(source.file, pem)
   }
   return collectorKeyFrom(createPrivateKey(pem))
 }
@@ -100,7 +120,7 @@ export function loadOrCreateKey(source: KeySource): CollectorKey {
  * Checks a countersignature against a public JWK (one of the collector's, e.g. from its JWKS)
  * and returns its payload, or a reason why it does not hold.
  */
-export function verifyCountersignature(jws: string, jwks: PublicJwks): { payload: Record<string, unknown> } | { error: string } {
+export function verifyCountersignature(jws: string, jwks: PublicJwks, typ = COUNTERSIGNATURE_TYP): { payload: Record<string, unknown> } | { error: string } {
   const parts = jws.split('.')
   if (parts.length !== 3) return { error: 'not a compact JWS' }
   let header: Record<string, unknown>
@@ -113,7 +133,7 @@ export function verifyCountersignature(jws: string, jwks: PublicJwks): { payload
   }
   const jwk = jwks.keys.find((k) => k.kid === header.kid)
   if (!jwk) return { error: `signed by unknown key ${JSON.stringify(header.kid)}` }
-  if (header.alg !== jwk.alg || header.typ !== COUNTERSIGNATURE_TYP) return { error: 'unexpected alg or typ' }
+  if (header.alg !== jwk.alg || header.typ !== typ) return { error: 'unexpected alg or typ' }
   const key = createPublicKey({ key: jwk as never, format: 'jwk' })
   const data = Buffer.from(`${parts[0]}.${parts[1]}`)
   const signature = Buffer.from(parts[2]!, 'base64url')

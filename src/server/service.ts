@@ -8,7 +8,8 @@ import { HttpError } from './errors.js'
 import { protectIp, type IpPolicy } from './ip.js'
 import type { CollectorKey } from './keys.js'
 import { receivedAtOf, sealers, sha256 } from './log.js'
-import type { AppendOutcome, IncomingReceipt, LogEntry, Repository } from './storage/types.js'
+import { StoreBusyError, type AppendOutcome, type IncomingReceipt, type LogEntry, type Repository } from './storage/types.js'
+import { twinHash } from './twin.js'
 
 export interface ReceiptAck {
   jti: string
@@ -83,14 +84,15 @@ export class ReceiptService {
   }
 
   /**
-   * Verifies and stores one receipt. Resolves after the commit: 201 for a new receipt, 200
+   * Verifies and stores one receipt; `admit`, called once it is verified, may still refuse it by
+   * throwing. Resolves after the commit: 201 for a new receipt, 200
    * for a repeat of a stored one. Throws ReceiptError (bad receipt) or HttpError 409 (a jti
    * already used by a different receipt).
    */
-  async submit(jws: string, clientIp?: string): Promise<{ status: 200 | 201; ack: ReceiptAck }> {
+  async submit(jws: string, clientIp?: string, admit?: (receipt: ReceiptFacts) => void): Promise<{ status: 200 | 201; ack: ReceiptAck }> {
     this.inFlight++
     try {
-      return await this.verifyAndStore(jws, clientIp)
+      return await this.verifyAndStore(jws, clientIp, admit)
     } finally {
       if (--this.inFlight === 0) this.waiters.splice(0).forEach((wake) => wake())
     }
@@ -105,8 +107,11 @@ export class ReceiptService {
     return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve))
   }
 
-  private async verifyAndStore(jws: string, clientIp?: string): Promise<{ status: 200 | 201; ack: ReceiptAck }> {
-    const { kid, jti, sub, seq, iat, prev, reset, hash } = await this.verify(jws)
+  private async verifyAndStore(jws: string, clientIp?: string, admit?: (receipt: ReceiptFacts) => void): Promise<{ status: 200 | 201; ack: ReceiptAck }> {
+    const facts = await this.verify(jws)
+    // The caller's last word once the claims are known (the per-consent-id rate limit).
+    admit?.(facts)
+    const { kid, jti, sub, seq, iat, prev, reset, hash } = facts
     const { entry, duplicate } = await this.enqueue({
       jti,
       sub,
@@ -119,7 +124,8 @@ export class ReceiptService {
       contentHash: hash,
       ip: protectIp(clientIp, this.ip),
     })
-    if (duplicate && entry.contentHash !== hash) {
+    // The same receipt may come back with its mirrored ECDSA signature (twin.ts): a repeat.
+    if (duplicate && entry.contentHash !== hash && entry.contentHash !== twinHash(jws.trim())) {
       throw new HttpError(409, 'jti-conflict', `payload.jti: ${jti} was already used by a different receipt (log entry ${entry.logIndex})`)
     }
     return { status: duplicate ? 200 : 201, ack: ackOf(entry) }
@@ -130,9 +136,21 @@ export class ReceiptService {
     return this.store.tombstone({ sub }, this.now(), this.seal.record('erasure', { reason: 'data-subject request' }))
   }
 
-  /** Retention: blanks every receipt received before `beforeMs`. */
-  purge(beforeMs: number) {
-    return this.store.tombstone({ beforeMs }, this.now(), this.seal.record('purge', { reason: 'retention', before: receivedAtOf(beforeMs) }))
+  /**
+   * Retention: blanks every receipt received before `beforeMs`, `chunk` receipts per
+   * transaction (each with its own purge record), so that the write lock is never held for
+   * long and a collector serving on the same database keeps appending in between.
+   */
+  async purge(beforeMs: number, chunk = 1000): Promise<{ erased: number[]; entries: LogEntry[]; entry?: LogEntry }> {
+    const erased: number[] = []
+    const entries: LogEntry[] = []
+    const record = this.seal.record('purge', { reason: 'retention', before: receivedAtOf(beforeMs) })
+    for (;;) {
+      const done = await this.store.tombstone({ beforeMs }, this.now(), record, chunk)
+      erased.push(...done.erased)
+      if (done.entry) entries.push(done.entry)
+      if (done.erased.length < chunk) return { erased, entries, entry: entries[entries.length - 1] }
+    }
   }
 
   private enqueue(receipt: IncomingReceipt): Promise<AppendOutcome> {
@@ -154,7 +172,11 @@ export class ReceiptService {
         const outcomes = await this.store.appendReceipts(batch.map((p) => p.receipt), this.seal.receipt)
         batch.forEach((p, i) => p.resolve(outcomes[i]!))
       } catch (error) {
-        batch.forEach((p) => p.reject(error))
+        // The batch was rolled back as a whole. A busy store fails every one of them alike; any
+        // other error may be one receipt's doing, so each is tried alone and answered on its
+        // own merit: one bad receipt never costs the others their 201.
+        if (batch.length === 1 || error instanceof StoreBusyError) batch.forEach((p) => p.reject(error))
+        else for (const p of batch) await this.store.appendReceipts([p.receipt], this.seal.receipt).then((o) => p.resolve(o[0]!), p.reject)
       }
     }
     this.draining = false

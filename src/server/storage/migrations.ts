@@ -77,4 +77,35 @@ export const migrations: Migration[] = [
       CREATE TABLE proof_nonces (nonce TEXT PRIMARY KEY, expires_ms BIGINT NOT NULL);
       CREATE INDEX proof_nonces_expires ON proof_nonces (expires_ms);`,
   },
+  {
+    // The collector's key history (docs/collector.md, "Key rotation"): every key that has
+    // countersigned this log, so that /.well-known/jwks.json and `audit` still know a retired
+    // one. `endorsement` is a JWS by the key that replaced it, naming it: audit trusts a
+    // retired key only through such a statement by a key it already trusts.
+    // The second index serves a consent id's receipts page by page, in log order.
+    version: 3,
+    name: 'key history, subject pages',
+    sqlite: `
+      CREATE TABLE collector_keys (
+        kid TEXT PRIMARY KEY,
+        jwk TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('current', 'retired')),
+        created_ms INTEGER NOT NULL,
+        retired_ms INTEGER,
+        endorsement TEXT
+      );
+      CREATE UNIQUE INDEX collector_keys_one_current ON collector_keys (status) WHERE status = 'current';
+      CREATE INDEX log_entries_sub_index ON log_entries (sub, log_index) WHERE sub IS NOT NULL;`,
+    postgres: `
+      CREATE TABLE collector_keys (
+        kid TEXT PRIMARY KEY,
+        jwk TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('current', 'retired')),
+        created_ms BIGINT NOT NULL,
+        retired_ms BIGINT,
+        endorsement TEXT
+      );
+      CREATE UNIQUE INDEX collector_keys_one_current ON collector_keys (status) WHERE status = 'current';
+      CREATE INDEX log_entries_sub_index ON log_entries (sub, log_index) WHERE sub IS NOT NULL;`,
+  },
 ]

@@ -7,8 +7,11 @@
 
 import type pg from 'pg'
 import { migrations } from './migrations.js'
-import { BLANK, BY_JTI, COLUMNS, BY_SUBJECT, FORGET_NONCES, HEAD, INSERT, NEIGHBOURS_OF_BATCH, USE_NONCE, batchNeighboursOf, insertMany, insertParams, pageQuery, tombstoneWhere, withBatch } from './sql.js'
-import type { AppendOutcome, Head, LogEntry, Repository } from './types.js'
+import {
+  BLANK, BY_JTI, COLUMNS, CURRENT_KEY, FORGET_NONCES, HEAD, INSERT, INSERT_KEY, KEYS, NEIGHBOURS_OF_BATCH, RETIRE_KEY, USE_NONCE,
+  batchNeighboursOf, checkCurrent, insertMany, insertParams, keyParams, pageQuery, subjectQuery, tombstoneSelect, tombstoneWhere, withBatch,
+} from './sql.js'
+import type { AppendOutcome, Head, KeyRecord, LogEntry, Repository } from './types.js'
 
 /** pg_advisory_xact_lock key for appends ("cnsl"); migrations take the next one. */
 const APPEND_LOCK = 0x636e736c
@@ -84,7 +87,7 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
         for (const row of await q(`SELECT ${COLUMNS} FROM log_entries WHERE jti = ANY(?)`, [batch.map((r) => r.jti)])) {
           stored.set(row.jti, row as LogEntry)
         }
-        const neighbours = await q(NEIGHBOURS_OF_BATCH, [batch.map((r) => r.sub), batch.map((r) => r.seq)])
+        const neighbours = await q(NEIGHBOURS_OF_BATCH, [batch.map((r) => r.sub), batch.map((r) => r.kid), batch.map((r) => r.seq)])
         let last = await headOf(q)
         const fresh: LogEntry[] = []
         const outcomes = batch.map((receipt, i): AppendOutcome => {
@@ -100,12 +103,13 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
         return outcomes
       })
     },
-    async tombstone(which, erasedMs, seal) {
+    async tombstone(which, erasedMs, seal, limit) {
       return transaction(APPEND_LOCK, async (q) => {
-        const { where, params } = tombstoneWhere(which)
-        const erased = (await q(`SELECT log_index FROM log_entries WHERE ${where} ORDER BY log_index`, params)).map((r) => r.log_index as number)
+        const select = tombstoneSelect(which, limit)
+        const erased = (await q(select.sql, select.params)).map((r) => r.log_index as number)
         if (erased.length === 0) return { erased }
-        await q(`${BLANK} WHERE ${where}`, [erasedMs, ...params])
+        const { where, params } = tombstoneWhere(which)
+        await q(`${BLANK} WHERE ${where} AND log_index <= ?`, [erasedMs, ...params, erased[erased.length - 1]])
         const entry = seal(await headOf(q), erased)
         await q(INSERT, insertParams(entry))
         return { erased, entry }
@@ -118,8 +122,19 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
     async findByJti(jti) {
       return (await query(BY_JTI, [jti]))[0] as LogEntry | undefined
     },
-    async bySubject(sub) {
-      return (await query(BY_SUBJECT, [sub])) as LogEntry[]
+    async bySubject(subject) {
+      const { sql, params } = subjectQuery(subject)
+      return (await query(sql, params)) as LogEntry[]
+    },
+    async keys() {
+      return (await query(KEYS)) as KeyRecord[]
+    },
+    async registerKey(key, retire) {
+      await transaction(APPEND_LOCK, async (q) => {
+        checkCurrent(((await q(CURRENT_KEY))[0] as { kid: string } | undefined)?.kid, key, retire)
+        if (retire) await q(RETIRE_KEY, [retire.retiredMs, retire.endorsement, retire.kid])
+        await q(INSERT_KEY, keyParams(key))
+      })
     },
     async head() {
       return headOf(query)

@@ -1,7 +1,10 @@
 // SQL shared by the adapters. Written with `?` placeholders (SQLite); postgres.ts numbers
 // them. Quoted aliases give camelCase keys in both dialects, so rows are LogEntry as read.
 
-import type { LogEntry, Neighbours, PageQuery, TombstoneSelector } from './types.js'
+import type { ChainLink } from '../../receipts/verify.js'
+import { twinHash } from '../twin.js'
+import { KeyConflictError } from './types.js'
+import type { KeyRecord, LogEntry, Neighbours, PageQuery, SubjectQuery, TombstoneSelector } from './types.js'
 
 export const COLUMNS = `log_index AS "logIndex", kind, received_ms AS "receivedMs", content_hash AS "contentHash",
   entry_hash AS "entryHash", countersignature, jti, sub, kid, seq, iat, jws, record, chain, ip, erased_ms AS "erasedMs"`
@@ -18,35 +21,51 @@ export const HEAD = `SELECT log_index AS "logIndex", entry_hash AS "entryHash" F
 
 export const BY_JTI = `SELECT ${COLUMNS} FROM log_entries WHERE jti = ?`
 
-export const BY_SUBJECT = `SELECT ${COLUMNS} FROM log_entries WHERE sub = ? ORDER BY log_index`
+/** Params: sub, [kid,] afterIndex, limit. */
+export function subjectQuery(q: SubjectQuery): { sql: string; params: unknown[] } {
+  const byKey = q.kid !== undefined
+  return {
+    sql: `SELECT ${COLUMNS} FROM log_entries WHERE sub = ?${byKey ? ' AND kid = ?' : ''} AND log_index > ? ORDER BY log_index LIMIT ?`,
+    params: byKey ? [q.sub, q.kid, q.afterIndex, q.limit] : [q.sub, q.afterIndex, q.limit],
+  }
+}
 
-/** Params: sub, seq, sub, seq. The role column says which neighbour a row is. */
+// A receipt's chain is its consent id's receipts signed by the same key (seq counts per key):
+// a receipt someone else signs for the same consent id starts a chain of its own, and can never
+// put a break into the chain of the browser that owns the id (docs/collector.md, "Chains").
+
+/** Params: sub, kid, seq, sub, kid, seq. The role column says which neighbour a row is. */
 export const NEIGHBOURS = `
-  SELECT * FROM (SELECT 'same' AS role, jti, seq, kid, content_hash AS hash FROM log_entries
-                 WHERE sub = ? AND seq = ? ORDER BY log_index DESC LIMIT 1) AS same_seq
+  SELECT * FROM (SELECT 'same' AS role, jti, seq, kid, content_hash AS hash, jws FROM log_entries
+                 WHERE sub = ? AND kid = ? AND seq = ? ORDER BY log_index DESC LIMIT 1) AS same_seq
   UNION ALL
-  SELECT * FROM (SELECT 'previous' AS role, jti, seq, kid, content_hash AS hash FROM log_entries
-                 WHERE sub = ? AND seq < ? ORDER BY seq DESC, log_index DESC LIMIT 1) AS previous_seq`
+  SELECT * FROM (SELECT 'previous' AS role, jti, seq, kid, content_hash AS hash, jws FROM log_entries
+                 WHERE sub = ? AND kid = ? AND seq < ? ORDER BY seq DESC, log_index DESC LIMIT 1) AS previous_seq`
 
 /**
- * NEIGHBOURS for a whole batch in one query (PostgreSQL): params subs[], seqs[]; one row per
- * batch position `i` (1-based), with the same_* and previous_* columns null where none exists.
+ * NEIGHBOURS for a whole batch in one query (PostgreSQL): params subs[], kids[], seqs[]; one row
+ * per batch position `i` (1-based), with the same_* and previous_* columns null where none exists.
  */
 export const NEIGHBOURS_OF_BATCH = `
-  SELECT b.i, s.jti AS same_jti, s.seq AS same_seq, s.kid AS same_kid, s.hash AS same_hash,
-         p.jti AS previous_jti, p.seq AS previous_seq, p.kid AS previous_kid, p.hash AS previous_hash
-  FROM unnest(?::text[], ?::integer[]) WITH ORDINALITY AS b(sub, seq, i)
-  LEFT JOIN LATERAL (SELECT jti, seq, kid, content_hash AS hash FROM log_entries
-                     WHERE sub = b.sub AND seq = b.seq ORDER BY log_index DESC LIMIT 1) s ON true
-  LEFT JOIN LATERAL (SELECT jti, seq, kid, content_hash AS hash FROM log_entries
-                     WHERE sub = b.sub AND seq < b.seq ORDER BY seq DESC, log_index DESC LIMIT 1) p ON true
+  SELECT b.i, s.jti AS same_jti, s.seq AS same_seq, s.kid AS same_kid, s.hash AS same_hash, s.jws AS same_jws,
+         p.jti AS previous_jti, p.seq AS previous_seq, p.kid AS previous_kid, p.hash AS previous_hash, p.jws AS previous_jws
+  FROM unnest(?::text[], ?::text[], ?::integer[]) WITH ORDINALITY AS b(sub, kid, seq, i)
+  LEFT JOIN LATERAL (SELECT jti, seq, kid, content_hash AS hash, jws FROM log_entries
+                     WHERE sub = b.sub AND kid = b.kid AND seq = b.seq ORDER BY log_index DESC LIMIT 1) s ON true
+  LEFT JOIN LATERAL (SELECT jti, seq, kid, content_hash AS hash, jws FROM log_entries
+                     WHERE sub = b.sub AND kid = b.kid AND seq < b.seq ORDER BY seq DESC, log_index DESC LIMIT 1) p ON true
   ORDER BY b.i`
 
-type BatchRow = Record<`${'same' | 'previous'}_${'jti' | 'seq' | 'kid' | 'hash'}`, string | number | null>
+type Role = 'same' | 'previous'
+type BatchRow = Record<`${Role}_${'jti' | 'seq' | 'kid' | 'hash' | 'jws'}`, string | number | null>
+
+/** A stored receipt as a chain link; `twin` accepts a `prev` made from its mirrored signature. */
+const linkOf = (jti: string, seq: number, kid: string, hash: string, jws: string | null): ChainLink =>
+  ({ jti, seq, kid, hash, ...(jws ? { twin: twinHash(jws) } : {}) })
 
 export function batchNeighboursOf(row: BatchRow): Neighbours {
-  const link = (role: 'same' | 'previous') =>
-    row[`${role}_jti`] === null ? undefined : { jti: String(row[`${role}_jti`]), seq: Number(row[`${role}_seq`]), kid: String(row[`${role}_kid`]), hash: String(row[`${role}_hash`]) }
+  const link = (role: Role) =>
+    row[`${role}_jti`] === null ? undefined : linkOf(String(row[`${role}_jti`]), Number(row[`${role}_seq`]), String(row[`${role}_kid`]), String(row[`${role}_hash`]), row[`${role}_jws`] as string | null)
   return { same: link('same'), previous: link('previous') }
 }
 
@@ -54,11 +73,11 @@ export function batchNeighboursOf(row: BatchRow): Neighbours {
  * The neighbours of `next` once the entries appended earlier in the same batch (log order) are
  * counted too: what NEIGHBOURS would return if those were already stored.
  */
-export function withBatch(stored: Neighbours, next: { sub: string; seq: number }, earlier: LogEntry[]): Neighbours {
+export function withBatch(stored: Neighbours, next: { sub: string; kid: string; seq: number }, earlier: LogEntry[]): Neighbours {
   let { same, previous } = stored
   for (const e of earlier) {
-    if (e.sub !== next.sub || e.seq === null) continue
-    const link = { jti: e.jti!, seq: e.seq, kid: e.kid!, hash: e.contentHash }
+    if (e.sub !== next.sub || e.kid !== next.kid || e.seq === null) continue
+    const link = linkOf(e.jti!, e.seq, e.kid, e.contentHash, e.jws)
     // Later log entries win ties, as ORDER BY log_index DESC does.
     if (e.seq === next.seq) same = link
     else if (e.seq < next.seq && (!previous || e.seq >= previous.seq)) previous = link
@@ -82,6 +101,14 @@ export function tombstoneWhere(which: TombstoneSelector): { where: string; param
     : { where: `kind = 'receipt' AND erased_ms IS NULL AND received_ms < ?`, params: [which.beforeMs] }
 }
 
+/** The log indexes to blank, oldest first, at most `limit` of them. */
+export function tombstoneSelect(which: TombstoneSelector, limit?: number): { sql: string; params: unknown[] } {
+  const { where, params } = tombstoneWhere(which)
+  return limit === undefined
+    ? { sql: `SELECT log_index FROM log_entries WHERE ${where} ORDER BY log_index`, params }
+    : { sql: `SELECT log_index FROM log_entries WHERE ${where} ORDER BY log_index LIMIT ?`, params: [...params, limit] }
+}
+
 /** Erasure blanks everything that could identify the visitor; hashes and the jti stay. */
 export const BLANK = `UPDATE log_entries SET sub = NULL, kid = NULL, seq = NULL, iat = NULL, jws = NULL,
   chain = NULL, ip = NULL, erased_ms = ?`
@@ -95,9 +122,31 @@ export function pageQuery(q: PageQuery): { sql: string; params: unknown[] } {
   return { sql: `SELECT ${COLUMNS} FROM log_entries WHERE ${clauses.join(' AND ')} ORDER BY log_index LIMIT ?`, params }
 }
 
-type Row = { role: 'same' | 'previous'; jti: string; seq: number; kid: string; hash: string }
+type Row = { role: Role; jti: string; seq: number; kid: string; hash: string; jws: string | null }
 
 export function neighboursOf(rows: Row[]): Neighbours {
-  const link = (r: Row | undefined) => r && { jti: r.jti, seq: Number(r.seq), kid: r.kid, hash: r.hash }
+  const link = (r: Row | undefined) => r && linkOf(r.jti, Number(r.seq), r.kid, r.hash, r.jws)
   return { same: link(rows.find((r) => r.role === 'same')), previous: link(rows.find((r) => r.role === 'previous')) }
+}
+
+export const KEYS = `SELECT kid, jwk, status, created_ms AS "createdMs", retired_ms AS "retiredMs", endorsement
+  FROM collector_keys ORDER BY created_ms, kid`
+
+export const CURRENT_KEY = `SELECT kid FROM collector_keys WHERE status = 'current'`
+
+export const INSERT_KEY = `INSERT INTO collector_keys (kid, jwk, status, created_ms, retired_ms, endorsement) VALUES (?, ?, ?, ?, ?, ?)`
+
+export const keyParams = (k: KeyRecord): unknown[] => [k.kid, k.jwk, k.status, k.createdMs, k.retiredMs, k.endorsement]
+
+/** Params: retiredMs, endorsement, kid. */
+export const RETIRE_KEY = `UPDATE collector_keys SET status = 'retired', retired_ms = ?, endorsement = ? WHERE kid = ?`
+
+/** Checks, inside the registering transaction, that the current key is the one to replace. */
+export function checkCurrent(current: string | undefined, key: KeyRecord, retire: { kid: string } | undefined): void {
+  if (current === (retire?.kid ?? undefined)) return
+  throw new KeyConflictError(
+    current === undefined
+      ? `the log has no current key to retire (expected ${retire!.kid})`
+      : `the log's current key is ${current}, not ${retire?.kid ?? 'none'}; refusing to make ${key.kid} current`,
+  )
 }

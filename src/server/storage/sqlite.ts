@@ -6,24 +6,58 @@
 // also serialises other processes on the same file (e.g. `purge` while `serve` runs).
 // WAL with synchronous=FULL: a commit has reached the disk before it returns, so a 201 that
 // follows it survives SIGKILL and power loss alike.
+//
+// Because the driver is synchronous, SQLite's own busy wait would stop the event loop for as
+// long as another process holds the write lock (a large purge, a backup): the collector would
+// answer nothing, not even /healthz. So the driver waits at most BUSY_WAIT_MS per attempt, and
+// the attempts are spaced by timers, so that other requests are served in between; after
+// `maxWaitMs` the write fails with StoreBusyError, which the HTTP layer answers with
+// 503 + Retry-After (docs/collector.md, "Limits").
 
 import type Database from 'better-sqlite3'
 import { migrations } from './migrations.js'
-import { BLANK, BY_JTI, BY_SUBJECT, FORGET_NONCES, HEAD, INSERT, NEIGHBOURS, USE_NONCE, insertParams, neighboursOf, pageQuery, tombstoneWhere } from './sql.js'
-import type { AppendOutcome, Head, IncomingReceipt, LogEntry, PageQuery, Repository, SealReceipt, SealRecord, TombstoneSelector } from './types.js'
+import {
+  BLANK, BY_JTI, CURRENT_KEY, FORGET_NONCES, HEAD, INSERT, INSERT_KEY, KEYS, NEIGHBOURS, RETIRE_KEY, USE_NONCE,
+  checkCurrent, insertParams, keyParams, neighboursOf, pageQuery, subjectQuery, tombstoneSelect, tombstoneWhere,
+} from './sql.js'
+import { StoreBusyError, type AppendOutcome, type Head, type IncomingReceipt, type KeyRecord, type LogEntry, type PageQuery, type Repository, type SealReceipt, type SealRecord, type TombstoneSelector } from './types.js'
 
 export interface SqliteOptions {
   /** FULL (default) survives power loss; NORMAL survives a process crash only. */
   synchronous?: 'FULL' | 'NORMAL'
+  /** How long a write waits for another process's lock before StoreBusyError (default 2000 ms). */
+  maxWaitMs?: number
 }
+
+/** The longest the event loop is blocked by one attempt to take the lock. */
+const BUSY_WAIT_MS = 20
+
+const isBusy = (error: unknown): boolean => /^SQLITE_(BUSY|LOCKED)/.test((error as { code?: string }).code ?? '')
 
 /** Opens (or creates) the database file. better-sqlite3 is loaded only when SQLite is used. */
 export async function sqliteRepository(file: string, options: SqliteOptions = {}): Promise<Repository> {
   const { default: Sqlite } = await import('better-sqlite3')
   const db = new Sqlite(file)
+  db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`)
   db.pragma('journal_mode = WAL')
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
-  db.pragma('busy_timeout = 5000')
+  const maxWaitMs = options.maxWaitMs ?? 2000
+
+  /** Runs a write, retrying on a busy database with timers in between, up to maxWaitMs. */
+  async function write<T>(work: () => T): Promise<T> {
+    const deadline = Date.now() + maxWaitMs
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      try {
+        return work()
+      } catch (error) {
+        if (!isBusy(error)) throw error
+        if (Date.now() + pause > deadline) {
+          throw new StoreBusyError(`the SQLite database ${file} is locked by another process (for more than ${maxWaitMs} ms)`)
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause))
+    }
+  }
 
   // Statements are prepared lazily: the table does not exist before migrate().
   const cache = new Map<string, Database.Statement>()
@@ -40,7 +74,7 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
     return batch.map((receipt) => {
       const stored = stmt(BY_JTI).get(receipt.jti) as LogEntry | undefined
       if (stored) return { entry: stored, duplicate: true }
-      const rows = stmt(NEIGHBOURS).all(receipt.sub, receipt.seq, receipt.sub, receipt.seq)
+      const rows = stmt(NEIGHBOURS).all(receipt.sub, receipt.kid, receipt.seq, receipt.sub, receipt.kid, receipt.seq)
       const entry = seal(last, receipt, neighboursOf(rows as never))
       insert(entry)
       last = entry
@@ -48,47 +82,58 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
     })
   })
 
-  const tombstoneTx = db.transaction((which: TombstoneSelector, erasedMs: number, seal: SealRecord) => {
-    const { where, params } = tombstoneWhere(which)
-    const erased = (db.prepare(`SELECT log_index FROM log_entries WHERE ${where} ORDER BY log_index`).pluck().all(...params) as number[])
+  const tombstoneTx = db.transaction((which: TombstoneSelector, erasedMs: number, seal: SealRecord, limit?: number) => {
+    const select = tombstoneSelect(which, limit)
+    const erased = db.prepare(select.sql).pluck().all(...select.params) as number[]
     if (erased.length === 0) return { erased }
-    db.prepare(`${BLANK} WHERE ${where}`).run(erasedMs, ...params)
+    const { where, params } = tombstoneWhere(which)
+    db.prepare(`${BLANK} WHERE ${where} AND log_index <= ?`).run(erasedMs, ...params, erased[erased.length - 1])
     const entry = seal(head(), erased)
     insert(entry)
     return { erased, entry }
   })
 
+  const registerTx = db.transaction((key: KeyRecord, retire?: { kid: string; retiredMs: number; endorsement: string }) => {
+    checkCurrent((stmt(CURRENT_KEY).get() as { kid: string } | undefined)?.kid, key, retire)
+    if (retire) stmt(RETIRE_KEY).run(retire.retiredMs, retire.endorsement, retire.kid)
+    stmt(INSERT_KEY).run(...keyParams(key))
+  })
+
   return {
     dialect: 'sqlite',
     async migrate() {
-      db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)')
-      db.transaction(() => {
-        const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
-        for (const m of migrations) {
-          if (done.has(m.version)) continue
-          db.exec(m.sqlite)
-          db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now())
-        }
-      }).immediate()
+      await write(() => {
+        db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)')
+        db.transaction(() => {
+          const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
+          for (const m of migrations) {
+            if (done.has(m.version)) continue
+            db.exec(m.sqlite)
+            db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now())
+          }
+        }).immediate()
+      })
     },
-    async appendReceipts(batch, seal) {
-      return appendTx.immediate(batch, seal)
-    },
-    async tombstone(which, erasedMs, seal) {
-      return tombstoneTx.immediate(which, erasedMs, seal)
-    },
-    async useNonce(nonce, nowMs, expiresMs) {
-      return db.transaction(() => {
-        stmt(FORGET_NONCES).run(nowMs)
-        return stmt(USE_NONCE).run(nonce, expiresMs).changes === 1
-      }).immediate()
-    },
+    appendReceipts: (batch, seal) => write(() => appendTx.immediate(batch, seal)),
+    tombstone: (which, erasedMs, seal, limit) => write(() => tombstoneTx.immediate(which, erasedMs, seal, limit)),
+    useNonce: (nonce, nowMs, expiresMs) =>
+      write(() =>
+        db.transaction(() => {
+          stmt(FORGET_NONCES).run(nowMs)
+          return stmt(USE_NONCE).run(nonce, expiresMs).changes === 1
+        }).immediate(),
+      ),
     async findByJti(jti) {
       return stmt(BY_JTI).get(jti) as LogEntry | undefined
     },
-    async bySubject(sub) {
-      return stmt(BY_SUBJECT).all(sub) as LogEntry[]
+    async bySubject(query) {
+      const { sql, params } = subjectQuery(query)
+      return stmt(sql).all(...params) as LogEntry[]
     },
+    async keys() {
+      return stmt(KEYS).all() as KeyRecord[]
+    },
+    registerKey: (key, retire) => write(() => registerTx.immediate(key, retire)),
     async head() {
       return head()
     },

@@ -80,6 +80,44 @@ export interface AppendOutcome {
 
 export type TombstoneSelector = { sub: string } | { beforeMs: number }
 
+/** One page of a consent id's receipts (log order), optionally only those one key signed. */
+export interface SubjectQuery {
+  sub: string
+  /** Only receipts signed by this browser key (RFC 7638 thumbprint). */
+  kid?: string | undefined
+  /** Receipts with logIndex > afterIndex. */
+  afterIndex: number
+  limit: number
+}
+
+/** A key that countersigned (or countersigns) this log. */
+export interface KeyRecord {
+  kid: string
+  /** The public JWK, JSON. */
+  jwk: string
+  status: 'current' | 'retired'
+  createdMs: number
+  retiredMs: number | null
+  /** JWS by the key that replaced this one, naming it (see keyring.ts); null for the current key. */
+  endorsement: string | null
+}
+
+/** The store is locked by another process for longer than the collector waits: answer 503. */
+export class StoreBusyError extends Error {
+  constructor(detail: string) {
+    super(detail)
+    this.name = 'StoreBusyError'
+  }
+}
+
+/** registerKey found another current key than the one it was told to replace. */
+export class KeyConflictError extends Error {
+  constructor(detail: string) {
+    super(detail)
+    this.name = 'KeyConflictError'
+  }
+}
+
 export interface PageQuery {
   /** Entries with logIndex > afterIndex. */
   afterIndex: number
@@ -102,16 +140,26 @@ export interface Repository {
   /**
    * Blanks the selected receipts (keeping their hashes, so the chain stays checkable) and
    * appends the record saying so, in one transaction. Nothing is appended when nothing matched.
+   * `limit` bounds how many are blanked in this transaction (the oldest first): a purge runs as
+   * many short transactions, so that it never holds the write lock for long.
    */
-  tombstone(which: TombstoneSelector, erasedMs: number, seal: SealRecord): Promise<{ erased: number[]; entry?: LogEntry }>
+  tombstone(which: TombstoneSelector, erasedMs: number, seal: SealRecord, limit?: number): Promise<{ erased: number[]; entry?: LogEntry }>
   /**
    * Records a proof's nonce until `expiresMs`; false when it is recorded already (a replay).
    * Nonces expired at `nowMs` are forgotten.
    */
   useNonce(nonce: string, nowMs: number, expiresMs: number): Promise<boolean>
   findByJti(jti: string): Promise<LogEntry | undefined>
-  /** Receipts of one consent id that are not erased, in log order. */
-  bySubject(sub: string): Promise<LogEntry[]>
+  /** One page of a consent id's receipts that are not erased, in log order. */
+  bySubject(query: SubjectQuery): Promise<LogEntry[]>
+  /** The collector keys of this log, oldest first. */
+  keys(): Promise<KeyRecord[]>
+  /**
+   * Records `key` as the current key, and `retire` (the kid of the current key, with the new
+   * key's endorsement of it) as retired, in one transaction. Throws KeyConflictError when the
+   * current key is not `retire.kid` (or, without `retire`, when there is one already).
+   */
+  registerKey(key: KeyRecord, retire?: { kid: string; retiredMs: number; endorsement: string }): Promise<void>
   head(): Promise<Head>
   /** One page of entries in log order. */
   page(query: PageQuery): Promise<LogEntry[]>
