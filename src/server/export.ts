@@ -45,10 +45,18 @@ export function formatEntry(entry: LogEntry, format: ExportFormat): string {
   return CSV_COLUMNS.map((c) => csvCell(row[c as keyof typeof row])).join(',') + '\r\n'
 }
 
-/** ISO date/time or milliseconds → ms; undefined when absent; throws RangeError when unreadable. */
+/** The latest time a Date can hold (ECMA-262 §21.4.1.1); the stores compare 64-bit integers. */
+const MAX_TIME_MS = 8.64e15
+
+/**
+ * ISO date/time or milliseconds since 1970 → ms; undefined when absent; throws RangeError when
+ * unreadable or out of range, so that no store is ever asked to compare a number it cannot hold.
+ */
 export function parseTime(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
-  if (!Number.isFinite(ms)) throw new RangeError(`${name}: expected an ISO 8601 date or milliseconds, got ${JSON.stringify(value)}`)
+  const ms = /^\d{1,16}$/.test(value) ? Number(value) : /^\d{4}-\d\d-\d\d/.test(value) ? Date.parse(value) : Number.NaN
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS) {
+    throw new RangeError(`${name}: expected an ISO 8601 date (2026-01-31 or 2026-01-31T12:00:00Z) or milliseconds since 1970, got ${JSON.stringify(value)}`)
+  }
   return ms
 }

@@ -102,17 +102,22 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
   return {
     dialect: 'sqlite',
     async migrate() {
-      await write(() => {
-        db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)')
+      // Up to date (every start but the first): nothing to write, so no write lock to wait for.
+      const pending = () => {
+        const known = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get()
+        const done = new Set(known ? (db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]) : [])
+        return migrations.filter((m) => !done.has(m.version))
+      }
+      if (pending().length === 0) return
+      await write(() =>
         db.transaction(() => {
-          const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
-          for (const m of migrations) {
-            if (done.has(m.version)) continue
+          db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)')
+          for (const m of pending()) {
             db.exec(m.sqlite)
             db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now())
           }
-        }).immediate()
-      })
+        }).immediate(),
+      )
     },
     appendReceipts: (batch, seal) => write(() => appendTx.immediate(batch, seal)),
     tombstone: (which, erasedMs, seal, limit) => write(() => tombstoneTx.immediate(which, erasedMs, seal, limit)),
