@@ -51,4 +51,13 @@ describe('npx consentry validate (built bin)', () => {
     expect(r.stderr).toContain('cannot read')
     expect(validate(dir).status).toBe(2) // a directory
   })
+
+  test('piped into head, it stops quietly: no EPIPE stack trace', () => {
+    // 3,000 broken categories print far more than a pipe holds after `head` has gone.
+    const categories = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`c${i}`, { services: { s: { cookies: [42] } } }]))
+    const big = file('big.json', JSON.stringify({ categories }))
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${bin}" validate "${big}" | head -c 100 >/dev/null`], { encoding: 'utf8' })
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+  })
 })
