@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli, startCollector } from './helpers/collector.js'
-import { postgresBin, startPostgres, type TestPostgres } from './helpers/postgres.js'
+import { postgresEnabled, startPostgres, type TestPostgres } from './helpers/postgres.js'
 import { Browser } from './helpers/receipts.js'
 
 const ADMIN = 'crash-admin'
@@ -54,7 +54,7 @@ describe('SIGKILL under load', () => {
   let pg: TestPostgres | undefined
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'consentry-crash-'))
-    if (postgresBin) pg = await startPostgres()
+    if (postgresEnabled) pg = await startPostgres()
   })
   afterAll(() => {
     pg?.stop()
@@ -63,7 +63,7 @@ describe('SIGKILL under load', () => {
 
   const cases = [
     { name: 'sqlite', location: async () => ({ args: ['--db', join(dir, 'crash.db')], env: {} }) },
-    { name: 'postgres', skip: !postgresBin, location: async () => ({ args: [], env: { DATABASE_URL: await pg!.createDatabase() } }) },
+    { name: 'postgres', skip: !postgresEnabled, location: async () => ({ args: [], env: { DATABASE_URL: await pg!.createDatabase() } }) },
   ]
   for (const c of cases) {
     it.skipIf(c.skip)(`keeps every acknowledged receipt on ${c.name}`, async () => {

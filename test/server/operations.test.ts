@@ -92,9 +92,9 @@ describe('collector operations (SQLite, the CLI as a child process)', () => {
     const store = await sqliteRepository(db, { maxWaitMs: 500 })
     const collector = await createCollector({ store, key: { file: join(dir, 'collector-key.pem') }, adminToken: 'ops-admin' })
     let settled = false
-    const pending = collector.app
-      .request('/receipts', { method: 'POST', body: new Browser().receipt(), headers: { 'content-type': 'text/plain' } })
-      .finally(() => (settled = true))
+    const pending = Promise.resolve(collector.app.request('/receipts', { method: 'POST', body: new Browser().receipt(), headers: { 'content-type': 'text/plain' } })).finally(
+      () => (settled = true),
+    )
     // While the receipt waits for the lock, other requests are answered: the event loop is free.
     const health = await collector.app.request('/healthz')
     expect(health.status).toBe(200)

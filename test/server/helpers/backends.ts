@@ -6,7 +6,7 @@ import { postgresRepository } from '../../../src/server/storage/postgres.js'
 import { sqliteRepository } from '../../../src/server/storage/sqlite.js'
 import type { StoreLocation } from '../../../src/server/storage/open.js'
 import type { Repository } from '../../../src/server/storage/types.js'
-import { postgresBin, startPostgres, type TestPostgres } from './postgres.js'
+import { postgresEnabled, startPostgres, type TestPostgres } from './postgres.js'
 
 export interface Opened {
   store: Repository
@@ -61,7 +61,7 @@ function postgresBackend(): Backend {
   let server: TestPostgres | undefined
   return {
     name: 'postgres',
-    available: postgresBin !== undefined,
+    available: postgresEnabled,
     async setup() {
       server = await startPostgres()
     },
