@@ -9,7 +9,7 @@ import { nodeEs256Verifier } from './crypto.js'
 import { checkAdmin, checkProof, isBearer } from './auth.js'
 import { HttpError } from './errors.js'
 import { formatEntry, parseTime } from './export.js'
-import { truncateIp } from './ip.js'
+import { protectIp } from './ip.js'
 import { publishedJwks } from './keyring.js'
 import { receivedAtOf } from './log.js'
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js'
@@ -87,10 +87,7 @@ export function createApp(options: AppOptions): Hono {
   const readsPerIp = limiter(limits.readsPerIp, 'client network')
   const readsPerSubject = limiter(limits.readsPerSubject, 'consent id')
   // Limited per network, not per address: one abuser holds a whole /24 or /48 anyway.
-  const network = (c: Context): string => {
-    const ip = clientIp(c)?.replace(/^::ffff:(?=\d+\.)/i, '')
-    return (ip && truncateIp(ip)) ?? 'unknown'
-  }
+  const network = (c: Context): string => protectIp(clientIp(c), { mode: 'truncate' }) ?? 'unknown'
   const app = new Hono()
 
   // Receipts carry no credentials, so any origin may post them by default (DESIGN.md §11).
