@@ -95,7 +95,7 @@ export function start(input: unknown, options: StartOptions): Instance {
   const withReceipts = !problems.length && !!source.receipts
   let receipts: Promise<Receipts> | undefined
   const loaded = (): Promise<Receipts> =>
-    (receipts ??= loadReceipts().then((startReceipts) => startReceipts({ config: source, texts: () => texts, sdk: SDK_VERSION, mode: config.mode, region: config.region })))
+    (receipts ??= loadReceipts().then((startReceipts) => startReceipts({ config, texts: () => texts, sdk: SDK_VERSION })))
   const report = (error: Error) => console.error(error.message)
 
   const decide = (partial: Partial | boolean, from: ReceiptSource): ConsentState => {

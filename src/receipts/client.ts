@@ -1,7 +1,8 @@
 // The receipts chunk (src/lazy): signs each noted decision, keeps it in a durable
 // outbox (IndexedDB) and delivers it until the endpoint answers 2xx (DESIGN.md §7).
 
-import type { Config, Mode, TextTree } from '../config/types.js'
+import type { Resolved } from '../config/resolve.js'
+import type { TextTree } from '../config/types.js'
 import { gcmValues } from '../core/gcm.js'
 import { gpcEnabled } from '../core/gpc.js'
 import { backoff, retryable } from './backoff.js'
@@ -36,13 +37,11 @@ export interface StoredReceipt {
 }
 
 export interface ReceiptsOptions {
-  config: Config
+  /** The config as given (`source`, what receipts hash), with the mode and region decided for this visitor. */
+  config: Resolved
   /** The language and texts shown right now (setLanguage may change them). */
   texts: () => { lang: string; tree: TextTree }
   sdk: string
-  /** The mode and region the SDK decided for this visitor (receipt claims `mode`, `region`). */
-  mode: Mode
-  region?: string | undefined
 }
 
 export interface Receipts {
@@ -76,7 +75,7 @@ function locked<T>(fn: () => Promise<T>, ifAvailable = false): Promise<T | undef
 
 export type StartReceipts = typeof startReceipts
 
-export function startReceipts({ config, texts, sdk, mode, region }: ReceiptsOptions): Receipts {
+export function startReceipts({ config: { source: config, mode, region }, texts, sdk }: ReceiptsOptions): Receipts {
   const endpoint = new URL(config.receipts!.endpoint, location.href).href
   /** Receipts kept only in memory when IndexedDB is not there. */
   const volatile = new Map<string, StoredReceipt>()

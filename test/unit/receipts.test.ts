@@ -8,6 +8,7 @@ import { canonicalJson, sha256 } from '../../src/receipts/digest.js'
 import { dropNote, noteDecision, pendingNotes, type DecisionNote } from '../../src/receipts/notes.js'
 import { uuidv7 } from '../../src/receipts/uuid.js'
 import { emptyState, type ConsentState } from '../../src/core/state.js'
+import { resolve } from '../../src/config/resolve.js'
 
 const note: DecisionNote = {
   id: '3f2b8c1e-9a4d-4e6f-8b7a-0c1d2e3f4a5b',
@@ -157,7 +158,8 @@ describe('outbox', () => {
 
   async function start() {
     const { startReceipts } = await import('../../src/receipts/client.js')
-    return startReceipts({ config, texts: () => ({ lang: 'en', tree: {} }), sdk: 'test' })
+    // A visitor in France under the default opt-in mode (the claims `mode` and `region`).
+    return startReceipts({ config: resolve(config, true, 'fr'), texts: () => ({ lang: 'en', tree: {} }), sdk: 'test' })
   }
   const decide = (event: 'given' | 'updated' = 'given') =>
     noteDecision({ state: { ...emptyState(), id: 'AbCdEfGhIjKlMnOpQrStUv', decided: true }, previous: emptyState(), event, source: 'api' })
@@ -189,7 +191,7 @@ describe('outbox', () => {
     expect(url).toBe('https://collector.example/receipts')
     expect(init).toMatchObject({ method: 'POST', keepalive: true, headers: { 'content-type': 'text/plain;charset=UTF-8' } })
     const { payload } = await compactVerify(init.body, EmbeddedJWK)
-    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ seq: 1, event: 'given', source: 'api' })
+    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ seq: 1, event: 'given', source: 'api', mode: 'opt-in', region: 'FR' })
   })
 
   test('schedules the retry on a timer', async () => {
