@@ -262,6 +262,20 @@ for (const backend of backends()) {
         expect(trusted.keys.map((k) => k.kid)).toEqual([collector.key.kid])
       })
 
+      it('adopts the key of a log written before key history was kept, and only that key', async () => {
+        db = await backend.open()
+        const old = newKey()
+        // Entries countersigned by `old`, with no key recorded (as an older collector left them).
+        const service = new ReceiptService({ store: db.store, key: old })
+        for (let i = 0; i < 2; i++) expect((await service.submit(new Browser().receipt())).status).toBe(201)
+        expect(await db.store.keys()).toEqual([])
+        await expect(createCollector({ store: await db.reopen(), key: newKey() })).rejects.toThrow(`newest entry is countersigned by key ${old.kid}`)
+        const adopted = await createCollector({ store: await db.reopen(), key: old })
+        expect((await publishedJwks(adopted.store)).keys.map((k) => k.kid)).toEqual([old.kid])
+        await adopted.close()
+        await db.store.close()
+      })
+
       it('never starts a second key on a log that has entries', async () => {
         await fresh()
         await post(new Browser().receipt())
