@@ -117,8 +117,9 @@ export function formatMarkdown(report: ScanReport): string {
       cells: [
         `\`${c.name}\``,
         c.domain,
-        d?.provider ?? c.match?.controller ?? (c.categorisedBy === 'consentry' ? 'this site (Consentry)' : '—'),
-        d?.purpose ?? c.match?.description ?? (c.categorisedBy === 'consentry' ? 'Keeps your consent choice.' : '—'),
+        // A declared cookie is described by the config alone: a database entry of the same name may be another company's.
+        (c.categorisedBy === 'consentry' ? 'this site (Consentry)' : d ? d.provider : c.match?.controller) || '—',
+        (c.categorisedBy === 'consentry' ? 'Keeps your consent choice.' : d ? d.purpose : c.match?.description) || '—',
         d?.duration ?? lifetime(longest, report.scannedAt),
         seen.map((s) => PHASE_TITLE[s.phase]).join(', '),
       ],
@@ -137,7 +138,9 @@ export function formatMarkdown(report: ScanReport): string {
     out.push('', '## Browser storage', '', '| Key | Kind | Category | Provider | Purpose |', '| --- | --- | --- | --- | --- |')
     for (const s of keys.values()) {
       const d = describe(report.draft, s.key, 'storage')
-      out.push(`| ${[`\`${s.key}\``, s.kind, d?.category ?? s.category ?? 'unidentified', d?.provider ?? s.match?.controller ?? '—', d?.purpose ?? s.match?.description ?? '—'].map(md).join(' | ')} |`)
+      const own = s.categorisedBy === 'consentry'
+      const cells = [`\`${s.key}\``, s.kind, d?.category ?? s.category ?? 'unidentified', (own ? 'this site (Consentry)' : d ? d.provider : s.match?.controller) || '—', (own ? 'Consentry’s own record' : d ? d.purpose : s.match?.description) || '—']
+      out.push(`| ${cells.map(md).join(' | ')} |`)
     }
   }
   const hosts = [...new Set(report.requests.map((r) => r.host))]

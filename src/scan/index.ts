@@ -55,10 +55,11 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
   const start = startUrl(options.url)
   const pages = options.pages ?? DEFAULTS.pages
   const pageMs = options.pageTimeoutMs ?? DEFAULTS.pageTimeoutMs
-  const deadline = Deadline.in(options.maxTimeMs ?? DEFAULTS.maxTimeMs)
   const decl = declarations(options.config)
   const chromium = await loadChromium(options.loadPlaywright)
   const browser = await launch(chromium, findChromium(chromium, options.chromium, options.env), options.chromiumArgs ?? [])
+  // The total limit counts from a running browser (its start has a bound of its own).
+  const deadline = Deadline.in(options.maxTimeMs ?? DEFAULTS.maxTimeMs)
   const warnings: string[] = []
   const scannedAt = new Date().toISOString()
   try {
@@ -97,7 +98,7 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
       requests: findings.requests,
       violations: findings.violations,
       declaredNotSeen: findings.declaredNotSeen,
-      warnings: [...warnings, ...findings.warnings],
+      warnings: [...new Set([...warnings, ...findings.warnings])],
       complete: crawl.complete,
       draft: draft(findings, options.config, scannedAt, new URL(crawl.pages[0]).host),
     }

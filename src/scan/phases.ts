@@ -53,13 +53,14 @@ export interface Crawl {
   complete: boolean
 }
 
-const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0].replace(/^page\.goto: /, '')
+const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0].replace(/^page\.goto: /, '').replace(/ at \S+$/, '')
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`
 
 type Visit = { ok: true; url: string } | { ok: false; reason: string; fatal: boolean }
 
 /** Loads `url` within the page's time limit; a page that never finishes loading is recorded as it is then. */
 async function load(page: Page, url: string, limit: Deadline, options: PhaseOptions): Promise<Visit> {
+  const started = Date.now()
   try {
     const response = await page.goto(url, { waitUntil: 'load', timeout: Math.max(1, limit.left()) })
     if (response && response.status() >= 400) return { ok: false, reason: `${url} answered HTTP ${response.status()}`, fatal: false }
@@ -69,8 +70,10 @@ async function load(page: Page, url: string, limit: Deadline, options: PhaseOpti
       const tls = /ERR_CERT|ERR_SSL/.test(reason) ? ' (its TLS certificate is not valid here; --ignore-https-errors scans it anyway)' : ''
       return { ok: false, reason: `cannot load ${url}: ${reason}${tls}`, fatal: true }
     }
-    if (page.url() === 'about:blank') return { ok: false, reason: `${url} sent no page within ${seconds(options.pageMs)} (--page-timeout)`, fatal: true }
-    options.warn(`${url} did not finish loading within ${seconds(options.pageMs)} (--page-timeout): recorded as it was then`)
+    // The page's own limit, or what was left of the scan's when that came first.
+    const which = limit.at - started < options.pageMs - 50 ? `${seconds(limit.at - started)} (what was left of --max-time)` : `${seconds(options.pageMs)} (--page-timeout)`
+    if (page.url() === 'about:blank') return { ok: false, reason: `${url} sent no page within ${which}`, fatal: true }
+    options.warn(`${url} did not finish loading within ${which}: recorded as it was then`)
     return { ok: true, url: page.url() }
   }
   await withTimeout(page.waitForLoadState('networkidle', { timeout: Math.max(1, Math.min(IDLE_MS, limit.left())) }), IDLE_MS, undefined)
@@ -113,8 +116,11 @@ async function open(options: PhaseOptions, phase: Phase): Promise<{ context: Bro
   return { context, page: await context.newPage(), rec }
 }
 
+/** Bound for the Set-Cookie headers still being read (a response that never ends may never give them). */
+const HEADERS_MS = 2_000
+
 async function finish(context: BrowserContext, rec: Recorder): Promise<void> {
-  await rec.settle(READ_MS)
+  await rec.settle(HEADERS_MS)
   await withTimeout(context.close(), READ_MS, undefined)
 }
 
