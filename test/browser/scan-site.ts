@@ -6,7 +6,7 @@
 //   /       Set-Cookie PHPSESSID (HttpOnly); an inline script stores localStorage "theme";
 //           gated: analytics → thirdparty.test/analytics.js (_ga, _ga_ABC123 by script),
 //           advertising → inline _fbp; links to /about, /shop, an external page, a PDF
-//   /about  an inline script sets "lang"
+//   /about  an inline script sets "lang" and sessionStorage "tour_step"
 //   /shop   Set-Cookie "cart" on path /shop
 // legacy (the same pages, a sitemap.xml, and /legacy, which misbehaves: it loads
 //   analytics.js ungated, stores "ajs_anonymous_id" and sets an undeclared XSRF-TOKEN)
@@ -85,7 +85,7 @@ export const shopConfig = {
           title: 'This shop',
           description: 'Keeps your session, your language and your cart.',
           cookies: ['PHPSESSID', 'lang', { name: 'cart', purpose: 'Remembers what is in your cart', duration: '1 hour' }],
-          storage: ['theme'],
+          storage: ['theme', 'tour_step'],
         },
       },
     },
@@ -122,7 +122,7 @@ export function shopRoutes(thirdParty: string, legacy = false): Record<string, H
     '/': html(pageHtml(thirdParty, 'Home', `${nav}<script>localStorage.setItem('theme', 'dark')</script>`), {
       'set-cookie': 'PHPSESSID=abc123; Path=/; HttpOnly; SameSite=Lax',
     }),
-    '/about': html(pageHtml(thirdParty, 'About', `${nav}<script>document.cookie = "lang=en; path=/; max-age=31536000"</script>`)),
+    '/about': html(pageHtml(thirdParty, 'About', `${nav}<script>document.cookie = "lang=en; path=/; max-age=31536000"; sessionStorage.setItem('tour_step', '1')</script>`)),
     '/shop': html(pageHtml(thirdParty, 'Shop', nav), { 'set-cookie': 'cart=1; Path=/shop; Max-Age=3600' }),
     '/consent.json': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(shopConfig)),
     '/dist/*': (req, res) => {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { run } from '../../src/cli/main.js'
-import { formatMarkdown } from '../../src/scan/format.js'
+import { formatMarkdown, formatText } from '../../src/scan/format.js'
 import type { Phase, ScanReport } from '../../src/scan/types.js'
 import { html, serve, shopConfig, shopRoutes, thirdPartyRoutes, type Server } from './scan-site.js'
 
@@ -118,6 +118,7 @@ describe('a shop whose Consentry banner keeps its promise', () => {
     expect(cookie(report, 'before-consent', 'lang')).toMatchObject({ setBy: { via: 'script', url: `${shop.origin}/about` }, match: { platform: 'LinkedIn', category: 'Functional' }, category: 'necessary' })
     expect(report.storage.filter((s) => s.phase === 'before-consent')).toEqual([
       { kind: 'localStorage', key: 'theme', origin: shop.origin, phase: 'before-consent', match: null, declared: { category: 'necessary', service: 'site' }, category: 'necessary', categorisedBy: 'config' },
+      { kind: 'sessionStorage', key: 'tour_step', origin: shop.origin, phase: 'before-consent', match: null, declared: { category: 'necessary', service: 'site' }, category: 'necessary', categorisedBy: 'config' },
     ])
     expect(report.requests.filter((r) => r.phase === 'before-consent')).toEqual([])
   })
@@ -125,7 +126,7 @@ describe('a shop whose Consentry banner keeps its promise', () => {
   test('after Reject all: the consent cookie is added, nothing optional, no third party', () => {
     expect(names(report, 'after-reject')).toEqual(['cart 127.0.0.1 /shop', 'consentry 127.0.0.1 /', 'lang 127.0.0.1 /', 'PHPSESSID 127.0.0.1 /'])
     expect(cookie(report, 'after-reject', 'consentry')).toMatchObject({ setBy: { via: 'script', url: `${shop.origin}/dist/consentry.iife.js` }, category: 'necessary', categorisedBy: 'consentry', declared: null })
-    expect(report.storage.filter((s) => s.phase === 'after-reject').map((s) => s.key)).toEqual(['theme'])
+    expect(report.storage.filter((s) => s.phase === 'after-reject').map((s) => s.key)).toEqual(['theme', 'tour_step'])
     expect(report.requests.filter((r) => r.phase === 'after-reject')).toEqual([])
   })
 
@@ -206,6 +207,7 @@ describe('the same shop with a page that sets _ga before consent', () => {
     expect(report.storage.filter((s) => s.phase === 'before-consent').map((s) => [s.key, s.match?.category ?? null, s.category])).toEqual([
       ['ajs_anonymous_id', 'Analytics', 'analytics'],
       ['theme', null, 'necessary'],
+      ['tour_step', null, 'necessary'],
     ])
     expect(report.requests.filter((r) => r.phase === 'before-consent')).toEqual([{ host: 'thirdparty.test', phase: 'before-consent', declared: { category: 'analytics', service: 'stats' }, count: 1 }])
   })
@@ -236,6 +238,17 @@ describe('the same shop with a page that sets _ga before consent', () => {
     const r = validate(join(dir, 'legacy-draft.json'), '--strict')
     expect(r.stdout).toContain('is a valid Consentry config (0 errors, 0 warnings)')
     expect(r.status).toBe(0)
+  })
+
+  test('--format text: a table per phase, then the violations', () => {
+    const text = formatText(report)
+    const lines = text.split('\n')
+    expect(lines[0]).toBe(`Cookie scan of ${legacy.origin}/ (${report.scannedAt})`)
+    expect(lines).toContain('before-consent: 6 cookies, 3 storage keys, 1 third-party host')
+    expect(text).toMatch(/^ {2}COOKIE +DOMAIN +EXPIRES +CATEGORY +DECLARED +OPEN COOKIE DATABASE +SET BY$/m)
+    expect(text).toMatch(new RegExp(`^  _ga +127\\.0\\.0\\.1 +1 year +analytics +analytics:stats +Google Analytics \\(Analytics\\) +script http://thirdparty\\.test:${thirdParty.port}/analytics\\.js$`, 'm'))
+    expect(text).toMatch(/^ {2}consentry +127\.0\.0\.1 +1 year +necessary +\(Consentry\) +— +script http:\/\/127\.0\.0\.1:\d+\/dist\/consentry\.ii…$/m)
+    expect(text).toContain('✖ 10 violations\n  before-consent  cookie _ga (analytics, service stats) is there before any choice: only necessary ones may be')
   })
 
   test('--format md: a cookie declaration by category for the privacy page, then the findings', () => {
@@ -335,7 +348,7 @@ describe('bounds: never a hang', () => {
   })
 
   test('a site with thousands of links: exactly --pages pages per phase', async () => {
-    const r = await scan(many.origin + '/', '--pages', '3', '--format', 'json')
+    const r = await scan(many.origin + '/', '--pages', '3', '--page-timeout', '5', '--format', 'json')
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout).pages).toEqual([`${many.origin}/`, `${many.origin}/p/0`, `${many.origin}/p/1`])
     expect(new Set(many.requests.filter((p) => p.startsWith('/p/')))).toEqual(new Set(['/p/0', '/p/1']))
