@@ -40,11 +40,9 @@ function categorise(own: boolean, declared: Declared | null, match: OcdMatch | n
   return { category: null, categorisedBy: null }
 }
 
-const strip = (m: ReturnType<typeof matchOcd>): OcdMatch | null => {
-  if (!m) return null
-  const { pattern: _pattern, ...match } = m
-  return match
-}
+/** The report's match: the database's fields, without the entry's own name. */
+const strip = (m: ReturnType<typeof matchOcd>): OcdMatch | null =>
+  m && { platform: m.platform, category: m.category, description: m.description, retention: m.retention, controller: m.controller, wildcard: m.wildcard }
 
 export function analyse(records: PhaseRecord[], decl: Declarations, siteHost: string, hasConfig: boolean): Findings {
   const cookies: ScanCookie[] = []

@@ -96,8 +96,8 @@ async function decide(page: Page, selector: string, limit: Deadline): Promise<bo
   return true
 }
 
-const links = (page: Page) =>
-  withTimeout(
+async function links(page: Page, options: PhaseOptions): Promise<string[]> {
+  const found = await withTimeout(
     page.evaluate((max) => {
       const out: string[] = []
       for (const a of document.querySelectorAll('a[href]')) {
@@ -107,8 +107,11 @@ const links = (page: Page) =>
       return out
     }, LINKS_PER_PAGE),
     READ_MS,
-    [] as string[],
+    undefined,
   )
+  if (!found) options.warn(`could not read the links of ${page.url()} within ${seconds(READ_MS)} (its page did not answer): no pages found there`)
+  return found ?? []
+}
 
 async function open(options: PhaseOptions, phase: Phase): Promise<{ context: BrowserContext; page: Page; rec: Recorder }> {
   const context = await options.browser.newContext({ ignoreHTTPSErrors: options.ignoreHttpsErrors })
@@ -139,7 +142,7 @@ async function discover(options: PhaseOptions): Promise<{ pages: string[]; recor
     const total = () => (options.sitemap.length ? Math.min(options.pages, options.sitemap.length + 1) : options.pages)
     options.progress?.({ phase: 'before-consent', done: 1, total: total(), url: pageUrl.href })
     if (options.sitemap.length) frontier.add(options.sitemap)
-    else frontier.add(await links(page))
+    else frontier.add(await links(page, options))
     await rec.snapshot(page, READ_MS)
     let complete = true
     for (let url = frontier.next(); url && pages.length < options.pages; url = frontier.next()) {
@@ -154,7 +157,7 @@ async function discover(options: PhaseOptions): Promise<{ pages: string[]; recor
       }
       pages.push(url)
       options.progress?.({ phase: 'before-consent', done: pages.length, total: total(), url })
-      if (!options.sitemap.length) frontier.add(await links(page))
+      if (!options.sitemap.length) frontier.add(await links(page, options))
       await rec.snapshot(page, READ_MS)
     }
     return { pages, record: rec.record, complete }

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { createServer as createHttpsServer } from 'node:https'
 import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { run } from '../../src/cli/main.js'
 import { formatMarkdown, formatText } from '../../src/scan/format.js'
@@ -416,6 +416,22 @@ describe('bounds: never a hang', () => {
 })
 
 describe('what the scan needs', () => {
+  test('the scanner is in the CLI only: no browser build, nor the npm build, carries it', () => {
+    const browserBuilds = ['consentry.iife.js', 'consentry-extras.js', 'consentry-receipts.js', 'consentry-validate.js', 'consentry.mjs', 'verify.mjs']
+    // Each file and every relative module it imports, statically or on demand.
+    const files = new Set<string>()
+    const follow = (file: string): void => {
+      if (files.has(file)) return
+      files.add(file)
+      const text = readFileSync(join('dist', file), 'utf8')
+      for (const m of text.matchAll(/(?:from|import\(?)\s*['"](\.\/[^'"]+)['"]/g)) follow(join(dirname(file), m[1]))
+    }
+    browserBuilds.forEach(follow)
+    expect(files.size).toBeGreaterThan(browserBuilds.length) // the npm build's chunks were followed
+    for (const file of files) expect(readFileSync(join('dist', file), 'utf8'), file).not.toMatch(/playwright|__consentryScanCookie|Open Cookie Database/)
+    expect(readFileSync(BIN, 'utf8')).toMatch(/import\('\.\/chunks\/cli-[\w-]+\.mjs'\)/)
+  })
+
   test('without playwright-core: exit 2 and how to install it (the built CLI copied where no node_modules are)', async () => {
     const alone = mkdtempSync(join(tmpdir(), 'consentry-alone-'))
     try {
