@@ -80,19 +80,57 @@ async function load(page: Page, url: string, limit: Deadline, options: PhaseOpti
   return { ok: true, url: page.url() }
 }
 
+/** Quiet time that counts as "settled" (as Playwright's networkidle). */
+const QUIET_MS = 500
+
+/**
+ * Waits until `page` has had no request in flight for QUIET_MS, for at most `ms`.
+ * After a click Playwright's `networkidle` would not do: it is a state of the document,
+ * reached once after load and then answered at once, before what the click started.
+ */
+function quietness(page: Page): (ms: number) => Promise<void> {
+  let inflight = 0
+  let last = Date.now()
+  page.on('request', () => {
+    inflight++
+    last = Date.now()
+  })
+  const done = () => {
+    inflight = Math.max(0, inflight - 1)
+    last = Date.now()
+  }
+  page.on('requestfinished', done)
+  page.on('requestfailed', done)
+  return (ms) =>
+    new Promise((resolve) => {
+      const end = Date.now() + ms
+      last = Math.max(last, Date.now())
+      const check = () => {
+        const now = Date.now()
+        if ((inflight === 0 && now - last >= QUIET_MS) || now >= end) return resolve()
+        setTimeout(check, Math.min(100, end - now))
+      }
+      check()
+    })
+}
+
+/** Even a page that used up its time limit loading gets this long to show its button and take the click. */
+const CLICK_GRACE_MS = 2_000
+
 /** Clicks the first visible match of `selector`; false when there is none in time. */
-async function decide(page: Page, selector: string, limit: Deadline): Promise<boolean> {
+async function decide(page: Page, selector: string, limit: Deadline, quiet: (ms: number) => Promise<void>): Promise<boolean> {
   const button = page.locator(selector).filter({ visible: true }).first()
+  const wait = Math.max(CLICK_GRACE_MS, Math.min(BUTTON_MS, limit.left()))
   try {
-    await button.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(BUTTON_MS, limit.left())) })
-    await button.click({ timeout: Math.max(1, limit.left()) })
+    await button.waitFor({ state: 'visible', timeout: wait })
+    await button.click({ timeout: wait })
   } catch {
     return false
   }
   // The banner goes away, then whatever the decision let run loads.
   await withTimeout(button.waitFor({ state: 'hidden', timeout: Math.max(1, Math.min(IDLE_MS, limit.left())) }), IDLE_MS, undefined)
   await withTimeout(page.waitForLoadState('load', { timeout: Math.max(1, Math.min(IDLE_MS, limit.left())) }), IDLE_MS, undefined)
-  await withTimeout(page.waitForLoadState('networkidle', { timeout: Math.max(1, Math.min(IDLE_MS, limit.left())) }), IDLE_MS, undefined)
+  await quiet(Math.max(CLICK_GRACE_MS, Math.min(IDLE_MS, limit.left())))
   return true
 }
 
@@ -113,10 +151,11 @@ async function links(page: Page, options: PhaseOptions): Promise<string[]> {
   return found ?? []
 }
 
-async function open(options: PhaseOptions, phase: Phase): Promise<{ context: BrowserContext; page: Page; rec: Recorder }> {
+async function open(options: PhaseOptions, phase: Phase): Promise<{ context: BrowserContext; page: Page; rec: Recorder; quiet: (ms: number) => Promise<void> }> {
   const context = await options.browser.newContext({ ignoreHTTPSErrors: options.ignoreHttpsErrors })
   const rec = await recorder(context, phase)
-  return { context, page: await context.newPage(), rec }
+  const page = await context.newPage()
+  return { context, page, rec, quiet: quietness(page) }
 }
 
 /** Bound for the Set-Cookie headers still being read (a response that never ends may never give them). */
@@ -168,7 +207,7 @@ async function discover(options: PhaseOptions): Promise<{ pages: string[]; recor
 
 /** After a click on `selector` on the first page: the same pages, recorded from the click on. */
 async function decided(options: PhaseOptions, phase: Phase, selector: string, pages: string[]): Promise<{ record: PhaseRecord; complete: boolean }> {
-  const { context, page, rec } = await open(options, phase)
+  const { context, page, rec, quiet } = await open(options, phase)
   let clicked = false
   try {
     for (const [i, url] of pages.entries()) {
@@ -182,8 +221,8 @@ async function decided(options: PhaseOptions, phase: Phase, selector: string, pa
       // On the first page that loads: the decision is what this phase is about.
       if (!clicked) {
         clicked = true
-        if (!(await decide(page, selector, limit)))
-          options.warn(`${phase}: no visible ${selector} on ${url} within ${seconds(Math.min(BUTTON_MS, options.pageMs))}: this phase browsed without a decision`)
+        if (!(await decide(page, selector, limit, quiet)))
+          options.warn(`${phase}: no visible ${selector} on ${url} within ${seconds(Math.max(CLICK_GRACE_MS, Math.min(BUTTON_MS, options.pageMs)))}: this phase browsed without a decision`)
       }
       options.progress?.({ phase, done: i + 1, total: pages.length, url })
       await rec.snapshot(page, READ_MS)

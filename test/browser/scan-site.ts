@@ -68,9 +68,13 @@ const file =
   }
 
 /** The third party: an analytics script that sets Google Analytics' cookies on the page's site. */
+const ANALYTICS = `document.cookie = "_ga=GA1.1.1234567890.1700000000; max-age=63072000; path=/"
+document.cookie = "_ga_ABC123=GS1.1.1700000000.1.0.1700000000.0.0.0; max-age=63072000; path=/"`
+
 export const thirdPartyRoutes: Record<string, Handler> = {
-  '/analytics.js': js(`document.cookie = "_ga=GA1.1.1234567890.1700000000; max-age=63072000; path=/"
-document.cookie = "_ga_ABC123=GS1.1.1700000000.1.0.1700000000.0.0.0; max-age=63072000; path=/"`),
+  '/analytics.js': js(ANALYTICS),
+  // The same, from a slow server: it answers a second after the request.
+  '/slow-analytics.js': (req, res) => void setTimeout(() => js(ANALYTICS)(req, res), 1000),
 }
 
 /** The declaration of the shop: every cookie it sets, and one (_gcl_au) it never does. */

@@ -301,13 +301,14 @@ document.getElementById('no').onclick = () => { document.cookie = 'CookieConsent
 document.getElementById('yes').onclick = () => {
   document.cookie = 'CookieConsent=yes; path=/; max-age=31536000'
   document.getElementById('cmp').hidden = true
-  const s = document.createElement('script'); s.src = '${tp}/analytics.js'; document.head.append(s)
+  const s = document.createElement('script'); s.src = '${tp}/slow-analytics.js'; document.head.append(s)
 }
 </script></body></html>`),
     })
   })
   afterAll(() => other?.close())
 
+  // Its Accept all loads a script that answers a second later: the scan waits for what the click started.
   test('clicks its buttons; its consent-state cookie counts as necessary after the refusal', async () => {
     const r = await scan(other.origin + '/', '--pages', '1', '--reject-selector', '#no', '--accept-selector', 'text=OK', '--format', 'json', RESOLVE)
     expect(r.code).toBe(0)
@@ -336,8 +337,12 @@ describe('bounds: never a hang', () => {
   beforeAll(async () => {
     const links = Array.from({ length: 5000 }, (_, i) => `<a href="/p/${i}">page ${i}</a>`).join('\n')
     many = await serve({ '/': html(`<!doctype html><title>Many</title>${links}`), '/p/*': html(`<!doctype html><title>A page</title>${links}`) })
+    const { '/dist/*': dist, '/consent.json': config } = shopRoutes('')
     hanging = await serve({
-      '/': html(`<!doctype html><title>Never settles</title><script>document.cookie = 'slow=1; path=/'</script><img src="/hang" alt="">`),
+      '/dist/*': dist,
+      '/consent.json': config,
+      '/': html(`<!doctype html><title>Never settles</title><script src="/dist/consentry.iife.js" data-config="/consent.json"></script>
+<script>document.cookie = 'slow=1; path=/'</script><img src="/hang" alt="">`),
       // Headers, then nothing: the image, and so the page's load event, never finish.
       '/hang': (_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).write('x'),
     })
@@ -359,6 +364,9 @@ describe('bounds: never a hang', () => {
     const r = await bin(BIN, ['scan', hanging.origin + '/', '--pages', '1', '--page-timeout', '3', '--format', 'md'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('| `slow` | 127.0.0.1 |')
+    // Its banner was still clicked in the after phases, though the page never finished loading.
+    expect(r.stdout).toContain('| `consentry` | 127.0.0.1 | this site (Consentry) | Keeps your consent choice. | 1 year | after “Reject all”, after “Accept all” |')
+    expect(r.stdout).not.toContain('no visible')
     expect(r.stdout).toContain(`- ${hanging.origin}/ did not finish loading within 3 s (--page-timeout): recorded as it was then`)
     expect(r.stdout.match(/did not finish loading/g)).toHaveLength(1)
     // Three phases of one 3 s page, plus starting Chromium: the default 30 s limit would take over 90 s.
