@@ -29,7 +29,7 @@ const SYSTEM_PATHS = [
   'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
 ]
 
-export const PLAYWRIGHT_MISSING =
+const PLAYWRIGHT_MISSING =
   'consentry scan drives Chromium through playwright-core, which is not installed: npm install --save-dev playwright-core@1.65.1 (an optional peer dependency of consentry; no browser download needed)'
 
 /** playwright-core's Chromium driver, or a ScanError that says how to install it. */

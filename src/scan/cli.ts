@@ -1,7 +1,7 @@
 // `consentry scan <url> [options]` (docs/scanner.md). Exit codes: 0 no violations,
 // 1 violations, 2 bad usage or a scan that could not be done or finished.
 
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Config } from '../config/types.js'
 import { parseConfig } from '../config/validate.js'
@@ -175,5 +175,3 @@ export async function runScan(args: string[], io: ScanIo): Promise<number> {
   }
   return 0
 }
-
-export const readFile = (file: string): string => readFileSync(file, 'utf8')

@@ -75,7 +75,7 @@ const HOOK = `(() => {
 })()`
 
 /** The cookie's name in a `Set-Cookie` header line. */
-export const setCookieName = (line: string): string => {
+const setCookieName = (line: string): string => {
   const pair = line.split(';')[0]
   return pair.includes('=') ? pair.slice(0, pair.indexOf('=')).trim() : ''
 }
