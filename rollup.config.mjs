@@ -74,7 +74,7 @@ const scriptLoader = {
   },
 }
 
-const nodeExternal = [/^node:/, 'hono', /^hono\//, '@hono/node-server', 'better-sqlite3', 'pg']
+const nodeExternal = [/^node:/, 'hono', /^hono\//, '@hono/node-server', 'better-sqlite3', 'pg', 'playwright-core']
 
 export default [
   // Script-tag build: one file, everything inside, window.Consentry. After terser,
@@ -116,6 +116,6 @@ export default [
     input: { server: 'src/server/index.ts', 'collector-cli': 'src/server/cli.ts', 'consentry-cli': 'src/cli/bin.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', banner: (chunk) => (chunk.name.endsWith('-cli') ? '#!/usr/bin/env node' : '') },
     external: nodeExternal,
-    plugins: [defines, json(), typescript({ tsconfig: './tsconfig.json', noEmitOnError: true })],
+    plugins: [defines, json({ preferConst: true, compact: true }), typescript({ tsconfig: './tsconfig.json', noEmitOnError: true })],
   },
 ]

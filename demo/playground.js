@@ -471,10 +471,27 @@
     setTimeout(() => URL.revokeObjectURL(a.href), 1000)
   })
 
+  /** A `consentry scan --format json` report: its `draft` is a config to start from (docs/scanner.md). */
+  const isScan = (value) =>
+    value && typeof value === 'object' && typeof value.scannedAt === 'string' && Array.isArray(value.cookies) && value.draft && typeof value.draft === 'object' && !Array.isArray(value.draft)
+
   $('#load').addEventListener('change', async (event) => {
     const file = event.target.files?.[0]
     if (!file) return
-    await setText(await file.text(), file.name)
+    const text = await file.text()
+    let scan
+    try {
+      scan = JSON.parse(text)
+    } catch {
+      scan = undefined
+    }
+    if (isScan(scan)) {
+      await setText(JSON.stringify(scan.draft, null, 2) + '\n')
+      const violations = Array.isArray(scan.violations) ? scan.violations.length : 0
+      $('#json-status').textContent =
+        `Loaded the config draft from the scan of ${scan.url} (${file.name}: ${scan.cookies.length} cookie records, ${violations} violation${violations === 1 ? '' : 's'}). ` +
+        'Check each service’s wording before you publish it.'
+    } else await setText(text, file.name)
     event.target.value = ''
   })
 

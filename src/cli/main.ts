@@ -1,5 +1,7 @@
 // `npx consentry validate consent.json [--strict] [--format json] [--previous old.json]`
 // Exit codes: 0 valid, 1 invalid (or warnings with --strict), 2 cannot read / bad usage.
+// `npx consentry scan <url> …` is src/scan/cli.ts, loaded only for that command: it
+// needs playwright-core, which `validate` must not.
 
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -7,6 +9,7 @@ import { SDK_VERSION } from '../version.js'
 import { check, type Finding, type Report } from './check.js'
 
 export const USAGE = `Usage: consentry validate <consent.json> [options]
+       consentry scan <url> [options]   (cookie scanner: consentry scan --help)
 
 Checks a Consentry config against consentry.schema.json and the SDK's run-time rules,
 and warns about legal pitfalls. Prints the config's SHA-256 (the "config" claim of receipts).
@@ -57,6 +60,10 @@ function text(file: string, report: Report, strict: boolean): string[] {
 
 /** Runs the CLI with `args` (without `node` and the script); resolves to the exit code. */
 export async function run(args: string[], io: Io = nodeIo): Promise<number> {
+  if (args[0] === 'scan') {
+    const { runScan, ttyProgress } = await import('../scan/cli.js')
+    return runScan(args.slice(1), { ...io, progress: io === nodeIo ? ttyProgress(process.stderr) : undefined })
+  }
   let parsed
   try {
     parsed = parseArgs({
@@ -85,7 +92,7 @@ export async function run(args: string[], io: Io = nodeIo): Promise<number> {
   }
   const [command, file, ...rest] = positionals
   if (command !== 'validate' || !file || rest.length || (values.format !== 'text' && values.format !== 'json')) {
-    io.err(`consentry: ${command && command !== 'validate' ? `unknown command "${command}"` : !file ? 'no config file given' : rest.length ? `one file at a time (got ${positionals.length - 1})` : `unknown --format "${values.format}" (text or json)`}\n\n${USAGE}`)
+    io.err(`consentry: ${command && command !== 'validate' ? `unknown command "${command}" (validate or scan)` : !file ? 'no config file given' : rest.length ? `one file at a time (got ${positionals.length - 1})` : `unknown --format "${values.format}" (text or json)`}\n\n${USAGE}`)
     return 2
   }
   const json = values.format === 'json'

@@ -154,4 +154,41 @@ describe('config playground', () => {
     expect(await p.getByLabel('Revision').inputValue()).toBe('2')
     expect(JSON.parse(await p.locator('#json').inputValue())).toEqual(file)
   })
+
+  test('a `consentry scan --format json` report loads its draft config to start from', async () => {
+    const draft = {
+      revision: 1,
+      mode: 'opt-in',
+      categories: {
+        necessary: { required: true },
+        analytics: {
+          services: {
+            'google-analytics': {
+              title: 'Google Analytics',
+              provider: 'Google',
+              description: 'Google Analytics: ID used to identify users',
+              cookies: [{ name: '_ga', provider: 'Google', purpose: 'ID used to identify users', duration: '2 years' }],
+            },
+          },
+        },
+      },
+    }
+    const scan = {
+      url: 'https://shop.example/',
+      scannedAt: '2026-12-04T10:00:00.000Z',
+      pages: ['https://shop.example/'],
+      cookies: [{ name: '_ga', domain: 'shop.example', path: '/', expires: null, httpOnly: false, secure: true, sameSite: 'Lax', phase: 'before-consent', setBy: null, match: null, declared: null }],
+      storage: [],
+      requests: [],
+      violations: [{ kind: 'before-consent', name: '_ga', phase: 'before-consent' }],
+      draft,
+    }
+    await p.locator('#load').setInputFiles({ name: 'scan.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scan)) })
+    await expect.poll(() => p.locator('#json-status').textContent()).toBe(
+      'Loaded the config draft from the scan of https://shop.example/ (scan.json: 1 cookie records, 1 violation). Check each service’s wording before you publish it.',
+    )
+    expect(JSON.parse(await p.locator('#json').inputValue())).toEqual(draft)
+    expect(await fieldset('Service “google-analytics”').getByLabel('Title').inputValue()).toBe('Google Analytics')
+    await expect.poll(() => p.locator('#summary').textContent()).toMatch(/^No problems/)
+  })
 })
