@@ -1,4 +1,4 @@
-// Re-parses the browser builds with acorn at ecmaVersion 2021 (DESIGN.md §2: evergreen
+// Re-parses the browser builds with acorn at ecmaVersion 2021 (docs/architecture.md, "Builds": evergreen
 // browsers, ES2021): a newer syntax slipping in from a dependency fails CI here.
 import { readFileSync } from 'node:fs'
 import { parse } from 'acorn'

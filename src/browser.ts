@@ -1,4 +1,4 @@
-// Script-tag entry (DESIGN.md §3): window.Consentry, and auto-init from
+// Script-tag entry (README, "Script tag quick start"): window.Consentry, and auto-init from
 // `data-config="/consent.json"` on the tag or `<script type="application/json" id="consentry-config">`.
 
 import * as api from './index.js'

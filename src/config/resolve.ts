@@ -25,7 +25,7 @@ export const DEFAULT_CATEGORIES: Record<string, CategoryConfig> = {
 export function resolve(config: Config, secureContext: boolean, detectedRegion?: string | null): Resolved {
   const region = (config.region ?? detectedRegion)?.trim().toUpperCase() || undefined
   const declared = config.categories ?? DEFAULT_CATEGORIES
-  // necessary is always there and always first (DESIGN.md §3).
+  // necessary is always there and always first (docs/config.md).
   const names = ['necessary', ...Object.keys(declared).filter((name) => name !== 'necessary')]
   return {
     source: config,

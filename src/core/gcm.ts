@@ -3,7 +3,7 @@ import type { GcmValue } from '../receipts/types.js'
 
 export { GCM_TYPES }
 
-/** Google Consent Mode v2 types per category (reference/standards.md §1); `google.mapping` overrides it per category. */
+/** Google Consent Mode v2 types per category (docs/google-consent-mode.md); `google.mapping` overrides it per category. */
 export const DEFAULT_GCM_MAPPING: Record<string, string[]> = {
   necessary: ['security_storage'],
   functional: ['functionality_storage', 'personalization_storage'],

@@ -1,7 +1,7 @@
 import { atom } from 'nanostores'
 import type { ReceiptEvent, ReceiptSource } from '../receipts/types.js'
 
-/** What `get()` returns and `$consent` holds (DESIGN.md §5). */
+/** What `get()` returns and `$consent` holds (README, "API"). */
 export interface ConsentState {
   /** Consent id, kept in the cookie and carried by receipts; '' before the first decision. */
   id: string

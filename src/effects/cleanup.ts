@@ -1,4 +1,4 @@
-// Cookie clean-up on withdrawal (DESIGN.md §4, issue 6). Deleting a cookie needs
+// Cookie clean-up on withdrawal (README, "Google Consent Mode, regions, GPC, clean-up"). Deleting a cookie needs
 // the exact domain and path it was set with, which the page cannot read, so every
 // candidate is tried: host-only, the host and each parent domain, "/", the
 // current path and its parents, and `cleanup.paths`. A script that already ran

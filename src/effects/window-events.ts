@@ -1,5 +1,5 @@
 /**
- * `consentry:ready` and `consentry:change` on window (DESIGN.md §5), for tag
+ * `consentry:ready` and `consentry:change` on window (README, "API"), for tag
  * managers and scripts that do not import the SDK. `detail` is the state.
  */
 export function dispatch(name: 'ready' | 'change', detail: unknown): void {

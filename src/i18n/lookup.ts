@@ -11,7 +11,7 @@ export function lookup(texts: TextTree, path: string): string | undefined {
 export const format = (text: string, values: Record<string, string>): string =>
   text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole)
 
-/** Deep merge of text trees, later ones winning key by key (DESIGN.md §11). */
+/** Deep merge of text trees, later ones winning key by key (docs/config.md, translations). */
 export function mergeTexts(...trees: (TextTree | undefined)[]): TextTree {
   const out: TextTree = {}
   for (const tree of trees) {

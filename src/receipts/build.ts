@@ -11,7 +11,7 @@ export type ReceiptContext = Pick<ReceiptPayload, 'config' | 'texts' | 'gcm' | '
 /** Where this receipt sits in its consent id's chain. */
 export type Link = Pick<ReceiptPayload, 'seq' | 'prev' | 'reset'>
 
-/** The payload of DESIGN.md §7 for one decision. Pure: every input is given. */
+/** The payload of docs/receipts.md for one decision. Pure: every input is given. */
 export function buildPayload(note: DecisionNote, context: ReceiptContext, link: Link): ReceiptPayload {
   const payload: ReceiptPayload = {
     jti: jtiOf(note),

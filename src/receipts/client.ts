@@ -1,5 +1,5 @@
 // The receipts chunk (src/lazy): signs each noted decision, keeps it in a durable
-// outbox (IndexedDB) and delivers it until the endpoint answers 2xx (DESIGN.md §7).
+// outbox (IndexedDB) and delivers it until the endpoint answers 2xx (docs/receipts.md).
 
 import type { Resolved } from '../config/resolve.js'
 import type { TextTree } from '../config/types.js'
@@ -165,7 +165,7 @@ export function startReceipts({ config: { source: config, mode, region }, texts,
       const response = await fetch(endpoint, {
         method: 'POST',
         body: receipt.jws,
-        // A CORS-safelisted type: no preflight (DESIGN.md §7).
+        // A CORS-safelisted type: no preflight (docs/receipts.md).
         headers: { 'content-type': 'text/plain;charset=UTF-8' },
         keepalive: true,
         credentials: 'omit',

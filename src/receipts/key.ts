@@ -21,7 +21,7 @@ async function describe(pair: CryptoKeyPair, persistent: boolean): Promise<Signi
 let cached: Promise<SigningKey> | undefined
 
 /**
- * This browser's ECDSA P-256 key (DESIGN.md §7): generated once with
+ * This browser's ECDSA P-256 key (docs/receipts.md): generated once with
  * `extractable: false` — script can sign with it but never read it — and kept in
  * IndexedDB, which stores CryptoKey objects as they are.
  */

@@ -1,4 +1,4 @@
-// The receipt wire format (DESIGN.md §7, §11). Shared by the browser signer,
+// The receipt wire format (docs/receipts.md). Shared by the browser signer,
 // receipts/verify and the collector — keep it free of DOM and Node imports.
 
 export type ReceiptEvent = 'given' | 'updated' | 'withdrawn' | 'refused' | 'renewed'

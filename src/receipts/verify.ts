@@ -1,4 +1,4 @@
-// Verification of consent receipts (DESIGN.md §7) and of their per-consent-id chains.
+// Verification of consent receipts (docs/receipts.md) and of their per-consent-id chains.
 //
 // Shared by the collector and by site owners' own back ends, so it uses only what both
 // browsers and Node ≥ 20 have: globalThis.crypto.subtle, TextEncoder and atob (through

@@ -1,4 +1,4 @@
-// The collector's HTTP API (DESIGN.md §8) as a Hono app: serve it with `consentry-collector
+// The collector's HTTP API (docs/collector.md) as a Hono app: serve it with `consentry-collector
 // serve`, or mount `app.fetch` in a site's own server.
 
 import { Hono, type Context } from 'hono'
@@ -90,7 +90,7 @@ export function createApp(options: AppOptions): Hono {
   const network = (c: Context): string => protectIp(clientIp(c), { mode: 'truncate' }) ?? 'unknown'
   const app = new Hono()
 
-  // Receipts carry no credentials, so any origin may post them by default (DESIGN.md §11).
+  // Receipts carry no credentials, so any origin may post them by default (docs/collector.md).
   const corsOrigins = options.allowedOrigins ?? '*'
   app.use('/receipts', cors({ origin: corsOrigins, allowMethods: ['POST'], allowHeaders: ['Content-Type'], maxAge: 86400 }))
   app.use('/receipts/:consentId', cors({ origin: corsOrigins, allowMethods: ['GET'], allowHeaders: ['Authorization'], maxAge: 86400 }))

@@ -1,4 +1,4 @@
-// consentry-collector serve | audit | export | purge (DESIGN.md §11).
+// consentry-collector serve | audit | export | purge (docs/collector.md).
 
 import { serve } from '@hono/node-server'
 import { createPrivateKey } from 'node:crypto'

@@ -1,4 +1,4 @@
-// Client addresses are never stored raw (DESIGN.md §8): either cut to the network
+// Client addresses are never stored raw (docs/collector.md, "Client addresses"): either cut to the network
 // (/24 for IPv4, /48 for IPv6, as analytics tools do) or replaced by a keyed HMAC. An
 // unkeyed hash would not do: all 2^32 IPv4 hashes can be computed in minutes.
 

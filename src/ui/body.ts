@@ -1,6 +1,6 @@
 /**
  * Resolves once `<body>` exists: at once, or when the parser creates it (the
- * tag sits first in `<head>`, DESIGN.md §3). A mutation observer's callback is
+ * tag sits first in `<head>`, README, "Script tag quick start"). A mutation observer's callback is
  * a microtask of the parser's own task, so whatever the caller does then is in
  * the DOM before the page's first frame: the banner is part of the first paint.
  */

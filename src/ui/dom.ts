@@ -3,7 +3,7 @@ type Attrs = Record<string, string | false | undefined | ((event: Event) => void
 
 /**
  * `el("button", { "data-action": "save", onclick }, "Save")`. Strings become text
- * nodes, so config texts are never parsed as HTML (DESIGN.md §9 Security).
+ * nodes, so config texts are never parsed as HTML (docs/architecture.md, "Rules a change must keep").
  */
 export function el(tag: string, attrs: Attrs, ...children: Child[]): HTMLElement {
   const node = document.createElement(tag)

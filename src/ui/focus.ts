@@ -1,4 +1,4 @@
-// Focus handling for the modal preference centre (WCAG 2.1.2, 2.4.3; DESIGN.md §11):
+// Focus handling for the modal preference centre (WCAG 2.1.2, 2.4.3; docs/architecture.md):
 // Tab and Shift+Tab wrap at both ends explicitly, focus returns where it was.
 
 const FOCUSABLE = 'button:not([disabled]),a[href],input:not([disabled]),[tabindex]:not([tabindex="-1"])'

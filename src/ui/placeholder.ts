@@ -4,7 +4,7 @@ import { format, lookup } from '../i18n/lookup.js'
 import { el } from './dom.js'
 
 /**
- * Stands in for a blocked iframe (DESIGN.md §4): the iframe's size, in the page's
+ * Stands in for a blocked iframe (docs/auto-blocking.md): the iframe's size, in the page's
  * language, naming the service, with "Load this once" and "Always allow <service>".
  * Its own open shadow root keeps page CSS out; size goes through CSSOM, which a
  * strict CSP allows (unlike style attributes). `own`: embed.css, over the UI's sheet.

@@ -25,7 +25,7 @@ const full = {
 }
 
 describe('config validation', () => {
-  test('accepts the full example of DESIGN.md §3 and an empty config', () => {
+  test('accepts the full example of the config reference and an empty config', () => {
     expect(validate(full)).toEqual([])
     expect(validate({})).toEqual([])
   })

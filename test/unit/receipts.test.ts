@@ -32,7 +32,7 @@ const context: ReceiptContext = {
 }
 
 describe('receipt payload', () => {
-  test('carries every claim of DESIGN.md §7, iat in seconds, no prev on the first', () => {
+  test('carries every claim of docs/receipts.md, iat in seconds, no prev on the first', () => {
     expect(buildPayload(note, context, { seq: 1 })).toEqual({
       jti: '01a0c450-6df4-7e6f-8b7a-0c1d2e3f4a5b', // 01a0c4506df4 = note.at in hex, then the note id's random bits,
       sub: note.sub,
