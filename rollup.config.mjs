@@ -70,7 +70,7 @@ const browserPlugins = (declarations) => [
 const scriptLoader = {
   name: 'script-loader',
   resolveId(id, importer) {
-    if (importer && /src[\\/](ui|index|instance)/.test(importer) && id.endsWith('lazy/index.js')) return new URL('./src/lazy/script.ts', import.meta.url).pathname
+    if (importer && /src[\\/](ui|index|instance|browser)/.test(importer) && id.endsWith('lazy/index.js')) return new URL('./src/lazy/script.ts', import.meta.url).pathname
   },
 }
 
@@ -91,6 +91,12 @@ export default [
   {
     input: 'src/lazy/extras.ts',
     output: { file: 'dist/consentry-extras.js', format: 'iife', name: 'ConsentryExtras', plugins: [terser({ ...terserOptions, module: false })] },
+    plugins: browserPlugins(false),
+  },
+  // Auto-blocking (only with config autoBlock): written after the tag by browser.ts, parser-blocking.
+  {
+    input: 'src/effects/autoblock.ts',
+    output: { file: 'dist/consentry-autoblock.js', format: 'iife', name: 'ConsentryAutoBlock', plugins: [terser({ ...terserOptions, module: false })] },
     plugins: browserPlugins(false),
   },
   {

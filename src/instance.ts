@@ -7,7 +7,6 @@ import { createEmitter } from './core/emitter.js'
 import { gpcEnabled } from './core/gpc.js'
 import { $consent, type ConsentState, type Decision } from './core/state.js'
 import { takesBack } from './core/choice.js'
-import { autoBlock } from './effects/autoblock.js'
 import { consentMode } from './effects/consent-mode.js'
 import { createGate, nameOf } from './effects/gate.js'
 import { crossTab } from './effects/sync.js'
@@ -15,7 +14,7 @@ import { dispatch } from './effects/window-events.js'
 import { chooseLanguage, loadLocale } from './i18n/load.js'
 import { LOCALES, negotiate } from './i18n/negotiate.js'
 import { buildTexts } from './i18n/texts.js'
-import { loadExtras, loadReceipts } from './lazy/index.js'
+import { loadExtras, loadReceipts, startAutoBlock } from './lazy/index.js'
 import type { Receipts, StoredReceipt } from './receipts/client.js'
 import { noteDecision } from './receipts/notes.js'
 import type { ReceiptSource } from './receipts/types.js'
@@ -79,7 +78,7 @@ export function start(input: unknown, options: StartOptions): Instance {
   }
   const consent = createConsent(config, { set, persist: !problems.length, cookies: options.cookies })
   // Auto-blocking (docs/auto-blocking.md) starts before the gate, so its observer sees parser-inserted tags first.
-  if (source.autoBlock) autoBlock(config, (name) => allows($consent.get(), name))
+  const releaseHeld = source.autoBlock ? startAutoBlock(config.categories, (name) => allows($consent.get(), name)) : undefined
   let gcmUpdate: ((state: ConsentState) => void) | undefined
   // A decision or reset in another tab: take its cookie value; scripts, UI and Consent Mode follow.
   // Only a change moves the UI: the catch-up finding the same state leaves open preferences open.
@@ -100,12 +99,14 @@ export function start(input: unknown, options: StartOptions): Instance {
 
   const decide = (partial: Partial | boolean, from: ReceiptSource): ConsentState => {
     const decision = consent.decide(partial, from)
+    // A placeholder's partial choice leaves the first layer up for the rest.
+    $view.set(consent.ask ? 'banner' : 'hidden')
+    if (!decision) return $consent.get()
     tabs.announce(consent.stored())
     if (withReceipts) {
       noteDecision(decision)
       void loaded().then((r) => r.record(), report)
     }
-    $view.set('hidden')
     emitter.emit('decision', decision)
     // A withdrawal deletes what the withdrawn services left (the clean-up code comes
     // with the extras chunk). A script that already ran cannot be un-run; a reload
@@ -152,6 +153,7 @@ export function start(input: unknown, options: StartOptions): Instance {
   const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: (frame) => shown && withEmbeds((e) => e.blocked(frame)), onReleased: (frame) => embedsUi && withEmbeds((e) => e.released(frame)) })
   const stopChange = $consent.listen((state) => {
     gcmUpdate?.(state)
+    releaseHeld?.()
     void gate.release()
     dispatch('change', state)
     emitter.emit('change', state)

@@ -14,7 +14,17 @@ export function gtag(..._: unknown[]): void {
 }
 
 /** Pushes the defaults; returns the function that pushes an update for a state. */
+let warned = false
+
 export function consentMode(google: GoogleConfig): (state: ConsentState) => void {
+  // Google's rule: the default before any tag. A gtag `js`/`config`/`event` or a GTM
+  // container start already in the dataLayer means a tag came first: a snippet above
+  // the Consentry tag, or a config fetched by data-config that arrived after the tag ran.
+  const early = ((window as unknown as { dataLayer?: Record<string, unknown>[] }).dataLayer ?? []).some((e) => /^(js|config|event)$/.test(e?.[0] as string) || e?.event == 'gtm.js')
+  if (early && !warned) {
+    warned = true
+    console.warn('Consentry: a Google tag ran before the Consent Mode default. Put the Consentry tag with an inline config above it (docs/google-consent-mode.md).')
+  }
   const base = { ...gcmValues({}, google.mapping), wait_for_update: google.waitForUpdate ?? 500 }
   gtag('consent', 'default', base)
   for (const region of google.regions ?? []) gtag('consent', 'default', { ...base, ...region })

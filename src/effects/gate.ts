@@ -54,9 +54,13 @@ export function createGate(options: GateOptions): Gate {
   const started = new WeakSet<Element>()
   const blocked = new WeakSet<Element>()
   let queue: Promise<void> = Promise.resolve()
+  let modules = 0
 
   async function run(): Promise<void> {
-    for (const el of Array.from(root.querySelectorAll(GATED))) {
+    // Auto-blocking stamps each gated script with its insertion order (autoblock.ts);
+    // without stamps the sort is stable and document order stands.
+    const order = (el: Element) => +(el.getAttribute('data-consentry-seq') ?? 1e9)
+    for (const el of Array.from(root.querySelectorAll(GATED)).sort((a, b) => order(a) - order(b))) {
       if (started.has(el) || !el.isConnected) continue
       // A tag name test, not instanceof: naming HTMLIFrameElement builds its
       // interface object, heap that every page view pays (issue 8).
@@ -75,13 +79,20 @@ export function createGate(options: GateOptions): Gate {
         continue
       }
       const script = recreate(el as HTMLScriptElement, options.nonce)
-      // External scripts run one after another, in document order (DESIGN.md §4).
-      const waits = script.src && !script.async
-      const done = waits
-        ? new Promise<void>((settle) => {
-            script.onload = script.onerror = () => settle()
-          })
-        : undefined
+      // External scripts run one after another, in document order (DESIGN.md §4), and so
+      // do modules: an inline one runs later than it is inserted and fires no load event,
+      // so it announces its end itself (a module error goes to the window instead).
+      const module = !script.src && script.type === 'module'
+      const done =
+        (script.src ? !script.async : module) &&
+        new Promise<void>((settle) => {
+          script.onload = script.onerror = () => settle()
+          if (module) {
+            const id = 'consentry:ran' + ++modules
+            script.text += `\n;dispatchEvent(new Event("${id}"))`
+            for (const name of [id, 'error']) addEventListener(name, () => settle(), { once: true })
+          }
+        })
       el.replaceWith(script)
       if (done) await done
     }
