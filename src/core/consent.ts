@@ -84,7 +84,8 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
 
   function classify(before: Choice | null, after: Choice, renewal: boolean, source: ReceiptSource): ReceiptEvent {
     // A GPC-derived first decision is a refusal, whatever opt-out left on.
-    if (!before) return source !== 'gpc' && config.categories.some((c) => !c.required && after.categories[c.name]) ? 'given' : 'refused'
+    // (A service allowed alone, as a placeholder does, is consent given too.)
+    if (!before) return source !== 'gpc' && config.categories.some((c) => !c.required && (after.categories[c.name] || c.services.some((s) => after.services[s.key]))) ? 'given' : 'refused'
     if (renewal && same(before, after)) return 'renewed'
     return takesBack(before, after) ? 'withdrawn' : 'updated'
   }

@@ -143,6 +143,14 @@ const CASES: Case[] = [
     ran: ['a', 'm', 'b', 'c'],
     loads: ['/a.js', '/m.js', '/b.js', '/c.js'],
   },
+  {
+    name: 'gated markup: an inline module runs before the classic script after it',
+    body:
+      `<script type="text/plain" data-category="analytics" data-type="module">window.ran.push('module')</script>` +
+      `<script type="text/plain" data-category="analytics">window.ran.push('classic')</script>`,
+    ran: ['module', 'classic'],
+    loads: [],
+  },
   // Vendor loaders, as their snippets are written
   {
     name: 'tag manager container (GTM snippet, insertBefore the first script; the container loads GA)',
@@ -179,7 +187,7 @@ const CASES: Case[] = [
   },
   {
     name: 'map embed (createElement + setAttribute)',
-    body: inline(`var f=document.createElement('iframe');f.setAttribute('width','600');f.setAttribute('src','${MAP}');f.setAttribute('loading','lazy');document.body.append(f)`),
+    body: inline(`var f=document.createElement('iframe');f.setAttribute('width','600');f.setAttribute('src','${MAP}');document.body.append(f)`),
     ran: [],
     loads: ['/maps/embed'],
   },
