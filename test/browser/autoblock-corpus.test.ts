@@ -205,6 +205,12 @@ const t = useChromium(
   () =>
     site({}, (req) => {
       const path = new URL(req.url!, 'http://x').pathname
+      if (path === '/parser')
+        return page(
+          config,
+          `<script src="https://www.googletagmanager.com/a.js"></script><iframe src="${YT}"></iframe><img src="${AD}" alt=""><link rel="preload" as="script" href="https://www.googletagmanager.com/b.js">` +
+            inline(`var l=document.createElement('script');l.src='https://cdn.allowed.test/lib.js';document.body.append(l)`),
+        )
       const found = CASES.findIndex((c) => path === `/case/${CASES.indexOf(c)}`)
       if (found < 0) return undefined
       const c = CASES[found]
@@ -268,6 +274,26 @@ describe('auto-blocking corpus (Chromium, vendors routed to stubs)', () => {
     await t.page.waitForFunction(() => (window as unknown as { Consentry?: { get(): { decided: boolean } } }).Consentry?.get().decided === true)
     expect(await ran(t.page)).toEqual(['lib'])
     expect(blockedRequests(log)).toEqual([])
+    expect(t.errors).toEqual([])
+  })
+})
+
+describe('parser-inserted markup (docs/auto-blocking.md: caught after the request)', () => {
+  // Chromium's preload scanner fetches <script src>, <img src> and <link rel=preload> of
+  // the HTML before any script can see them, and an iframe navigates when the parser
+  // inserts it. What auto-blocking still guarantees: nothing of it runs or shows before
+  // consent, and it runs once after. Markup gating (type="text/plain", data-src) avoids the request.
+  test('a script, an iframe, an image and a preload in the HTML: requested, but nothing runs or shows before consent', async () => {
+    const log = await network(t.context)
+    await t.page.goto(`${t.server.origin}/parser`)
+    await settled(t.page)
+    expect(blockedRequests(log).map(pathOf).sort()).toEqual(['/a.js', '/b.js', '/embed/abc', '/pixel.gif'])
+    expect(await ran(t.page)).toEqual(['lib'])
+    expect(await t.page.locator('[data-consentry-placeholder]').count()).toBe(1)
+    expect(await t.page.locator('iframe').getAttribute('src')).toBe('about:blank')
+    await action(t.page, 'accept-all').click()
+    await expect.poll(() => ran(t.page)).toEqual(['lib', 'a'])
+    await expect.poll(() => t.page.locator('iframe').getAttribute('src')).toBe(YT)
     expect(t.errors).toEqual([])
   })
 })
