@@ -2,7 +2,6 @@
 // `data-config="/consent.json"` on the tag or `<script type="application/json" id="consentry-config">`.
 
 import * as api from './index.js'
-import { writeAutoBlock } from './lazy/index.js'
 
 const script = document.currentScript as HTMLScriptElement | null
 const src = script?.src
@@ -26,10 +25,7 @@ const inline = document.getElementById('consentry-config')
 const url = script?.getAttribute('data-config')
 if (inline) {
   try {
-    const config = JSON.parse(inline.textContent ?? '') as { autoBlock?: unknown } | null
-    // Auto-blocking's chunk goes in right after this tag, while the parser still waits for it
-    // (docs/auto-blocking.md); an async or deferred tag cannot write, and comes too late anyway.
-    if (config?.autoBlock === true && script && !script.async && !script.defer && document.readyState === 'loading') writeAutoBlock()
+    const config: unknown = JSON.parse(inline.textContent ?? '')
     // Started as a microtask: it still runs before the parser goes past the tag,
     // but no longer inside the bundle's top-level function. With DevTools attached
     // (as in bench:browser), Chromium captures the stack of a document.cookie read

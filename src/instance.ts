@@ -8,7 +8,7 @@ import { gpcEnabled } from './core/gpc.js'
 import { $consent, type ConsentState, type Decision } from './core/state.js'
 import { takesBack } from './core/choice.js'
 import { consentMode } from './effects/consent-mode.js'
-import { createGate, nameOf } from './effects/gate.js'
+import { createGate } from './effects/gate.js'
 import { crossTab } from './effects/sync.js'
 import { dispatch } from './effects/window-events.js'
 import { chooseLanguage, loadLocale } from './i18n/load.js'
@@ -137,7 +137,7 @@ export function start(input: unknown, options: StartOptions): Instance {
   // empty iframe keeps its box, so the swap shifts no layout.
   let embedsUi: Promise<Embeds> | undefined
   const withEmbeds = (fn: (e: Embeds) => void) =>
-    void (embedsUi ??= loadExtras().then((x) => x.embeds((name) => decide({ [name]: true }, 'placeholder'), () => shown!))).then(fn, report)
+    void (embedsUi ??= loadExtras().then((x) => x.embeds((name) => decide({ [name]: true }, 'placeholder'), () => shown))).then(fn, report)
   // GPC (reference/standards.md §3): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"), before anything is released or told to
   // Google; in opt-in regions the signal is never read (it is checked last for that).
@@ -150,7 +150,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     gcmUpdate = consentMode(source.google)
     if ($consent.get().decided || config.mode !== 'opt-in') gcmUpdate($consent.get())
   }
-  const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: (frame) => shown && withEmbeds((e) => e.blocked(frame)), onReleased: (frame) => embedsUi && withEmbeds((e) => e.released(frame)) })
+  const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: (frame) => withEmbeds((e) => e.blocked(frame)), onReleased: (frame) => embedsUi && withEmbeds((e) => e.released(frame)) })
   const stopChange = $consent.listen((state) => {
     gcmUpdate?.(state)
     releaseHeld?.()
@@ -175,11 +175,9 @@ export function start(input: unknown, options: StartOptions): Instance {
     texts.tree = tree
     unmount?.()
     unmount = mount({ config, styles, texts: tree, lang, actions })
-    const first = !shown
     shown = { lang, texts: tree, styles }
-    // Iframes the gate held back before the texts were there get their placeholders now.
-    if (first) document.querySelectorAll<HTMLIFrameElement>('iframe[data-category][data-src]').forEach((frame) => !allows($consent.get(), nameOf(frame)) && withEmbeds((e) => e.blocked(frame)))
-    else if (embedsUi) withEmbeds((e) => e.refresh())
+    // Placeholders render in the new language; frames held before the first texts get theirs now.
+    if (embedsUi) withEmbeds((e) => e.refresh())
   }
 
   const ready = (async () => {

@@ -97,17 +97,17 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
     state: () => current,
     decide(partial, source) {
       const granted = ask === 'partial'
-      const isPartial = source === 'placeholder' && typeof partial !== 'boolean' && (granted || !current.decided)
+      // A placeholder before any decision: its service only (it always names one).
+      const isPartial = source === 'placeholder' && !current.decided
       const base: Choice = current.decided || granted ? current : uniform(config, false)
-      let choice = isPartial ? grant(config, base, partial) : typeof partial === 'boolean' ? uniform(config, partial) : applyPartial(config, base, partial)
+      let choice = isPartial ? grant(config, base, Object.keys(partial)) : typeof partial == 'boolean' ? uniform(config, partial) : applyPartial(config, base, partial)
       // "Accept all" / "Reject all" after a placeholder's "Always allow" decide what the
       // visitor was still asked about; the service they allowed themselves stays allowed.
-      if (granted && typeof partial === 'boolean') choice = grant(config, choice, Object.fromEntries(last!.services.map((k) => [k, true])))
-      const renewal = ask === 'expired' || ask === 'revision'
-      const before = last ? choiceOf(config, last) : null
+      if (granted && !isPartial) choice = grant(config, choice, last!.services)
+      const before = last && choiceOf(config, last)
       // Nothing changes (an unchanged save, a repeated accept): nothing to record.
-      if (before && !renewal && !!last!.partial === isPartial && (!ask || granted) && same(before, choice)) return null
-      const event = classify(before, choice, renewal, source)
+      if ((!ask || (granted && isPartial)) && same(before!, choice)) return null
+      const event = classify(before, choice, ask === 'expired' || ask === 'revision', source)
       const seconds = Math.floor(now() / 1000)
       last = {
         id: last?.id ?? newId(),

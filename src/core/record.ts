@@ -31,10 +31,9 @@ export const MAX_LENGTH = 3072
 const ID = /^[A-Za-z0-9_-]{8,64}$/
 const NAMES = /^([A-Za-z][\w-]*(:[A-Za-z][\w-]*)?(\+[A-Za-z][\w-]*(:[A-Za-z][\w-]*)?)*)?$/
 const B36 = /^[0-9a-z]{1,10}$/
-const SOURCE = /^(banner|preferences|api|gpc|placeholder)$/
 
 export const encodeRecord = (r: ConsentRecord): string =>
-  ['1', r.id, r.revision, r.decidedAt.toString(36), r.expiresAt.toString(36), r.categories.join('+'), r.services.join('+'), ...(r.source ? [r.source] : []), ...(r.source && r.partial ? ['p'] : [])].join('.')
+  ['1', r.id, r.revision, r.decidedAt.toString(36), r.expiresAt.toString(36), r.categories.join('+'), r.services.join('+')].join('.') + (r.source ? '.' + r.source + (r.partial ? '.p' : '') : '')
 
 /** null for anything that is not a well-formed version-1 record: never throws. */
 export function decodeRecord(value: unknown): ConsentRecord | null {
@@ -43,8 +42,8 @@ export function decodeRecord(value: unknown): ConsentRecord | null {
   if (
     version !== '1' ||
     rest.length ||
-    (source !== undefined && !SOURCE.test(source)) ||
-    (partial !== undefined && partial !== 'p') ||
+    !/^(banner|preferences|api|gpc|placeholder)$/.test(source ?? 'api') ||
+    !/^p?$/.test(partial ?? '') ||
     services === undefined ||
     !ID.test(id) ||
     !/^\d{1,9}$/.test(revision) ||

@@ -82,15 +82,15 @@ export function createGate(options: GateOptions): Gate {
       // External scripts run one after another, in document order (DESIGN.md §4), and so
       // do modules: an inline one runs later than it is inserted and fires no load event,
       // so it announces its end itself (a module error goes to the window instead).
-      const module = !script.src && script.type === 'module'
+      const module = !script.src && script.type == 'module' && 'consentry:ran' + ++modules
       const done =
         (script.src ? !script.async : module) &&
-        new Promise<void>((settle) => {
-          script.onload = script.onerror = () => settle()
+        new Promise((settle) => {
+          script.onload = script.onerror = settle
           if (module) {
-            const id = 'consentry:ran' + ++modules
-            script.text += `\n;dispatchEvent(new Event("${id}"))`
-            for (const name of [id, 'error']) addEventListener(name, () => settle(), { once: true })
+            script.text += `\n;dispatchEvent(new Event("${module}"))`
+            addEventListener(module, settle)
+            addEventListener('error', settle)
           }
         })
       el.replaceWith(script)

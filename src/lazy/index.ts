@@ -19,10 +19,5 @@ export const loadReceipts = (): Promise<import('../receipts/client.js').StartRec
 /** Where the script-tag build finds its chunk files; unused by the npm build. */
 export function setChunkBase(_url: string | undefined, _nonce: string | undefined): void {}
 
-/**
- * Auto-blocking (docs/auto-blocking.md): here it is part of the bundle and starts at once.
- * Returns the function that releases held elements whose service is allowed now.
- */
+/** Auto-blocking (docs/auto-blocking.md): part of this bundle, it starts at once. Returns what releases held elements allowed now. */
 export { autoBlock as startAutoBlock } from '../effects/autoblock.js'
-/** The script-tag build writes its auto-blocking chunk after its tag; nothing to do here. */
-export function writeAutoBlock(): void {}

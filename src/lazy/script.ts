@@ -51,31 +51,15 @@ export function prefetchExtras(): void {
 export const loadReceipts = (): Promise<StartReceipts> =>
   load<{ startReceipts: StartReceipts }>('consentry-receipts.js', 'ConsentryReceipts').then((m) => m.startReceipts)
 
-const AUTOBLOCK = 'consentry-autoblock.js'
 type AutoBlock = typeof import('../effects/autoblock.js')
 
 /**
- * Auto-blocking must be in place before the parser goes past the Consentry tag, so its
- * chunk is written right after the tag while the tag runs (browser.ts): the parser then
- * loads and runs it before anything that follows. Only for pages whose config asks.
+ * Auto-blocking in this build comes as a chunk, loaded when the config asks for it: it
+ * holds only what is inserted after it arrived. consentry-autoblock.iife.js has it inside
+ * and starts it before the parser goes on (docs/auto-blocking.md).
  */
-export function writeAutoBlock(): void {
-  const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')
-  document.write(`<script id="consentry-autoblock" src="${attr(base + AUTOBLOCK)}"${nonce ? ` nonce="${attr(nonce)}"` : ''}></script>`)
-  const script = document.getElementById('consentry-autoblock') as HTMLScriptElement | null
-  if (script)
-    loading[AUTOBLOCK] = new Promise((resolve, reject) => {
-      script.onload = () => resolve((window as unknown as { ConsentryAutoBlock: AutoBlock }).ConsentryAutoBlock)
-      script.onerror = () => reject(new Error(`Consentry: could not load ${script.src}`))
-    })
-}
-
-/** Starts auto-blocking once its chunk is there; returns what releases held elements then. */
 export function startAutoBlock(...args: Parameters<AutoBlock['autoBlock']>): () => void {
-  let release = () => {}
-  load<AutoBlock>(AUTOBLOCK, 'ConsentryAutoBlock').then(
-    (m) => void (release = m.autoBlock(...args)),
-    (error: Error) => console.error(error.message),
-  )
-  return () => release()
+  let release: (() => void) | undefined
+  load<AutoBlock>('consentry-autoblock.js', 'ConsentryAutoBlock').then((m) => void (release = m.autoBlock(...args)), reportError)
+  return () => release?.()
 }

@@ -23,17 +23,20 @@ export interface Embeds {
  * Placeholders for blocked embeds (in the extras chunk). `shown` gives the texts
  * and stylesheet of the moment; `allow("functional:video")` records consent.
  */
-export function embeds(allow: (name: string) => void, shown: () => Shown): Embeds {
-  const frames = new Map<HTMLIFrameElement, HTMLElement>()
+export function embeds(allow: (name: string) => void, shown: () => Shown | undefined): Embeds {
+  // A frame held before the UI's texts are there waits (undefined) for refresh().
+  const frames = new Map<HTMLIFrameElement, HTMLElement | undefined>()
   // The placeholder's own rules stay out of the sheet every page view parses (styles.css).
   const own = new CSSStyleSheet()
   own.replaceSync(css)
   const show = (frame: HTMLIFrameElement) => {
     frames.get(frame)?.remove()
     if (!frame.isConnected || !frame.getAttribute('data-src')) return
+    const now = shown()
+    if (!now) return void frames.set(frame, undefined)
     const category = frame.getAttribute('data-category')!
     const service = frame.getAttribute('data-service')
-    const host = placeholder(frame, shown(), own, () => allow(service ? `${category}:${service}` : category))
+    const host = placeholder(frame, now, own, () => allow(service ? `${category}:${service}` : category))
     frame.hidden = true
     frame.before(host)
     frames.set(frame, host)

@@ -55,6 +55,8 @@ interface Case {
   loads: string[]
 }
 
+/** The script-tag build with auto-blocking inside (docs/auto-blocking.md). */
+const SDK = '/dist/consentry-autoblock.iife.js'
 const FB = 'https://connect.facebook.net/en_US/fbevents.js'
 const YT = 'https://www.youtube-nocookie.com/embed/abc'
 const MAP = 'https://maps.googleapis.com/maps/embed?q=x'
@@ -210,11 +212,13 @@ const t = useChromium(
           config,
           `<script src="https://www.googletagmanager.com/a.js"></script><iframe src="${YT}"></iframe><img src="${AD}" alt=""><link rel="preload" as="script" href="https://www.googletagmanager.com/b.js">` +
             inline(`var l=document.createElement('script');l.src='https://cdn.allowed.test/lib.js';document.body.append(l)`),
+          '',
+          SDK,
         )
       const found = CASES.findIndex((c) => path === `/case/${CASES.indexOf(c)}`)
       if (found < 0) return undefined
       const c = CASES[found]
-      return page(config, c.body + inline(`var l=document.createElement('script');l.src='https://cdn.allowed.test/lib.js';document.body.append(l)`), c.head ?? '')
+      return page(config, c.body + inline(`var l=document.createElement('script');l.src='https://cdn.allowed.test/lib.js';document.body.append(l)`), c.head ?? '', SDK)
     }),
   // Nothing leaves the machine: the vendors' hosts are answered by page routes, every other name fails.
   ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],

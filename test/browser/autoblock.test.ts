@@ -35,7 +35,7 @@ const t = useChromium(
   () =>
     site({}, (req) => {
       const path = new URL(req.url!, 'http://x').pathname
-      if (path === '/') return page(config(), body() + route())
+      if (path === '/') return page(config(), body() + route(), '', '/dist/consentry-autoblock.iife.js')
       const js = path.match(/^\/(parser|lib|dynamic|ad|route)\.js$/)
       if (js) return { body: `window.ran.push('${js[1]}')`, type: 'text/javascript' }
       return undefined
