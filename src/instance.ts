@@ -78,7 +78,7 @@ export function start(input: unknown, options: StartOptions): Instance {
   }
   const consent = createConsent(config, { set, persist: !problems.length, cookies: options.cookies })
   // Auto-blocking (docs/auto-blocking.md) starts before the gate, so its observer sees parser-inserted tags first.
-  const releaseHeld = source.autoBlock ? startAutoBlock(config.categories, (name) => allows($consent.get(), name)) : undefined
+  if (source.autoBlock) startAutoBlock(config.categories, $consent)
   let gcmUpdate: ((state: ConsentState) => void) | undefined
   // A decision or reset in another tab: take its cookie value; scripts, UI and Consent Mode follow.
   // Only a change moves the UI: the catch-up finding the same state leaves open preferences open.
@@ -150,10 +150,9 @@ export function start(input: unknown, options: StartOptions): Instance {
     gcmUpdate = consentMode(source.google)
     if ($consent.get().decided || config.mode !== 'opt-in') gcmUpdate($consent.get())
   }
-  const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: (frame) => withEmbeds((e) => e.blocked(frame)), onReleased: (frame) => embedsUi && withEmbeds((e) => e.released(frame)) })
+  const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: (frame) => withEmbeds((e) => e.blocked(frame)) })
   const stopChange = $consent.listen((state) => {
     gcmUpdate?.(state)
-    releaseHeld?.()
     void gate.release()
     dispatch('change', state)
     emitter.emit('change', state)
@@ -197,7 +196,8 @@ export function start(input: unknown, options: StartOptions): Instance {
     config,
     ready,
     decide,
-    receipts: () => (withReceipts ? ready.then(loaded).then((r) => r.list()) : Promise.resolve([])),
+    // The preference centre's own call, once the SDK is ready.
+    receipts: () => ready.then(actions.receipts),
     setLanguage: (lang) => ready.then(() => show(negotiate([lang], [...LOCALES, ...Object.keys(source.translations ?? {})], 'en'))),
     reset() {
       consent.reset()

@@ -84,8 +84,8 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
 
   function classify(before: Choice | null, after: Choice, renewal: boolean, source: ReceiptSource): ReceiptEvent {
     // A GPC-derived first decision is a refusal, whatever opt-out left on.
-    // (A service allowed alone, as a placeholder does, is consent given too.)
-    if (!before) return source !== 'gpc' && config.categories.some((c) => !c.required && (after.categories[c.name] || c.services.some((s) => after.services[s.key]))) ? 'given' : 'refused'
+    // (A placeholder's service allowed alone is consent given too.)
+    if (!before) return source !== 'gpc' && (source == 'placeholder' || config.categories.some((c) => !c.required && after.categories[c.name])) ? 'given' : 'refused'
     if (renewal && same(before, after)) return 'renewed'
     return takesBack(before, after) ? 'withdrawn' : 'updated'
   }
@@ -117,7 +117,7 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
         categories: Object.keys(choice.categories).filter((k) => choice.categories[k]),
         services: Object.keys(choice.services).filter((k) => choice.services[k]),
         source,
-        ...(isPartial ? { partial: true } : {}),
+        partial: isPartial || undefined,
       }
       ask = isPartial ? 'partial' : null
       const previous = current
@@ -154,9 +154,4 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
   }
 }
 
-/** `has("analytics")` / `has("analytics:ga4")`; a service the config does not list follows its category. */
-export function allows(state: ConsentState, name: string): boolean {
-  if (name === 'necessary') return true
-  if (name in state.services) return state.services[name]
-  return !!state.categories[name.split(':')[0]]
-}
+export { allows } from './allows.js'

@@ -60,7 +60,8 @@ export function decodeRecord(value: unknown): ConsentRecord | null {
     expiresAt: parseInt(expires, 36),
     categories: categories ? categories.split('+') : [],
     services: services ? services.split('+') : [],
-    ...(source ? { source: source as ReceiptSource } : {}),
-    ...(partial ? { partial: true } : {}),
+    // Absent (undefined) in records older SDKs wrote.
+    source: (source || undefined) as ReceiptSource | undefined,
+    partial: partial ? true : undefined,
   }
 }

@@ -17,6 +17,8 @@
 // it is loaded, parser-blocking, right after the Consentry tag only on pages that use it.
 
 import type { Resolved } from '../config/resolve.js'
+import { allows as allowsIn } from '../core/allows.js'
+import type { $consent } from '../core/state.js'
 
 type Categories = Resolved['categories']
 
@@ -41,6 +43,7 @@ const HOSTS = /(?:^|["'=\s,(])(?:[a-z][\w+.-]*:)?\/\/([^/\s"'<>?#\\]+)/gi
 
 let categories: Categories
 let allows: (name: string) => boolean
+let stopListening: (() => void) | undefined
 let seq = 0
 /** How many elements were held so far: `clean` gives back its input when parsing it held nothing. */
 let count = 0
@@ -119,6 +122,15 @@ function hold(el: Element, attr: string, value: string, inserted = false): boole
   return true
 }
 
+/**
+ * Sorts gated elements by the insertion number auto-blocking stamped on them; the sort is
+ * stable, so unstamped ones (none once it runs: the observer stamps parsed markup too) keep document order.
+ */
+export const byInsertion = (list: Element[]): void => {
+  const order = (el: Element) => +(el.getAttribute(SEQ) ?? 1e9)
+  list.sort((a, b) => order(a) - order(b))
+}
+
 /** A script held here and not yet released (a released copy keeps the attribute, not the type). */
 const heldScript = (el: Element) => el.hasAttribute(HELD) && native.getAttribute.call(el, 'type') === 'text/plain'
 
@@ -185,12 +197,15 @@ function release(): void {
 }
 
 /**
- * Starts holding back the hosts of `list`'s services (once per page; a later call replaces
- * the config). Returns the function that releases what is allowed now.
+ * Starts holding back the hosts of `list`'s services, and releasing them when `store` (the
+ * SDK's `$consent`, passed in: the script-tag chunk has no store of its own) allows them.
+ * Once per page; a later call replaces the config.
  */
-export function autoBlock(list: Categories, test: (name: string) => boolean): () => void {
-  allows = test
-  if (categories) return void (categories = list), release
+export function autoBlock(list: Categories, store: typeof $consent): void {
+  allows = (name) => allowsIn(store.get(), name)
+  stopListening?.()
+  stopListening = store.listen(release)
+  if (categories) return void (categories = list)
   categories = list
   proto = Element.prototype
   native = { setAttribute: proto.setAttribute, removeAttribute: proto.removeAttribute, getAttribute: proto.getAttribute }
@@ -274,5 +289,4 @@ export function autoBlock(list: Categories, test: (name: string) => boolean): ()
     childList: true,
     subtree: true,
   })
-  return release
 }

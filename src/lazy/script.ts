@@ -58,8 +58,8 @@ type AutoBlock = typeof import('../effects/autoblock.js')
  * holds only what is inserted after it arrived. consentry-autoblock.iife.js has it inside
  * and starts it before the parser goes on (docs/auto-blocking.md).
  */
-export function startAutoBlock(...args: Parameters<AutoBlock['autoBlock']>): () => void {
-  let release: (() => void) | undefined
-  load<AutoBlock>('consentry-autoblock.js', 'ConsentryAutoBlock').then((m) => void (release = m.autoBlock(...args)), reportError)
-  return () => release?.()
-}
+/** Gated scripts keep document order here; the auto-blocking build sorts them by insertion. */
+export const byInsertion: ((list: Element[]) => void) | undefined = undefined
+
+export const startAutoBlock = (...args: Parameters<AutoBlock['autoBlock']>): void =>
+  void load<AutoBlock>('consentry-autoblock.js', 'ConsentryAutoBlock').then((m) => m.autoBlock(...args), reportError)

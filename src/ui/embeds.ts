@@ -10,10 +10,8 @@ export interface Shown {
 }
 
 export interface Embeds {
-  /** The gate holds this iframe back: put a placeholder in its place. */
+  /** The gate holds this iframe back: put a placeholder in its place (once: the gate says so at every pass). */
   blocked(frame: HTMLIFrameElement): void
-  /** The gate released it. */
-  released(frame: HTMLIFrameElement): void
   /** The language changed: placeholders render again. */
   refresh(): void
   stop(): void
@@ -40,16 +38,26 @@ export function embeds(allow: (name: string) => void, shown: () => Shown | undef
     frame.hidden = true
     frame.before(host)
     frames.set(frame, host)
+    // The gate releases a frame by giving it its data-src: then the placeholder goes.
+    watch.observe(frame, { attributeFilter: ['src'] })
   }
   const release = (frame: HTMLIFrameElement) => {
     frames.get(frame)?.remove()
     frames.delete(frame)
     frame.hidden = false
   }
+  const watch = new MutationObserver((records) =>
+    records.forEach(({ target }) => {
+      const frame = target as HTMLIFrameElement
+      if (frames.has(frame) && frame.getAttribute('src') === frame.getAttribute('data-src')) release(frame)
+    }),
+  )
   return {
-    blocked: show,
-    released: release,
+    blocked: (frame) => void (frames.has(frame) || show(frame)),
     refresh: () => frames.forEach((_, frame) => show(frame)),
-    stop: () => frames.forEach((_, frame) => release(frame)),
+    stop: () => {
+      watch.disconnect()
+      frames.forEach((_, frame) => release(frame))
+    },
   }
 }
