@@ -70,7 +70,7 @@ const browserPlugins = (declarations) => [
 const scriptLoader = (file = './src/lazy/script.ts') => ({
   name: 'script-loader',
   resolveId(id, importer) {
-    if (importer && /src[\\/](ui|index|instance)/.test(importer) && id.endsWith('lazy/index.js')) return new URL(file, import.meta.url).pathname
+    if (importer && /src[\\/](ui|index|instance|effects[\\/]gate)/.test(importer) && id.endsWith('lazy/index.js')) return new URL(file, import.meta.url).pathname
   },
 })
 
