@@ -67,12 +67,12 @@ const browserPlugins = (declarations) => [
 ]
 
 /** The script-tag build loads its lazy parts as sibling IIFE files, not import() chunks. */
-const scriptLoader = {
+const scriptLoader = (file = './src/lazy/script.ts') => ({
   name: 'script-loader',
   resolveId(id, importer) {
-    if (importer && /src[\\/](ui|index|instance)/.test(importer) && id.endsWith('lazy/index.js')) return new URL('./src/lazy/script.ts', import.meta.url).pathname
+    if (importer && /src[\\/](ui|index|instance|effects[\\/]gate)/.test(importer) && id.endsWith('lazy/index.js')) return new URL(file, import.meta.url).pathname
   },
-}
+})
 
 const nodeExternal = [/^node:/, 'hono', /^hono\//, '@hono/node-server', 'better-sqlite3', 'pg', 'playwright-core']
 
@@ -85,12 +85,24 @@ export default [
   {
     input: 'src/browser.ts',
     output: { file: 'dist/consentry.iife.js', format: 'iife', plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()] },
-    plugins: [scriptLoader, ...browserPlugins(false), copyLocales()],
+    plugins: [scriptLoader(), ...browserPlugins(false), copyLocales()],
+  },
+  // The same with auto-blocking inside (config autoBlock), started before the parser goes on.
+  {
+    input: 'src/browser.ts',
+    output: { file: 'dist/consentry-autoblock.iife.js', format: 'iife', plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()] },
+    plugins: [scriptLoader('./src/lazy/script-autoblock.ts'), ...browserPlugins(false)],
   },
   // Its lazy parts (src/lazy): same folder, loaded on first use.
   {
     input: 'src/lazy/extras.ts',
     output: { file: 'dist/consentry-extras.js', format: 'iife', name: 'ConsentryExtras', plugins: [terser({ ...terserOptions, module: false })] },
+    plugins: browserPlugins(false),
+  },
+  // Auto-blocking for the plain script-tag build (config autoBlock): loaded on demand, late.
+  {
+    input: 'src/effects/autoblock.ts',
+    output: { file: 'dist/consentry-autoblock.js', format: 'iife', name: 'ConsentryAutoBlock', plugins: [terser({ ...terserOptions, module: false })] },
     plugins: browserPlugins(false),
   },
   {

@@ -44,6 +44,8 @@ export function init(config: unknown): Promise<ConsentState> {
 }
 
 function decide(partial: Partial | boolean): ConsentState {
+  // Without a DOM (SSR) init() starts nothing: a decision there is a no-op that answers the state.
+  if (typeof document === 'undefined') return $consent.get()
   if (!instance) throw new Error('Consentry: call init(config) first')
   return instance.decide(partial, 'api')
 }

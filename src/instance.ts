@@ -7,15 +7,14 @@ import { createEmitter } from './core/emitter.js'
 import { gpcEnabled } from './core/gpc.js'
 import { $consent, type ConsentState, type Decision } from './core/state.js'
 import { takesBack } from './core/choice.js'
-import { autoBlock } from './effects/autoblock.js'
 import { consentMode } from './effects/consent-mode.js'
-import { createGate, nameOf } from './effects/gate.js'
+import { createGate } from './effects/gate.js'
 import { crossTab } from './effects/sync.js'
 import { dispatch } from './effects/window-events.js'
 import { chooseLanguage, loadLocale } from './i18n/load.js'
 import { LOCALES, negotiate } from './i18n/negotiate.js'
 import { buildTexts } from './i18n/texts.js'
-import { loadExtras, loadReceipts } from './lazy/index.js'
+import { loadExtras, loadReceipts, startAutoBlock } from './lazy/index.js'
 import type { Receipts, StoredReceipt } from './receipts/client.js'
 import { noteDecision } from './receipts/notes.js'
 import type { ReceiptSource } from './receipts/types.js'
@@ -79,7 +78,7 @@ export function start(input: unknown, options: StartOptions): Instance {
   }
   const consent = createConsent(config, { set, persist: !problems.length, cookies: options.cookies })
   // Auto-blocking (docs/auto-blocking.md) starts before the gate, so its observer sees parser-inserted tags first.
-  if (source.autoBlock) autoBlock(config, (name) => allows($consent.get(), name))
+  if (source.autoBlock) startAutoBlock(config.categories, $consent)
   let gcmUpdate: ((state: ConsentState) => void) | undefined
   // A decision or reset in another tab: take its cookie value; scripts, UI and Consent Mode follow.
   // Only a change moves the UI: the catch-up finding the same state leaves open preferences open.
@@ -100,12 +99,14 @@ export function start(input: unknown, options: StartOptions): Instance {
 
   const decide = (partial: Partial | boolean, from: ReceiptSource): ConsentState => {
     const decision = consent.decide(partial, from)
+    // A placeholder's partial choice leaves the first layer up for the rest.
+    $view.set(consent.ask ? 'banner' : 'hidden')
+    if (!decision) return $consent.get()
     tabs.announce(consent.stored())
     if (withReceipts) {
       noteDecision(decision)
       void loaded().then((r) => r.record(), report)
     }
-    $view.set('hidden')
     emitter.emit('decision', decision)
     // A withdrawal deletes what the withdrawn services left (the clean-up code comes
     // with the extras chunk). A script that already ran cannot be un-run; a reload
@@ -136,7 +137,7 @@ export function start(input: unknown, options: StartOptions): Instance {
   // empty iframe keeps its box, so the swap shifts no layout.
   let embedsUi: Promise<Embeds> | undefined
   const withEmbeds = (fn: (e: Embeds) => void) =>
-    void (embedsUi ??= loadExtras().then((x) => x.embeds((name) => decide({ [name]: true }, 'placeholder'), () => shown!))).then(fn, report)
+    void (embedsUi ??= loadExtras().then((x) => x.embeds((name) => decide({ [name]: true }, 'placeholder'), () => shown))).then(fn, report)
   // GPC (reference/standards.md §3): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"), before anything is released or told to
   // Google; in opt-in regions the signal is never read (it is checked last for that).
@@ -149,7 +150,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     gcmUpdate = consentMode(source.google)
     if ($consent.get().decided || config.mode !== 'opt-in') gcmUpdate($consent.get())
   }
-  const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: (frame) => shown && withEmbeds((e) => e.blocked(frame)), onReleased: (frame) => embedsUi && withEmbeds((e) => e.released(frame)) })
+  const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: (frame) => withEmbeds((e) => e.blocked(frame)) })
   const stopChange = $consent.listen((state) => {
     gcmUpdate?.(state)
     void gate.release()
@@ -173,11 +174,9 @@ export function start(input: unknown, options: StartOptions): Instance {
     texts.tree = tree
     unmount?.()
     unmount = mount({ config, styles, texts: tree, lang, actions })
-    const first = !shown
     shown = { lang, texts: tree, styles }
-    // Iframes the gate held back before the texts were there get their placeholders now.
-    if (first) document.querySelectorAll<HTMLIFrameElement>('iframe[data-category][data-src]').forEach((frame) => !allows($consent.get(), nameOf(frame)) && withEmbeds((e) => e.blocked(frame)))
-    else if (embedsUi) withEmbeds((e) => e.refresh())
+    // Placeholders render in the new language; frames held before the first texts get theirs now.
+    if (embedsUi) withEmbeds((e) => e.refresh())
   }
 
   const ready = (async () => {
@@ -197,7 +196,8 @@ export function start(input: unknown, options: StartOptions): Instance {
     config,
     ready,
     decide,
-    receipts: () => (withReceipts ? ready.then(loaded).then((r) => r.list()) : Promise.resolve([])),
+    // The preference centre's own call, once the SDK is ready.
+    receipts: () => ready.then(actions.receipts),
     setLanguage: (lang) => ready.then(() => show(negotiate([lang], [...LOCALES, ...Object.keys(source.translations ?? {})], 'en'))),
     reset() {
       consent.reset()

@@ -41,6 +41,19 @@ export function applyPartial(config: Resolved, current: Choice, partial: Partial
 }
 
 /**
+ * `current` with the `names` allowed and nothing else decided: a placeholder's
+ * "Always allow" before any decision. A service name allows that service only (its
+ * category stays as it was, so category-wide markup still waits); a category name
+ * allows the category and its services.
+ */
+export function grant(config: Resolved, current: Choice, names: string[]): Choice {
+  const next: Choice = { categories: { ...current.categories }, services: { ...current.services } }
+  for (const c of config.categories) for (const s of c.services) if (names.includes(c.name) || names.includes(s.key)) next.services[s.key] = true
+  for (const name of names) if (name in next.categories) next.categories[name] = true
+  return next
+}
+
+/**
  * Equal choices or states. They are plain data whose keys are built in config order
  * (uniform, applyPartial, choiceOf), so equal values stringify alike.
  */

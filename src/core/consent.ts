@@ -1,6 +1,6 @@
 import type { Resolved } from '../config/resolve.js'
 import type { ReceiptEvent, ReceiptSource } from '../receipts/types.js'
-import { applyPartial, same, takesBack, uniform, type Choice, type Partial } from './choice.js'
+import { applyPartial, grant, same, takesBack, uniform, type Choice, type Partial } from './choice.js'
 import { encodeRecord, type ConsentRecord } from './record.js'
 import type { ConsentState, Decision } from './state.js'
 import { choiceOf, clearStored, cookieValue, readStored, writeStored, type AskReason, type Stored } from './stored.js'
@@ -23,7 +23,12 @@ export interface Consent {
   /** Why the banner must be shown, or null when a valid decision is stored. */
   readonly ask: AskReason | null
   state(): ConsentState
-  decide(partial: Partial | boolean, source: ReceiptSource): Decision
+  /**
+   * A decision, or null when it changes nothing (an unchanged save): no event, no receipt.
+   * A placeholder's choice before any decision is partial: its service is allowed, the
+   * rest stays undecided (`decided` false, `ask` "partial").
+   */
+  decide(partial: Partial | boolean, source: ReceiptSource): Decision | null
   /** Forgets the decision and the consent id. */
   reset(): void
   /**
@@ -70,12 +75,17 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
   // Before a decision: opt-in allows nothing optional; opt-out and notice allow everything.
   const initial = (): ConsentState => toState(uniform(config, config.mode !== 'opt-in'), last, false, null)
 
-  let current: ConsentState = !ask && last ? toState(choiceOf(config, last), last, true, null) : initial()
+  /** The state a stored record stands for: a decision, a placeholder's partial one, or nothing. */
+  const fromStored = (): ConsentState =>
+    last && (!ask || ask === 'partial') ? toState(choiceOf(config, last), last, !ask, last.source ?? null) : initial()
+
+  let current: ConsentState = fromStored()
   options.set(current)
 
   function classify(before: Choice | null, after: Choice, renewal: boolean, source: ReceiptSource): ReceiptEvent {
     // A GPC-derived first decision is a refusal, whatever opt-out left on.
-    if (!before) return source !== 'gpc' && config.categories.some((c) => !c.required && after.categories[c.name]) ? 'given' : 'refused'
+    // (A placeholder's service allowed alone is consent given too.)
+    if (!before) return source !== 'gpc' && (source == 'placeholder' || config.categories.some((c) => !c.required && after.categories[c.name])) ? 'given' : 'refused'
     if (renewal && same(before, after)) return 'renewed'
     return takesBack(before, after) ? 'withdrawn' : 'updated'
   }
@@ -86,9 +96,17 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
     },
     state: () => current,
     decide(partial, source) {
-      const base: Choice = current.decided ? current : uniform(config, false)
-      const choice = typeof partial === 'boolean' ? uniform(config, partial) : applyPartial(config, base, partial)
-      const before = last ? choiceOf(config, last) : null
+      const granted = ask === 'partial'
+      // A placeholder before any decision: its service only (it always names one).
+      const isPartial = source === 'placeholder' && !current.decided
+      const base: Choice = current.decided || granted ? current : uniform(config, false)
+      let choice = isPartial ? grant(config, base, Object.keys(partial)) : typeof partial == 'boolean' ? uniform(config, partial) : applyPartial(config, base, partial)
+      // "Accept all" / "Reject all" after a placeholder's "Always allow" decide what the
+      // visitor was still asked about; the service they allowed themselves stays allowed.
+      if (granted && !isPartial) choice = grant(config, choice, last!.services)
+      const before = last && choiceOf(config, last)
+      // Nothing changes (an unchanged save, a repeated accept): nothing to record.
+      if ((!ask || (granted && isPartial)) && same(before!, choice)) return null
       const event = classify(before, choice, ask === 'expired' || ask === 'revision', source)
       const seconds = Math.floor(now() / 1000)
       last = {
@@ -98,10 +116,12 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
         expiresAt: seconds + config.cookie.expiresDays * DAY,
         categories: Object.keys(choice.categories).filter((k) => choice.categories[k]),
         services: Object.keys(choice.services).filter((k) => choice.services[k]),
+        source,
+        partial: isPartial || undefined,
       }
-      ask = null
+      ask = isPartial ? 'partial' : null
       const previous = current
-      current = toState(choice, last, true, source)
+      current = toState(choice, last, !isPartial, source)
       // The state goes out before the cookie is written: its listeners release the gated
       // scripts, and the visitor's click should wait for them, not for the cookie write
       // (0.8 ms at 1× CPU, a third of click → gated analytics; issue 8). Same task, and the
@@ -121,22 +141,17 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
       current = initial()
       options.set(current)
     },
-    stored: () => (persist && last && !ask ? encodeRecord(last) : ''),
+    stored: () => (persist && last && (!ask || ask === 'partial') ? encodeRecord(last) : ''),
     sync(raw) {
       if (!persist) return false
       ;({ record: last, ask } = readStored(config, Math.floor(now() / 1000), raw ?? cookieValue(config, document.cookie)))
-      const next = !ask && last ? toState(choiceOf(config, last), last, true, null) : initial()
-      // A cookie this tab wrote itself comes back without its source (the catch-up reads it).
-      if (same(next, { ...current, source: null })) return false
+      const next = fromStored()
+      // A cookie this tab wrote itself comes back as it is (the catch-up reads it).
+      if (same(next, current)) return false
       options.set((current = next))
       return true
     },
   }
 }
 
-/** `has("analytics")` / `has("analytics:ga4")`; a service the config does not list follows its category. */
-export function allows(state: ConsentState, name: string): boolean {
-  if (name === 'necessary') return true
-  if (name in state.services) return state.services[name]
-  return !!state.categories[name.split(':')[0]]
-}
+export { allows } from './allows.js'

@@ -1,9 +1,14 @@
 // The consent cookie's value (DESIGN.md §6): a compact, versioned string.
 //
-//   1.<id>.<revision>.<decided, s, base36>.<expires, s, base36>.<allowed categories>.<allowed services>
+//   1.<id>.<revision>.<decided, s, base36>.<expires, s, base36>.<allowed categories>.<allowed services>[.<source>[.p]]
 //
 // Lists are joined with "+"; everything configured but not listed was refused,
-// so refusals are remembered as precisely as acceptances.
+// so refusals are remembered as precisely as acceptances — except in a partial
+// record (".p": a placeholder's "Always allow" before any decision), where what is
+// not listed was never decided. The source and the partial mark came later: a
+// record without them (older SDKs wrote none) reads as a full decision of unknown source.
+
+import type { ReceiptSource } from '../receipts/types.js'
 
 export interface ConsentRecord {
   id: string
@@ -14,6 +19,10 @@ export interface ConsentRecord {
   expiresAt: number
   categories: string[]
   services: string[]
+  /** Where the decision was made; absent in records older SDKs wrote. */
+  source?: ReceiptSource
+  /** Only the listed names were decided (allowed); the visitor is still asked about the rest. */
+  partial?: boolean
 }
 
 /** Browsers cap a cookie at 4096 bytes; anything near that is not ours. */
@@ -24,15 +33,17 @@ const NAMES = /^([A-Za-z][\w-]*(:[A-Za-z][\w-]*)?(\+[A-Za-z][\w-]*(:[A-Za-z][\w-
 const B36 = /^[0-9a-z]{1,10}$/
 
 export const encodeRecord = (r: ConsentRecord): string =>
-  ['1', r.id, r.revision, r.decidedAt.toString(36), r.expiresAt.toString(36), r.categories.join('+'), r.services.join('+')].join('.')
+  ['1', r.id, r.revision, r.decidedAt.toString(36), r.expiresAt.toString(36), r.categories.join('+'), r.services.join('+')].join('.') + (r.source ? '.' + r.source + (r.partial ? '.p' : '') : '')
 
 /** null for anything that is not a well-formed version-1 record: never throws. */
 export function decodeRecord(value: unknown): ConsentRecord | null {
   if (typeof value !== 'string' || value.length > MAX_LENGTH) return null
-  const [version, id, revision, decided, expires, categories, services, ...rest] = value.split('.')
+  const [version, id, revision, decided, expires, categories, services, source, partial, ...rest] = value.split('.')
   if (
     version !== '1' ||
     rest.length ||
+    !/^(banner|preferences|api|gpc|placeholder)$/.test(source ?? 'api') ||
+    !/^p?$/.test(partial ?? '') ||
     services === undefined ||
     !ID.test(id) ||
     !/^\d{1,9}$/.test(revision) ||
@@ -49,5 +60,8 @@ export function decodeRecord(value: unknown): ConsentRecord | null {
     expiresAt: parseInt(expires, 36),
     categories: categories ? categories.split('+') : [],
     services: services ? services.split('+') : [],
+    // Absent (undefined) in records older SDKs wrote.
+    source: (source || undefined) as ReceiptSource | undefined,
+    partial: partial ? true : undefined,
   }
 }

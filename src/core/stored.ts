@@ -4,7 +4,7 @@ import type { Choice } from './choice.js'
 import { decodeRecord, encodeRecord, type ConsentRecord } from './record.js'
 
 /** Why the visitor must be asked; null when a valid decision is stored. */
-export type AskReason = 'missing' | 'corrupt' | 'expired' | 'revision'
+export type AskReason = 'missing' | 'corrupt' | 'expired' | 'revision' | 'partial'
 
 export interface Stored {
   /** The last decision, even an expired or outdated one: renewals compare with it. */
@@ -34,7 +34,8 @@ export function readStored(config: Resolved, nowSeconds: number, raw: string | u
   if (!record) return { record: null, ask: 'corrupt' }
   if (record.revision !== config.revision) return { record, ask: 'revision' }
   if (record.expiresAt <= nowSeconds) return { record, ask: 'expired' }
-  return { record, ask: null }
+  // A placeholder allowed one service before any decision: it stands, the rest is still to ask.
+  return { record, ask: record.partial ? 'partial' : null }
 }
 
 /** The stored choice in terms of today's config: unlisted or new names are refused. */

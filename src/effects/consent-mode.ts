@@ -15,6 +15,12 @@ export function gtag(..._: unknown[]): void {
 
 /** Pushes the defaults; returns the function that pushes an update for a state. */
 export function consentMode(google: GoogleConfig): (state: ConsentState) => void {
+  // Google's rule: the default before any tag. A gtag `config` or a GTM
+  // container start already in the dataLayer means a tag came first: a snippet above
+  // the Consentry tag, or a config fetched by data-config that arrived after the tag ran.
+  // One warning per init(), however many tags came first.
+  if ((window as unknown as { dataLayer?: Record<string, unknown>[] }).dataLayer?.some((e) => e?.[0] == 'config' || e?.event == 'gtm.js'))
+    console.warn('Consentry: a Google tag ran before consent default')
   const base = { ...gcmValues({}, google.mapping), wait_for_update: google.waitForUpdate ?? 500 }
   gtag('consent', 'default', base)
   for (const region of google.regions ?? []) gtag('consent', 'default', { ...base, ...region })

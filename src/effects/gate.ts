@@ -3,6 +3,8 @@
 // with only `data-src` loads nothing. Releasing re-creates each script (the only
 // way to make the browser run it) and copies src into the iframe.
 
+import { byInsertion } from '../lazy/index.js'
+
 const GATED = 'script[type="text/plain"][data-category],iframe[data-category][data-src]'
 
 export interface Gate {
@@ -17,10 +19,8 @@ export interface GateOptions {
   allows: (name: string) => boolean
   /** CSP nonce for re-created scripts whose markup carried none. */
   nonce?: string
-  /** A gated iframe that is not allowed yet (once per iframe): show a placeholder. */
+  /** A gated iframe that is not allowed yet (at every pass that finds it so): show a placeholder. */
   onBlocked?: (frame: HTMLIFrameElement) => void
-  /** A gated iframe just got its src. */
-  onReleased?: (frame: HTMLIFrameElement) => void
   root?: Document
 }
 
@@ -52,36 +52,43 @@ function recreate(old: HTMLScriptElement, nonce: string | undefined): HTMLScript
 export function createGate(options: GateOptions): Gate {
   const root = options.root ?? document
   const started = new WeakSet<Element>()
-  const blocked = new WeakSet<Element>()
   let queue: Promise<void> = Promise.resolve()
 
   async function run(): Promise<void> {
-    for (const el of Array.from(root.querySelectorAll(GATED))) {
+    const list = Array.from(root.querySelectorAll(GATED))
+    // With auto-blocking, in insertion order (autoblock.ts); else in document order.
+    byInsertion?.(list)
+    for (const el of list) {
       if (started.has(el) || !el.isConnected) continue
       // A tag name test, not instanceof: naming HTMLIFrameElement builds its
       // interface object, heap that every page view pays (issue 8).
       const frame = el.tagName === 'IFRAME' ? (el as HTMLIFrameElement) : undefined
       if (!options.allows(nameOf(el))) {
-        if (frame && !blocked.has(frame)) {
-          blocked.add(frame)
-          options.onBlocked?.(frame)
-        }
+        if (frame) options.onBlocked?.(frame)
         continue
       }
       started.add(el)
       if (frame) {
         frame.src = frame.getAttribute('data-src')!
-        options.onReleased?.(frame)
         continue
       }
       const script = recreate(el as HTMLScriptElement, options.nonce)
-      // External scripts run one after another, in document order (DESIGN.md §4).
-      const waits = script.src && !script.async
-      const done = waits
-        ? new Promise<void>((settle) => {
-            script.onload = script.onerror = () => settle()
-          })
-        : undefined
+      // External scripts run one after another, in document order (DESIGN.md §4), and so
+      // do modules: an inline one runs later than it is inserted and fires no load event,
+      // so it announces its end itself (a module error goes to the window instead).
+      // (One at a time, so one event name serves them all.)
+      const module = !script.src && script.type == 'module'
+      const done =
+        (script.src ? !script.async : module) &&
+        new Promise((settle) => {
+          script.onload = script.onerror = settle
+          if (module) {
+            script.text += '\n;window.dispatchEvent(new CustomEvent(`consentry:ran`))'
+            // Left in place afterwards: settling a settled promise does nothing.
+            addEventListener('consentry:ran', settle)
+            addEventListener('error', settle)
+          }
+        })
       el.replaceWith(script)
       if (done) await done
     }

@@ -18,3 +18,6 @@ export const loadReceipts = (): Promise<import('../receipts/client.js').StartRec
 
 /** Where the script-tag build finds its chunk files; unused by the npm build. */
 export function setChunkBase(_url: string | undefined, _nonce: string | undefined): void {}
+
+/** Auto-blocking (docs/auto-blocking.md): part of this bundle, it starts at once. */
+export { autoBlock as startAutoBlock, byInsertion } from '../effects/autoblock.js'

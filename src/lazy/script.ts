@@ -50,3 +50,16 @@ export function prefetchExtras(): void {
 
 export const loadReceipts = (): Promise<StartReceipts> =>
   load<{ startReceipts: StartReceipts }>('consentry-receipts.js', 'ConsentryReceipts').then((m) => m.startReceipts)
+
+type AutoBlock = typeof import('../effects/autoblock.js')
+
+/**
+ * Auto-blocking in this build comes as a chunk, loaded when the config asks for it: it
+ * holds only what is inserted after it arrived. consentry-autoblock.iife.js has it inside
+ * and starts it before the parser goes on (docs/auto-blocking.md).
+ */
+/** Gated scripts keep document order here; the auto-blocking build sorts them by insertion. */
+export const byInsertion: ((list: Element[]) => void) | undefined = undefined
+
+export const startAutoBlock = (...args: Parameters<AutoBlock['autoBlock']>): void =>
+  void load<AutoBlock>('consentry-autoblock.js', 'ConsentryAutoBlock').then((m) => m.autoBlock(...args), reportError)

@@ -52,7 +52,8 @@ export function noteDecision({ state, previous, event, source }: Decision): void
       categories: state.categories,
       services: state.services,
       revision: state.revision,
-      continued: previous.id === state.id && previous.decided,
+      // A placeholder's partial choice starts the consent id's chain too.
+      continued: previous.id === state.id && (previous.decided || previous.source === 'placeholder'),
     },
   ])
 }

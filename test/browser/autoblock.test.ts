@@ -35,7 +35,8 @@ const t = useChromium(
   () =>
     site({}, (req) => {
       const path = new URL(req.url!, 'http://x').pathname
-      if (path === '/') return page(config(), body() + route())
+      if (path === '/') return page(config(), body() + route(), '', '/dist/consentry-autoblock.iife.js')
+      if (path === '/plain') return page(config(), route())
       const js = path.match(/^\/(parser|lib|dynamic|ad|route)\.js$/)
       if (js) return { body: `window.ran.push('${js[1]}')`, type: 'text/javascript' }
       return undefined
@@ -73,5 +74,15 @@ describe('auto-blocking', () => {
     expect(await ran(t.page)).toEqual(['lib'])
     await t.page.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ analytics: true }))
     await expect.poll(() => ran(t.page).then((r) => r.sort())).toEqual(['dynamic', 'lib', 'parser', 'route', 'route-gated'])
+  })
+
+  test('the plain build with autoBlock loads auto-blocking as a chunk: what is inserted after it arrived waits', async () => {
+    await t.page.goto(host('www.consentry.test') + '/plain')
+    await t.page.waitForFunction(() => 'ConsentryAutoBlock' in window)
+    await t.page.click('#go')
+    await expect.poll(() => t.page.locator('script[data-service="tracker"][type="text/plain"]').count()).toBe(1)
+    expect(await ran(t.page)).toEqual([])
+    await t.page.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ analytics: true }))
+    await expect.poll(() => ran(t.page).then((r) => r.sort())).toEqual(['route', 'route-gated'])
   })
 })

@@ -126,11 +126,11 @@ export const receiptSink =
     return { body: '{}', type: 'application/json', status: 201 }
   }
 
-/** A page whose <head> starts with the script tag and an inline config. */
-export function page(config: unknown, body: string, head = ''): string {
+/** A page whose <head> starts with the script tag (`sdk`, the plain build by default) and an inline config. */
+export function page(config: unknown, body: string, head = '', sdk = '/dist/consentry.iife.js'): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test page</title>
 <script type="application/json" id="consentry-config">${JSON.stringify(config)}</script>
-<script src="/dist/consentry.iife.js"></script>${head}</head>
+<script src="${sdk}"></script>${head}</head>
 <body><main><h1>Test page</h1><p>Some content.</p></main>
 <script>window.ran = []</script>
 ${body}</body></html>`

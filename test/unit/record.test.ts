@@ -38,3 +38,27 @@ describe('consent cookie record', () => {
     expect(decodeRecord(value)).toBeNull()
   })
 })
+
+describe('consent cookie record: source and partial decisions', () => {
+  test('a record from before (seven fields) still reads, as a full decision of unknown source', () => {
+    const old = '1.AbCdEfGhIjKlMnOpQrStUv.2.tlpwu8.tv2y68.necessary+analytics.analytics:ga4'
+    expect(decodeRecord(old)).toEqual(record)
+  })
+
+  test('source and the partial mark round-trip', () => {
+    const full = { ...record, source: 'banner' as const }
+    expect(encodeRecord(full)).toBe('1.AbCdEfGhIjKlMnOpQrStUv.2.tlpwu8.tv2y68.necessary+analytics.analytics:ga4.banner')
+    expect(decodeRecord(encodeRecord(full))).toEqual(full)
+    const partial = { ...record, services: ['functional:youtube'], source: 'placeholder' as const, partial: true }
+    expect(decodeRecord(encodeRecord(partial))).toEqual(partial)
+  })
+
+  test.each([
+    ['unknown source', encodeRecord(record) + '.robot'],
+    ['bad partial mark', encodeRecord(record) + '.placeholder.x'],
+    ['partial without a source', encodeRecord(record) + '..p'],
+    ['one field too many', encodeRecord(record) + '.placeholder.p.p'],
+  ])('%s → null', (_, value) => {
+    expect(decodeRecord(value)).toBeNull()
+  })
+})
