@@ -1,4 +1,4 @@
-// Consentry's public API (DESIGN.md §5): the same functions in the npm build and
+// Consentry's public API (README, "API"): the same functions in the npm build and
 // on window.Consentry. Importing this module touches no DOM, so SSR can import it.
 
 import type { Partial } from './core/choice.js'

@@ -54,7 +54,7 @@ export interface Instance {
 
 /**
  * One running SDK: config → core → effects and UI, wired once. Invalid config
- * fails closed (DESIGN.md §3): defaults, nothing optional allowed, nothing
+ * fails closed (docs/architecture.md, "Rules a change must keep"): defaults, nothing optional allowed, nothing
  * stored, and the banner still lets the visitor choose for this page.
  */
 export function start(input: unknown, options: StartOptions): Instance {
@@ -89,7 +89,7 @@ export function start(input: unknown, options: StartOptions): Instance {
   /** Texts and stylesheet on screen, once the locale is there (placeholders use them). */
   let shown: Shown | undefined
 
-  // Receipts (DESIGN.md §7): the decision is noted synchronously, signed and sent
+  // Receipts (docs/receipts.md): the decision is noted synchronously, signed and sent
   // by a lazy chunk off the critical path. A failed-closed config makes none.
   const withReceipts = !problems.length && !!source.receipts
   let receipts: Promise<Receipts> | undefined
@@ -138,7 +138,7 @@ export function start(input: unknown, options: StartOptions): Instance {
   let embedsUi: Promise<Embeds> | undefined
   const withEmbeds = (fn: (e: Embeds) => void) =>
     void (embedsUi ??= loadExtras().then((x) => x.embeds((name) => decide({ [name]: true }, 'placeholder'), () => shown))).then(fn, report)
-  // GPC (reference/standards.md §3): outside opt-in regions advertising goes off with no
+  // GPC (docs/regions.md): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"), before anything is released or told to
   // Google; in opt-in regions the signal is never read (it is checked last for that).
   if (config.mode !== 'opt-in' && !problems.length && $consent.get().categories.advertising && gpcEnabled()) {

@@ -1,7 +1,7 @@
 import { anyOf, bool, expected, int, list, obj, oneOf, record, str, type Rule } from './rules.js'
 import { GCM_TYPES } from './types.js'
 
-// The config's shape (DESIGN.md §3). Names are part of the public contract.
+// The config's shape (docs/config.md). Names are part of the public contract.
 
 /** Category and service names end up in cookies, attributes and `has("a:b")`. */
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/

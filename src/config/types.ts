@@ -1,4 +1,4 @@
-// The JSON configuration (DESIGN.md §3). consentry.schema.json describes the same
+// The JSON configuration (docs/config.md). consentry.schema.json describes the same
 // shape for editors and CI; test/unit/schema.test.ts fails when the two drift.
 
 export type Mode = 'opt-in' | 'opt-out' | 'notice'
@@ -158,7 +158,7 @@ export interface GoogleConfig {
   adsDataRedaction?: boolean
 }
 
-/** The seven Google Consent Mode v2 types (reference/standards.md §1). */
+/** The seven Google Consent Mode v2 types (docs/google-consent-mode.md). */
 export const GCM_TYPES = [
   'ad_storage',
   'ad_user_data',

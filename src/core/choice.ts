@@ -20,7 +20,7 @@ export function uniform(config: Resolved, allowed: boolean): Choice {
 }
 
 /**
- * Applies `save(partial)` to the current choice (DESIGN.md §11): names not given
+ * Applies `save(partial)` to the current choice (README, "API"): names not given
  * keep their value; naming a category sets its services too unless they are
  * named themselves; a category with services is on when any service is on.
  */

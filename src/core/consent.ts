@@ -50,7 +50,7 @@ const newId = (): string => {
 const DAY = 86_400
 
 /**
- * The decision logic (DESIGN.md §6, §11): what is allowed before a choice, which
+ * The decision logic (docs/architecture.md, "Stored state"; docs/receipts.md for the events): what is allowed before a choice, which
  * receipt event a choice is, and what is remembered. No DOM here.
  */
 export function createConsent(config: Resolved, options: ConsentOptions): Consent {

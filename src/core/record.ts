@@ -1,4 +1,4 @@
-// The consent cookie's value (DESIGN.md §6): a compact, versioned string.
+// The consent cookie's value (docs/architecture.md, "Stored state"): a compact, versioned string.
 //
 //   1.<id>.<revision>.<decided, s, base36>.<expires, s, base36>.<allowed categories>.<allowed services>[.<source>[.p]]
 //

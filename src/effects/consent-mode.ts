@@ -1,4 +1,4 @@
-// Google Consent Mode v2 (reference/standards.md §1). `consent default` goes out
+// Google Consent Mode v2 (docs/google-consent-mode.md). `consent default` goes out
 // before any gated tag can run, then `consent update` for the stored or changed
 // choice, and a `consentry_consent_update` event for GTM triggers.
 

@@ -1,4 +1,4 @@
-// Script and iframe gating (DESIGN.md §4). Markup is inert until released:
+// Script and iframe gating (README, "Script tag quick start"; docs/auto-blocking.md). Markup is inert until released:
 // `<script type="text/plain">` neither runs nor fetches its src, and an iframe
 // with only `data-src` loads nothing. Releasing re-creates each script (the only
 // way to make the browser run it) and copies src into the iframe.
@@ -73,7 +73,7 @@ export function createGate(options: GateOptions): Gate {
         continue
       }
       const script = recreate(el as HTMLScriptElement, options.nonce)
-      // External scripts run one after another, in document order (DESIGN.md §4), and so
+      // External scripts run one after another, in document order (docs/auto-blocking.md, "Order"), and so
       // do modules: an inline one runs later than it is inserted and fires no load event,
       // so it announces its end itself (a module error goes to the window instead).
       // (One at a time, so one event name serves them all.)

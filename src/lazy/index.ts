@@ -1,5 +1,5 @@
 // Parts of the SDK that most page views never need, loaded on first use so the
-// first layer stays small (DESIGN.md §9 size budget): the extras (preference
+// first layer stays small (the size budget in package.json; docs/architecture.md): the extras (preference
 // centre, embed placeholders, clean-up) and receipts (after a decision, only when
 // `receipts.endpoint` is set). The npm build splits them with import(); the
 // script-tag build swaps this file for ./script.ts (rollup.config.mjs).

@@ -1,7 +1,7 @@
 // The hand-over between a decision and its receipt. The decision is written
 // here synchronously, in the same click that made it; the receipts chunk, which
 // may still be loading, signs it later — on this page or, if the tab closed
-// first, on the next one (DESIGN.md §7: no receipt lost to a reload or a closed tab).
+// first, on the next one (docs/receipts.md: no receipt lost to a reload or a closed tab).
 
 import type { Decision } from '../core/state.js'
 import type { ReceiptPayload } from './types.js'

@@ -32,7 +32,7 @@ function download(receipts: unknown[]): void {
 const cookieRows = (cookies: (string | CookieInfo)[] = []): CookieInfo[] => cookies.map((c) => (typeof c === 'string' ? { name: c } : c))
 
 /**
- * The preference centre: a modal dialog (DESIGN.md §11) listing every category
+ * The preference centre: a modal dialog (docs/architecture.md; WCAG 2.1.2) listing every category
  * with a switch, and under it each service with its own switch, provider, policy
  * link, retention and cookie table. Switches start from the current state, so in
  * opt-in mode nothing is pre-ticked. A category whose services are partly on

@@ -22,7 +22,7 @@ export interface MountOptions {
 
 /**
  * `<div id="consentry-root">` at the end of `<body>`, which must exist (the
- * caller waits for it: body.ts), with an open shadow root (DESIGN.md §2), kept
+ * caller waits for it: body.ts), with an open shadow root (docs/architecture.md, "Builds"), kept
  * in step with `$view` and `$consent`. Returns a function that removes it.
  */
 export function mount({ config, styles, texts, lang, actions }: MountOptions): () => void {
