@@ -73,7 +73,7 @@ export function createGate(options: GateOptions): Gate {
         continue
       }
       const script = recreate(el as HTMLScriptElement, options.nonce)
-      // External scripts run one after another, in document order (docs/auto-blocking.md, "Order and \"exactly once\""), and so
+      // External scripts run one after another, in document order (docs/auto-blocking.md, order and "exactly once"), and so
       // do modules: an inline one runs later than it is inserted and fires no load event,
       // so it announces its end itself (a module error goes to the window instead).
       // (One at a time, so one event name serves them all.)
