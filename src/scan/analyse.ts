@@ -11,19 +11,11 @@
 import type { Declarations } from './declared.js'
 import { categoryOf, matchOcd } from './ocd.js'
 import type { PhaseRecord } from './record.js'
-import { PHASES, type CategorisedBy, type Declared, type NotSeen, type OcdMatch, type Phase, type ScanCookie, type ScanRequest, type ScanStorage, type Violation } from './types.js'
+import { PHASES, type CategorisedBy, type Declared, type Findings, type NotSeen, type OcdMatch, type Phase, type ScanCookie, type ScanRequest, type ScanStorage, type Violation } from './types.js'
 
 /** Storage keys the SDK itself writes (cross-tab sync, decision notes for receipts). */
 const OWN_KEY = /^consentry:/
 
-export interface Findings {
-  cookies: ScanCookie[]
-  storage: ScanStorage[]
-  requests: ScanRequest[]
-  violations: Violation[]
-  declaredNotSeen: NotSeen[]
-  warnings: string[]
-}
 
 /** True when `host` belongs to the site at `siteHost` (itself, its parent without "www.", or a subdomain). */
 export function firstParty(host: string, siteHost: string): boolean {

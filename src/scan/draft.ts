@@ -8,7 +8,7 @@
 
 import { DEFAULT_CATEGORIES } from '../config/resolve.js'
 import type { CategoryConfig, Config, CookieInfo, ServiceConfig } from '../config/types.js'
-import type { Findings } from './analyse.js'
+import type { Findings } from './types.js'
 import { categoryOf, matchOcd } from './ocd.js'
 
 const ORDER = ['necessary', 'functional', 'analytics', 'advertising']

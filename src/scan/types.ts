@@ -91,10 +91,8 @@ export interface NotSeen {
   service: string
 }
 
-export interface ScanReport {
-  url: string
-  scannedAt: string
-  pages: string[]
+/** What the scan found, before it is put in a report. */
+export interface Findings {
   cookies: ScanCookie[]
   storage: ScanStorage[]
   requests: ScanRequest[]
@@ -102,6 +100,12 @@ export interface ScanReport {
   declaredNotSeen: NotSeen[]
   /** Pages that failed or did not settle, buttons not found, time limits reached. */
   warnings: string[]
+}
+
+export interface ScanReport extends Findings {
+  url: string
+  scannedAt: string
+  pages: string[]
   /** False when the total time limit stopped the scan before every page of every phase. */
   complete: boolean
   draft: Config

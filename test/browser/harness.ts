@@ -8,15 +8,9 @@ import { extname, join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
+// The same quiet headless flags as the scanner's browser (one list).
+export { CHROMIUM_ARGS } from '../../src/scan/chromium.js'
+import { CHROMIUM_ARGS } from '../../src/scan/chromium.js'
 
 const DIST = join(process.cwd(), 'dist')
 if (!existsSync(join(DIST, 'consentry.iife.js'))) {
