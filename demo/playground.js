@@ -2,7 +2,6 @@
 // The preview is dist/consentry.iife.js in an iframe (Consentry.init(config) on each
 // edit); the problems come from dist/consentry-validate.js, the same code as
 // `npx consentry validate`. No network: everything is served from this origin.
-'use strict'
 ;(() => {
   const V = window.ConsentryValidate
   const $ = (selector, root = document) => root.querySelector(selector)
@@ -386,7 +385,7 @@
 
   async function preview() {
     const w = frame.contentWindow
-    if (!w || !w.Consentry) return
+    if (!w?.Consentry) return
     const run = ++previewRun
     const cfg = JSON.parse(JSON.stringify(config))
     // The preview must not send receipts anywhere nor overwrite this site's own consent cookie.

@@ -1,9 +1,10 @@
+import Cookies from 'js-cookie'
 import { resolve, type Resolved } from './config/resolve.js'
 import type { Config, TextTree } from './config/types.js'
 import { ConfigError, validate } from './config/validate.js'
 import type { Partial } from './core/choice.js'
 import { allows, createConsent } from './core/consent.js'
-import { createEmitter } from './core/emitter.js'
+import type { createEmitter } from './core/emitter.js'
 import { gpcEnabled } from './core/gpc.js'
 import { $consent, type ConsentState, type Decision } from './core/state.js'
 import { takesBack } from './core/choice.js'
@@ -28,7 +29,7 @@ import { $view } from './ui/view.js'
 import { SDK_VERSION } from './version.js'
 
 export type Events = { change: ConsentState; decision: Decision; ready: ConsentState }
-export type Emitter = ReturnType<typeof createEmitter<Events>>
+type Emitter = ReturnType<typeof createEmitter<Events>>
 
 export interface StartOptions {
   /** Where `dist/locales/<lang>.json` live (the script tag's folder + "locales/"). */
@@ -114,7 +115,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     if (takesBack(decision.previous, decision.state))
       void loadExtras().then(({ cleanUp }) => {
         try {
-          cleanUp(config, decision.previous, decision.state)
+          cleanUp(config, decision.previous, decision.state, Cookies.remove)
         } catch {
           // cookies or storage blocked (sandboxed frame): nothing to delete
         }

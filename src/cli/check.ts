@@ -13,7 +13,7 @@ import { LOCALES } from '../i18n/negotiate.js'
 import { canonicalJson, sha256 } from '../receipts/digest.js'
 import { JsonSyntaxError, mapJson, positionOf, type Located } from './positions.js'
 
-export type Severity = 'error' | 'warning' | 'info'
+type Severity = 'error' | 'warning' | 'info'
 
 export interface Finding {
   severity: Severity
@@ -26,7 +26,7 @@ export interface Finding {
   suggestion?: string
 }
 
-export interface RevisionAdvice {
+interface RevisionAdvice {
   previous: number
   current: number
   /** What visitors agree to changed: categories or services added, a cookie list grew, required changed. */
@@ -60,7 +60,7 @@ export interface CheckOptions {
 // ---------------------------------------------------------------- typos
 
 /** Optimal string alignment distance (a swap of two neighbours counts as one edit). */
-export function distance(a: string, b: string): number {
+function distance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)])
   for (let j = 1; j <= b.length; j++) d[0][j] = j
   for (let i = 1; i <= a.length; i++)
@@ -105,7 +105,7 @@ function parentRule(path: string): Rule | undefined {
 // ---------------------------------------------------------------- legal pitfalls
 
 /** Advertising and cross-site tracking domains: never "strictly necessary". */
-export const AD_DOMAINS = [
+const AD_DOMAINS = [
   'doubleclick.net',
   'googlesyndication.com',
   'googleadservices.com',

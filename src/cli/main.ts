@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { SDK_VERSION } from '../version.js'
 import { check, type Finding, type Report } from './check.js'
 
-export const USAGE = `Usage: consentry validate <consent.json> [options]
+const USAGE = `Usage: consentry validate <consent.json> [options]
        consentry scan <url> [options]   (cookie scanner: consentry scan --help)
 
 Checks a Consentry config against consentry.schema.json and the SDK's run-time rules,
@@ -37,7 +37,7 @@ const nodeIo: Io = {
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /** One line per finding: `file:line:column  severity  path: message`. */
-export const formatFinding = (file: string, f: Finding): string =>
+const formatFinding = (file: string, f: Finding): string =>
   `${file}:${f.line}:${f.column}  ${f.severity.padEnd(7)}  ${f.path || '(root)'}: ${f.message}`
 
 function text(file: string, report: Report, strict: boolean): string[] {

@@ -20,7 +20,7 @@ export interface Located {
   value: Position
 }
 
-export interface Duplicate {
+interface Duplicate {
   path: string
   /** The later occurrence, which is the one JSON.parse keeps. */
   at: Position
@@ -46,7 +46,7 @@ export class JsonSyntaxError extends Error {
 }
 
 /** The same path joining as src/config/validate.ts. */
-export const joinKey = (path: string, key: string): string => (path ? `${path}.${key}` : key)
+const joinKey = (path: string, key: string): string => (path ? `${path}.${key}` : key)
 
 const describeChar = (ch: string | undefined): string => (ch === undefined ? 'the end of the file' : JSON.stringify(ch))
 

@@ -4,7 +4,7 @@
 
 import type { JsonSchema } from './schema.js'
 
-export interface DocEntry {
+interface DocEntry {
   /** `categories.<name>.services.<name>.cookies[].name` */
   path: string
   depth: number
@@ -74,7 +74,7 @@ export function typeText(schema: JsonSchema): string {
 }
 
 /** Every documented property, depth first, in the schema's order (that of src/config/shape.ts). */
-export function entries(schema: JsonSchema, path = '', depth = 0, out: DocEntry[] = []): DocEntry[] {
+function entries(schema: JsonSchema, path = '', depth = 0, out: DocEntry[] = []): DocEntry[] {
   const visit = (node: JsonSchema, base: string, level: number): void => {
     const required = new Set((node.required ?? []) as string[])
     for (const [key, sub] of Object.entries((node.properties ?? {}) as Record<string, JsonSchema>)) {

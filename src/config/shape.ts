@@ -20,7 +20,7 @@ const isPattern = (value: string): boolean => {
 const cookieName = str('a cookie name or /regex/', undefined, isPattern)
 
 /** Only http(s), relative or mailto links reach the page (no `javascript:`). */
-export const isSafeUrl = (value: string): boolean => /^(https?:\/\/|mailto:|\/|\.{0,2}\/|#|\?)/i.test(value) || /^[\w-][\w./-]*$/.test(value)
+const isSafeUrl = (value: string): boolean => /^(https?:\/\/|mailto:|\/|\.{0,2}\/|#|\?)/i.test(value) || /^[\w-][\w./-]*$/.test(value)
 const url = str('an http(s) or relative URL', undefined, isSafeUrl)
 
 /** Theme values are written into a stylesheet: nothing that could close a rule. */

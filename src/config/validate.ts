@@ -49,8 +49,8 @@ function check(rule: Rule, value: unknown, path: string, out: Problem[]): void {
       if (!rule.values.includes(value as string)) fail()
       return
     case 'array':
-      if (!Array.isArray(value)) return fail()
-      value.forEach((item, i) => check(rule.items, item, `${path}[${i}]`, out))
+      if (!Array.isArray(value)) fail()
+      else value.forEach((item, i) => check(rule.items, item, `${path}[${i}]`, out))
       return
     case 'anyOf':
       // Report the branch's own problems when the value has that branch's type
@@ -64,9 +64,13 @@ function check(rule: Rule, value: unknown, path: string, out: Problem[]): void {
           return
         }
       }
-      return fail()
+      fail()
+      return
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return fail()
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    fail()
+    return
+  }
   const entries = Object.entries(value)
   if (rule.t === 'record') {
     for (const [key, item] of entries) {

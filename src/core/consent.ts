@@ -85,7 +85,7 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
   function classify(before: Choice | null, after: Choice, renewal: boolean, source: ReceiptSource): ReceiptEvent {
     // A GPC-derived first decision is a refusal, whatever opt-out left on.
     // (A placeholder's service allowed alone is consent given too.)
-    if (!before) return source !== 'gpc' && (source == 'placeholder' || config.categories.some((c) => !c.required && after.categories[c.name])) ? 'given' : 'refused'
+    if (!before) return source !== 'gpc' && (source === 'placeholder' || config.categories.some((c) => !c.required && after.categories[c.name])) ? 'given' : 'refused'
     if (renewal && same(before, after)) return 'renewed'
     return takesBack(before, after) ? 'withdrawn' : 'updated'
   }
@@ -100,7 +100,7 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
       // A placeholder before any decision: its service only (it always names one).
       const isPartial = source === 'placeholder' && !current.decided
       const base: Choice = current.decided || granted ? current : uniform(config, false)
-      let choice = isPartial ? grant(config, base, Object.keys(partial)) : typeof partial == 'boolean' ? uniform(config, partial) : applyPartial(config, base, partial)
+      let choice = isPartial ? grant(config, base, Object.keys(partial)) : typeof partial === 'boolean' ? uniform(config, partial) : applyPartial(config, base, partial)
       // "Accept all" / "Reject all" after a placeholder's "Always allow" decide what the
       // visitor was still asked about; the service they allowed themselves stays allowed.
       if (granted && !isPartial) choice = grant(config, choice, last!.services)

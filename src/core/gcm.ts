@@ -1,10 +1,8 @@
 import { GCM_TYPES } from '../config/types.js'
 import type { GcmValue } from '../receipts/types.js'
 
-export { GCM_TYPES }
-
 /** Google Consent Mode v2 types per category (docs/google-consent-mode.md); `google.mapping` overrides it per category. */
-export const DEFAULT_GCM_MAPPING: Record<string, string[]> = {
+const DEFAULT_GCM_MAPPING: Record<string, string[]> = {
   necessary: ['security_storage'],
   functional: ['functionality_storage', 'personalization_storage'],
   analytics: ['analytics_storage'],

@@ -26,7 +26,7 @@ export interface ConsentRecord {
 }
 
 /** Browsers cap a cookie at 4096 bytes; anything near that is not ours. */
-export const MAX_LENGTH = 3072
+const MAX_LENGTH = 3072
 
 const ID = /^[A-Za-z0-9_-]{8,64}$/
 const NAMES = /^([A-Za-z][\w-]*(:[A-Za-z][\w-]*)?(\+[A-Za-z][\w-]*(:[A-Za-z][\w-]*)?)*)?$/

@@ -239,9 +239,7 @@ export function autoBlock(list: Categories, store: typeof $consent): void {
   // HTML strings: parsed once more in an inert template, held there, then given to the browser.
   for (const type of [Element, typeof ShadowRoot === 'undefined' ? undefined : ShadowRoot])
     for (const prop of ['innerHTML', 'outerHTML'])
-      patchSetter(type, prop, function (value, setter) {
-        setter(clean(String(value)))
-      })
+      patchSetter(type, prop, (value, setter) => setter(clean(String(value))))
   patchMethod(proto, 'insertAdjacentHTML', (original) =>
     function (this: Element, where: string, html: string) {
       return original.call(this, where as never, clean(String(html)) as never)

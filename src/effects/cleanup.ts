@@ -4,6 +4,7 @@
 // current path and its parents, and `cleanup.paths`. A script that already ran
 // keeps running: only a reload (`cleanup.reload`) stops it.
 
+import type Cookies from 'js-cookie'
 import type { Resolved } from '../config/resolve.js'
 import type { CookieInfo } from '../config/types.js'
 import type { ConsentState } from '../core/state.js'
@@ -18,8 +19,12 @@ export const pathCandidates = (path: string): string[] => path.split('/').map((_
 /** A name or `/regex/` as a test on names. */
 const matcher = (pattern: string) => (name: string) => (/^\/.+\/$/.test(pattern) ? new RegExp(pattern.slice(1, -1)).test(name) : name === pattern)
 
-/** Deletes the cookies and storage keys of every service allowed in `before` and not in `after`. */
-export function cleanUp(config: Resolved, before: ConsentState, after: ConsentState): void {
+/**
+ * Deletes the cookies and storage keys of every service allowed in `before` and not in `after`.
+ * `remove` is js-cookie's, handed over by the first view that already holds it: this runs in
+ * the extras chunk, a file of its own, where importing js-cookie would ship a second copy.
+ */
+export function cleanUp(config: Resolved, before: ConsentState, after: ConsentState, remove: typeof Cookies.remove): void {
   const names = document.cookie.split(/; */).map((pair) => pair.split('=')[0])
   for (const category of config.categories)
     for (const { key, config: service } of category.services)
@@ -30,7 +35,7 @@ export function cleanUp(config: Resolved, before: ConsentState, after: ConsentSt
           for (const name of [pattern, ...names.filter(matcher(pattern))])
             for (const domain of ['', ...domainCandidates(location.hostname)])
               for (const path of [...pathCandidates(location.pathname), ...(config.source.cleanup?.paths ?? [])])
-                document.cookie = `${name}=;max-age=0;path=${path}${domain && ';domain=' + domain}`
+                remove(name, { path, domain: domain || undefined })
         }
         for (const pattern of service.storage ?? [])
           for (const store of [localStorage, sessionStorage]) Object.keys(store).filter(matcher(pattern)).forEach((k) => store.removeItem(k))

@@ -7,9 +7,9 @@ import { gcmValues } from '../core/gcm.js'
 import type { ConsentState } from '../core/state.js'
 
 /** gtag() as Google writes it: it must push the `arguments` object, an Array is ignored. */
-// eslint-disable-next-line prefer-rest-params
-export function gtag(..._: unknown[]): void {
+function gtag(..._: unknown[]): void {
   const w = window as unknown as { dataLayer?: unknown[] }
+  // biome-ignore lint/complexity/noArguments: gtag.js reads an Arguments object and ignores an Array
   ;(w.dataLayer ??= []).push(arguments)
 }
 
@@ -19,7 +19,7 @@ export function consentMode(google: GoogleConfig): (state: ConsentState) => void
   // container start already in the dataLayer means a tag came first: a snippet above
   // the Consentry tag, or a config fetched by data-config that arrived after the tag ran.
   // One warning per init(), however many tags came first.
-  if ((window as unknown as { dataLayer?: Record<string, unknown>[] }).dataLayer?.some((e) => e?.[0] == 'config' || e?.event == 'gtm.js'))
+  if ((window as unknown as { dataLayer?: Record<string, unknown>[] }).dataLayer?.some((e) => e?.[0] === 'config' || e?.event === 'gtm.js'))
     console.warn('Consentry: a Google tag ran before consent default')
   const base = { ...gcmValues({}, google.mapping), wait_for_update: google.waitForUpdate ?? 500 }
   gtag('consent', 'default', base)

@@ -25,7 +25,7 @@ export interface GateOptions {
 }
 
 /** `data-service` may name a service; then it decides, else the category does. */
-export const nameOf = (el: Element): string => {
+const nameOf = (el: Element): string => {
   const category = el.getAttribute('data-category')!
   const service = el.getAttribute('data-service')
   return service ? `${category}:${service}` : category
@@ -77,7 +77,7 @@ export function createGate(options: GateOptions): Gate {
       // do modules: an inline one runs later than it is inserted and fires no load event,
       // so it announces its end itself (a module error goes to the window instead).
       // (One at a time, so one event name serves them all.)
-      const module = !script.src && script.type == 'module'
+      const module = !script.src && script.type === 'module'
       const done =
         (script.src ? !script.async : module) &&
         new Promise((settle) => {

@@ -5,7 +5,6 @@
 // script-tag build swaps this file for ./script.ts (rollup.config.mjs).
 
 export type Extras = typeof import('./extras.js')
-export type { StartReceipts } from '../receipts/client.js'
 
 export const loadExtras = (): Promise<Extras> => import('./extras.js')
 /**

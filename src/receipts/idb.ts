@@ -9,7 +9,7 @@ const NAME = 'consentry'
 
 let opening: Promise<IDBDatabase> | undefined
 
-export function openDb(): Promise<IDBDatabase> {
+function openDb(): Promise<IDBDatabase> {
   return (opening ??= new Promise((resolve, reject) => {
     const request = indexedDB.open(NAME, 1)
     request.onupgradeneeded = () => {
@@ -60,9 +60,4 @@ export async function put(store: Store, value: unknown, key?: IDBValidKey): Prom
     tx.oncomplete = () => resolve()
     tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('IndexedDB write aborted'))
   })
-}
-
-export async function remove(store: Store, key: IDBValidKey): Promise<void> {
-  const db = await openDb()
-  await done(db.transaction(store, 'readwrite').objectStore(store).delete(key))
 }

@@ -74,6 +74,7 @@ export const MAX_SEQ = 2 ** 31 - 1
  * not well-formed (a lone surrogate: SQLite stores it as U+FFFD, and the stored column would
  * then differ from the signed claim). docs/collector.md, "Input limits".
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding C0/C1 control characters is this pattern's job
 const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 const MODES = ['opt-in', 'opt-out', 'notice']
 const EVENTS = ['given', 'updated', 'withdrawn', 'refused', 'renewed']

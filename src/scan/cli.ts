@@ -10,7 +10,7 @@ import { formatMarkdown, formatText, progressLine } from './format.js'
 import { DEFAULTS, scan, type ScanOptions } from './index.js'
 import { CONSENTRY_ACCEPT, CONSENTRY_REJECT } from './phases.js'
 
-export const SCAN_USAGE = `Usage: consentry scan <url> [options]
+const SCAN_USAGE = `Usage: consentry scan <url> [options]
 
 Loads the site in Chromium three times, each in a fresh profile: before consent (no
 click), after "Reject all", after "Accept all". Lists every cookie, storage key and

@@ -6,7 +6,7 @@ import { resolve, type Resolved } from '../config/resolve.js'
 import type { Config, CookieInfo } from '../config/types.js'
 import type { Declared } from './types.js'
 
-export interface Entry extends Declared {
+interface Entry extends Declared {
   /** The config's text: a name or a `/regex/`. */
   pattern: string
   test(name: string): boolean

@@ -25,9 +25,9 @@ export function serviceKey(text: string): string {
   return (/^[a-z]/.test(slug) ? slug : `s-${slug || 'unnamed'}`).slice(0, 40).replace(/-+$/, '')
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 /** A literal name when the config's syntax allows it, else an anchored /regex/ for exactly it. */
-const literal = (name: string) => (/^[^\s;,=]+$/.test(name) && !/^\/.+\/$/.test(name) ? name : `/^${escape(name)}$/`)
+const literal = (name: string) => (/^[^\s;,=]+$/.test(name) && !/^\/.+\/$/.test(name) ? name : `/^${escapeRegExp(name)}$/`)
 
 export function draft(findings: Findings, config: Config | undefined, scannedAt: string, site: string): Config {
   const out: Config = config
@@ -58,7 +58,7 @@ export function draft(findings: Findings, config: Config | undefined, scannedAt:
       ...(match.controller ? { provider: match.controller } : {}),
       description: match.description ? `${title}: ${match.description}` : `${title} (${match.category} in the Open Cookie Database), found by consentry scan on ${date}.`,
     })
-    const entry = match.wildcard ? `/^${escape(match.pattern)}/` : literal(name)
+    const entry = match.wildcard ? `/^${escapeRegExp(match.pattern)}/` : literal(name)
     const info: CookieInfo = { name: entry }
     if (match.controller) info.provider = match.controller
     if (match.description) info.purpose = match.description

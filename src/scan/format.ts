@@ -111,6 +111,7 @@ export function formatMarkdown(report: ScanReport): string {
   const rows = [...byName.values()].map((seen) => {
     const c = seen[0]
     const d = describe(report.draft, c.name, 'cookies')
+    // biome-ignore lint/complexity/useMathMinMax: ISO date strings, compared as text
     const longest = seen.map((s) => s.expires).reduce<string | null>((a, b) => (a === null ? b : b === null ? a : a > b ? a : b), null)
     return {
       category: c.categorisedBy === 'consentry' ? 'necessary' : (d?.category ?? c.category ?? 'unidentified'),

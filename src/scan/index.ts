@@ -40,7 +40,7 @@ export interface ScanOptions {
 export const DEFAULTS = { pages: 10, pageTimeoutMs: 30_000, maxTimeMs: 600_000 }
 
 /** The start URL, if it is one a browser can scan. */
-export function startUrl(text: string): URL {
+function startUrl(text: string): URL {
   let url: URL
   try {
     url = new URL(text)
@@ -107,5 +107,4 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
   }
 }
 
-export { ScanError } from './error.js'
 export type * from './types.js'

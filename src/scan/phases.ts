@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { Frontier, LINKS_PER_PAGE } from './crawl.js'
 import { ScanError } from './error.js'
 import { recorder, type PhaseRecord, type Recorder } from './record.js'
-import { Deadline, withTimeout } from './time.js'
+import { type Deadline, withTimeout } from './time.js'
 import type { Phase } from './types.js'
 
 /** Longest wait for the network to go quiet after `load` (some pages poll forever). */

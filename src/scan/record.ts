@@ -17,7 +17,7 @@ export interface RawCookie {
   sameSite: 'Strict' | 'Lax' | 'None'
 }
 
-export interface RawStorage {
+interface RawStorage {
   kind: 'localStorage' | 'sessionStorage'
   key: string
   origin: string

@@ -39,8 +39,8 @@ export interface AppOptions {
 }
 
 /** Receipts per page of GET /receipts/{consentId}: default and most. */
-export const DEFAULT_PAGE = 100
-export const MAX_PAGE = 1000
+const DEFAULT_PAGE = 100
+const MAX_PAGE = 1000
 
 /** A query parameter that must be a whole number in [min, max], or absent. */
 function whole(value: string | undefined, name: string, fallback: number, min: number, max: number): number {

@@ -14,7 +14,7 @@ import { verifyCountersignature, type PublicJwks } from './keys.js'
 import { countersigned, entryHash, receivedAtOf, sha256 } from './log.js'
 import { scan, type Head, type LogEntry, type Repository } from './storage/types.js'
 
-export type FindingKind = 'removed' | 'altered' | 'inserted' | 'moved'
+type FindingKind = 'removed' | 'altered' | 'inserted' | 'moved'
 
 export interface Finding {
   logIndex: number

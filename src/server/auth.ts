@@ -5,7 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { ReceiptError, verifyEmbeddedKeyJws, type Es256Verifier } from '../receipts/verify.js'
 import { HttpError } from './errors.js'
 
-export const PROOF_TYP = 'consent-export+jwt'
+const PROOF_TYP = 'consent-export+jwt'
 /** How old (or how far ahead) a browser's proof may be. */
 const PROOF_WINDOW_SECONDS = 300
 

@@ -35,7 +35,7 @@ function descriptorLimit(): number | undefined {
   }
 }
 
-export function defaultMaxConnections(): number {
+function defaultMaxConnections(): number {
   const limit = descriptorLimit()
   // Descriptors are also needed for the database, its WAL, worker threads and logs.
   return Math.max(16, Math.min(16_384, (limit ?? 1024) - 128))

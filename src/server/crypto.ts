@@ -7,7 +7,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { ReceiptError, type Es256Verifier } from '../receipts/verify.js'
 
 /** Default number of browser keys kept imported (a KeyObject is well under 1 KiB). */
-export const DEFAULT_KEY_CACHE_SIZE = 4096
+const DEFAULT_KEY_CACHE_SIZE = 4096
 
 /**
  * An Es256Verifier on node:crypto. Keys are cached by their checked thumbprint (an entry can

@@ -6,7 +6,7 @@ import type { LogEntry } from './storage/types.js'
 export type ExportFormat = 'jsonl' | 'csv'
 
 /** The exported view of an entry: times as ISO, chain and record parsed. */
-export function exportRow(e: LogEntry) {
+function exportRow(e: LogEntry) {
   return {
     logIndex: e.logIndex,
     kind: e.kind,

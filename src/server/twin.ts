@@ -13,7 +13,7 @@ const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n
 const toBigInt = (bytes: Buffer): bigint => BigInt('0x' + (bytes.toString('hex') || '0'))
 
 /** The compact JWS with its ES256 signature (r ‖ s) replaced by (r ‖ n − s); undefined if not ES256-shaped. */
-export function twinOf(jws: string): string | undefined {
+function twinOf(jws: string): string | undefined {
   const dot = jws.lastIndexOf('.')
   const signature = Buffer.from(jws.slice(dot + 1), 'base64url')
   if (dot < 0 || signature.length !== 64) return undefined

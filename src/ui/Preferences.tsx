@@ -131,6 +131,7 @@ export function Preferences({ config, texts, consent, actions }: PreferencesProp
                           <input
                             id={sid}
                             type="checkbox"
+                            // biome-ignore lint/a11y/useAriaPropsForRole: a checkbox's native checked state is its aria-checked (ARIA in HTML forbids both)
                             role="switch"
                             checked={required || !!draft.services[s.key]}
                             disabled={required}

@@ -9,7 +9,6 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 
 // The same quiet headless flags as the scanner's browser (one list).
-export { CHROMIUM_ARGS } from '../../src/scan/chromium.js'
 import { CHROMIUM_ARGS } from '../../src/scan/chromium.js'
 
 const DIST = join(process.cwd(), 'dist')

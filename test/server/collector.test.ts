@@ -35,7 +35,7 @@ for (const backend of backends()) {
       })
       return collector
     }
-    const post = (body: BodyInit, type = 'text/plain;charset=UTF-8', headers: Record<string, string> = {}) =>
+    const post = async (body: BodyInit, type = 'text/plain;charset=UTF-8', headers: Record<string, string> = {}) =>
       collector.app.request('/receipts', { method: 'POST', body, headers: { 'content-type': type, ...headers } })
     const admin = (path: string, init: RequestInit = {}) =>
       collector.app.request(path, { ...init, headers: { authorization: `Bearer ${ADMIN}`, ...(init.headers as object) } })
@@ -115,7 +115,7 @@ for (const backend of backends()) {
         ['bad claim types', () => post(signJws(key, claims({ seq: '1' }))), 400, 'claims'],
         ['2 MB body', () => post(tooBig), 413, 'too-large'],
         ['wrong content type', () => post(signJws(key, claims()), 'application/json'), 415, 'content-type'],
-        ['no content type', () => collector.app.request('/receipts', { method: 'POST', body: new Uint8Array([1, 2]) }), 415, 'content-type'],
+        ['no content type', async () => collector.app.request('/receipts', { method: 'POST', body: new Uint8Array([1, 2]) }), 415, 'content-type'],
         ['bytes that are not UTF-8', () => post(new Uint8Array([0xff, 0xfe, 0x2e])), 400, 'format'],
         ['replayed jti with other content', async () => {
           const jti = randomUUID()

@@ -44,7 +44,7 @@ function place(path: string, value: unknown): { config: unknown; at: string } {
       at += '.example'
       return { example: build(i + 1) }
     }
-    node = ((node.properties ?? {}) as Record<string, JsonSchema>)[key] ?? ((node.anyOf as JsonSchema[] | undefined)?.find((b) => b.properties) as JsonSchema).properties![key]
+    node = ((node.properties ?? {}) as Record<string, JsonSchema>)[key] ?? (((node.anyOf as JsonSchema[]).find((b) => b.properties) as JsonSchema).properties as Record<string, JsonSchema>)[key]
     at += (at ? '.' : '') + key
     return { [key]: build(i + 1) }
   }
@@ -98,7 +98,7 @@ describe('docs/config.md', () => {
 
   test('documents every property with its type, description and example', () => {
     for (const [path, s] of properties(schema)) {
-      const heading = '`' + path.replace(/\.\*(?=\.|$)/g, (m, offset: number) => (isList(path.slice(0, offset)) ? '[]' : '.<name>')) + '`'
+      const heading = '`' + path.replace(/\.\*(?=\.|$)/g, (_m, offset: number) => (isList(path.slice(0, offset)) ? '[]' : '.<name>')) + '`'
       const section = rendered.split(/^#{2,3} /m).find((part) => part.startsWith(heading + '\n'))
       expect(section, heading).toBeDefined()
       expect(section).toContain(String(s.description))
@@ -118,7 +118,7 @@ function isList(path: string): boolean {
   let node: JsonSchema = schema
   for (const key of path.split('.')) {
     if (key === '*') node = (node.items ?? node.additionalProperties) as JsonSchema
-    else node = ((node.properties ?? {}) as Record<string, JsonSchema>)[key] ?? ((node.anyOf as JsonSchema[]).find((b) => b.properties) as JsonSchema).properties![key]
+    else node = ((node.properties ?? {}) as Record<string, JsonSchema>)[key] ?? (((node.anyOf as JsonSchema[]).find((b) => b.properties) as JsonSchema).properties as Record<string, JsonSchema>)[key]
   }
   return !!node.items || (Array.isArray(node.anyOf) && (node.anyOf as JsonSchema[]).some((b) => b.items))
 }

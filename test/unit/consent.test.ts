@@ -50,15 +50,15 @@ describe('decision logic', () => {
   })
 
   test('the first choice is "given" when anything optional is allowed, "refused" otherwise', () => {
-    expect(start().consent.decide(true, 'banner').event).toBe('given')
+    expect(start().consent.decide(true, 'banner')!.event).toBe('given')
     Cookies.remove('consentry')
-    expect(start().consent.decide(false, 'banner').event).toBe('refused')
+    expect(start().consent.decide(false, 'banner')!.event).toBe('refused')
     Cookies.remove('consentry')
-    expect(start().consent.decide({ analytics: true }, 'preferences').event).toBe('given')
+    expect(start().consent.decide({ analytics: true }, 'preferences')!.event).toBe('given')
   })
 
   test('a refusal is remembered across visits like an acceptance', () => {
-    start().consent.decide(false, 'banner')
+    start().consent.decide(false, 'banner')!
     const again = start()
     expect(again.consent.ask).toBeNull()
     expect(again.state().decided).toBe(true)
@@ -67,8 +67,8 @@ describe('decision logic', () => {
 
   test('save() keeps names it does not mention; naming a category sets its services', () => {
     const { consent } = start()
-    consent.decide({ functional: true }, 'api')
-    const next = consent.decide({ analytics: true, 'analytics:matomo': false }, 'api').state
+    consent.decide({ functional: true }, 'api')!
+    const next = consent.decide({ analytics: true, 'analytics:matomo': false }, 'api')!.state
     expect(next.categories).toEqual({ necessary: true, functional: true, analytics: true, advertising: false })
     expect(next.services).toEqual({ 'analytics:ga4': true, 'analytics:matomo': false })
     expect(allows(next, 'analytics:ga4')).toBe(true)
@@ -77,41 +77,41 @@ describe('decision logic', () => {
 
   test('a category is on while any of its services is', () => {
     const { consent } = start()
-    consent.decide(true, 'banner')
-    expect(consent.decide({ 'analytics:ga4': false }, 'api').state.categories.analytics).toBe(true)
-    expect(consent.decide({ 'analytics:matomo': false }, 'api').state.categories.analytics).toBe(false)
+    consent.decide(true, 'banner')!
+    expect(consent.decide({ 'analytics:ga4': false }, 'api')!.state.categories.analytics).toBe(true)
+    expect(consent.decide({ 'analytics:matomo': false }, 'api')!.state.categories.analytics).toBe(false)
   })
 
   test('necessary cannot be switched off', () => {
     const { consent } = start()
-    expect(consent.decide({ necessary: false }, 'api').state.categories.necessary).toBe(true)
+    expect(consent.decide({ necessary: false }, 'api')!.state.categories.necessary).toBe(true)
   })
 
   test('taking anything back is "withdrawn"; other later changes are "updated"', () => {
     const { consent } = start()
-    consent.decide({ analytics: true }, 'preferences')
-    expect(consent.decide({ functional: true }, 'preferences').event).toBe('updated')
-    expect(consent.decide({ 'analytics:ga4': false }, 'preferences').event).toBe('withdrawn')
+    consent.decide({ analytics: true }, 'preferences')!
+    expect(consent.decide({ functional: true }, 'preferences')!.event).toBe('updated')
+    expect(consent.decide({ 'analytics:ga4': false }, 'preferences')!.event).toBe('withdrawn')
   })
 
   test('after expiresDays the visitor is asked again; the same choice is then "renewed"', () => {
     const first = start({ cookie: { expiresDays: 30 } })
-    first.consent.decide({ analytics: true }, 'banner')
+    first.consent.decide({ analytics: true }, 'banner')!
     const later = start({ cookie: { expiresDays: 30 } }, JAN_1 + 31 * DAY)
     expect(later.consent.ask).toBe('expired')
     expect(later.state().decided).toBe(false)
     expect(later.state().categories.analytics).toBe(false)
-    const decision = later.consent.decide({ analytics: true }, 'banner')
+    const decision = later.consent.decide({ analytics: true }, 'banner')!
     expect(decision.event).toBe('renewed')
     expect(decision.state.id).toBe(first.state().id)
   })
 
   test('a revision bump asks again; a different answer is classified against the old one', () => {
-    start({ revision: 1 }).consent.decide(true, 'banner')
+    start({ revision: 1 }).consent.decide(true, 'banner')!
     const bumped = start({ revision: 2 })
     expect(bumped.consent.ask).toBe('revision')
     expect(bumped.state().categories.advertising).toBe(false)
-    expect(bumped.consent.decide({ analytics: true }, 'banner').event).toBe('withdrawn')
+    expect(bumped.consent.decide({ analytics: true }, 'banner')!.event).toBe('withdrawn')
   })
 
   test('a corrupt cookie means "ask again", never an exception and never "allowed"', () => {
@@ -124,7 +124,7 @@ describe('decision logic', () => {
   })
 
   test('the cookie string the caller read at start-up is the one decided from', () => {
-    start().consent.decide({ analytics: true }, 'banner')
+    start().consent.decide({ analytics: true }, 'banner')!
     const value = Cookies.get('consentry')!
     Cookies.remove('consentry', { path: '/' })
     const { consent, state } = start({}, JAN_1, `theme=dark; consentry=${value}; lang=en`)
@@ -133,7 +133,7 @@ describe('decision logic', () => {
   })
 
   test('only a cookie of exactly our name counts, the first of two wins, and an encoded value is not ours', () => {
-    start().consent.decide(true, 'banner')
+    start().consent.decide(true, 'banner')!
     const value = Cookies.get('consentry')!
     const read = (cookies: string) => start({}, JAN_1, cookies).consent.ask
     expect(read(`consentry_old=${value}; xconsentry=${value}`)).toBe('missing')
@@ -145,23 +145,23 @@ describe('decision logic', () => {
 
   test('the consent id stays across decisions and is new after reset()', () => {
     const { consent } = start()
-    const id = consent.decide(true, 'banner').state.id
+    const id = consent.decide(true, 'banner')!.state.id
     expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/)
-    expect(consent.decide(false, 'preferences').state.id).toBe(id)
+    expect(consent.decide(false, 'preferences')!.state.id).toBe(id)
     consent.reset()
     expect(Cookies.get('consentry')).toBeUndefined()
     expect(consent.ask).toBe('missing')
-    expect(consent.decide(true, 'banner').state.id).not.toBe(id)
+    expect(consent.decide(true, 'banner')!.state.id).not.toBe(id)
   })
 
   test('persist: false neither reads nor writes the cookie (failed-closed config)', () => {
-    start().consent.decide(true, 'banner')
+    start().consent.decide(true, 'banner')!
     const before = Cookies.get('consentry')
     let state: ConsentState | undefined
     const consent = createConsent(config(), { set: (s) => (state = s), persist: false, cookies: document.cookie })
     expect(consent.ask).toBe('missing')
     expect(state!.categories.analytics).toBe(false)
-    consent.decide(false, 'banner')
+    consent.decide(false, 'banner')!
     expect(Cookies.get('consentry')).toBe(before)
   })
 })
@@ -177,7 +177,7 @@ describe('the cookie write', () => {
         throw new Error('a change listener failed')
       },
     })
-    expect(() => consent.decide(true, 'banner')).toThrow('a change listener failed')
+    expect(() => consent.decide(true, 'banner')!).toThrow('a change listener failed')
     expect(cookieWhenSet).toBeUndefined() // gated scripts are released before the write
     expect(start().consent.ask).toBeNull() // and the decision is remembered
     expect(start().state().categories.analytics).toBe(true)
@@ -190,11 +190,11 @@ describe('the cookie write', () => {
       set: (s) => {
         if (s.decided && s.categories.analytics && !nested) {
           nested = true
-          consent.decide({ analytics: false }, 'api')
+          consent.decide({ analytics: false }, 'api')!
         }
       },
     })
-    consent.decide(true, 'banner')
+    consent.decide(true, 'banner')!
     expect(start().state().categories).toMatchObject({ analytics: false, advertising: true })
   })
 })
@@ -202,7 +202,7 @@ describe('the cookie write', () => {
 describe('cross-tab sync', () => {
   test("another tab's cookie value is taken as given, even before this tab's document.cookie shows it", () => {
     const other = start()
-    other.consent.decide({ analytics: true }, 'banner')
+    other.consent.decide({ analytics: true }, 'banner')!
     const value = other.consent.stored()
     Cookies.remove('consentry', { path: '/' }) // as if this tab's cookie view lagged behind
     const here = start()
@@ -220,7 +220,7 @@ describe('cross-tab sync', () => {
     expect(sets).toBe(1)
     expect(here.sync()).toBe(false) // nothing stored, nothing new
     expect(sets).toBe(1)
-    start().consent.decide({ advertising: true }, 'banner') // another tab decides
+    start().consent.decide({ advertising: true }, 'banner')! // another tab decides
     expect(here.sync()).toBe(true)
     expect(sets).toBe(2)
     expect(here.state()).toMatchObject({ decided: true, categories: { advertising: true, analytics: false } })
@@ -231,7 +231,7 @@ describe('cross-tab sync', () => {
 
   test("this tab's own decision read back from the cookie is not a change", () => {
     const { consent, state } = start()
-    consent.decide({ analytics: true }, 'banner')
+    consent.decide({ analytics: true }, 'banner')!
     const mine = state()
     expect(consent.sync()).toBe(false)
     expect(state()).toBe(mine)

@@ -95,7 +95,7 @@ describe('decisions', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const w = window as unknown as { dataLayer?: unknown[] }
     w.dataLayer = []
-    // eslint-disable-next-line prefer-rest-params
+    // biome-ignore lint/complexity/noArguments: gtag.js reads an Arguments object
     const gtag = function (..._: unknown[]) { w.dataLayer!.push(arguments) } // prettier-ignore
     await Consentry.init({ ...config, google: { consentMode: true } })
     expect(warn).not.toHaveBeenCalled()

@@ -24,7 +24,7 @@ afterEach(() => {
 
 describe('consent lifetime (fake clock)', () => {
   test('a decision holds until expiresDays, then the visitor is asked again', () => {
-    open({ cookie: { expiresDays: 30 } }).consent.decide(true, 'banner')
+    open({ cookie: { expiresDays: 30 } }).consent.decide(true, 'banner')!
     vi.setSystemTime(Date.UTC(2026, 0, 1) + 30 * DAY - 1000)
     expect(open({ cookie: { expiresDays: 30 } }).consent.ask).toBeNull()
     vi.setSystemTime(Date.UTC(2026, 0, 1) + 30 * DAY)
@@ -35,7 +35,7 @@ describe('consent lifetime (fake clock)', () => {
   })
 
   test('refusals expire too (default 182 days)', () => {
-    open().consent.decide(false, 'banner')
+    open().consent.decide(false, 'banner')!
     vi.setSystemTime(Date.UTC(2026, 0, 1) + 181 * DAY)
     expect(open().consent.ask).toBeNull()
     vi.setSystemTime(Date.UTC(2026, 0, 1) + 182 * DAY)
@@ -43,31 +43,31 @@ describe('consent lifetime (fake clock)', () => {
   })
 
   test('the same choice confirmed after expiry is "renewed"; a different one is not', () => {
-    open().consent.decide({ analytics: true }, 'banner')
+    open().consent.decide({ analytics: true }, 'banner')!
     vi.setSystemTime(Date.UTC(2026, 0, 1) + 200 * DAY)
-    expect(open().consent.decide({ analytics: true }, 'banner').event).toBe('renewed')
+    expect(open().consent.decide({ analytics: true }, 'banner')!.event).toBe('renewed')
     vi.setSystemTime(Date.UTC(2026, 0, 1) + 400 * DAY)
-    expect(open().consent.decide({ analytics: true, advertising: true }, 'banner').event).toBe('updated')
+    expect(open().consent.decide({ analytics: true, advertising: true }, 'banner')!.event).toBe('updated')
   })
 
   test('a revision bump asks again before expiry, and renewing it is "renewed"', () => {
-    open({ revision: 1 }).consent.decide(true, 'banner')
+    open({ revision: 1 }).consent.decide(true, 'banner')!
     vi.setSystemTime(Date.UTC(2026, 0, 1) + DAY)
     const bumped = open({ revision: 2 })
     expect(bumped.consent.ask).toBe('revision')
-    expect(bumped.consent.decide(true, 'banner').event).toBe('renewed')
+    expect(bumped.consent.decide(true, 'banner')!.event).toBe('renewed')
   })
 
   test('a GPC-derived first decision is a refusal even when opt-out leaves other categories on', () => {
     const { consent } = open({ mode: 'opt-out' })
-    const d = consent.decide({ analytics: true, advertising: false }, 'gpc')
+    const d = consent.decide({ analytics: true, advertising: false }, 'gpc')!
     expect(d.event).toBe('refused')
     expect(d.state.categories).toEqual({ necessary: true, analytics: true, advertising: false })
   })
 
   test('sync() picks up a decision another tab wrote to the cookie', () => {
     const here = open()
-    open().consent.decide(true, 'banner')
+    open().consent.decide(true, 'banner')!
     expect(here.state().decided).toBe(false)
     here.consent.sync()
     expect(here.state().decided).toBe(true)

@@ -4,7 +4,6 @@
 
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-// @ts-expect-error plain ESM script without types
 import { compact, parseCsv, serialize } from '../../scripts/ocd-import.mjs'
 import { check } from '../../src/cli/check.js'
 import { analyse, firstParty } from '../../src/scan/analyse.js'
@@ -197,8 +196,8 @@ describe('the draft', () => {
 describe('formats', () => {
   test('lifetimes as people say them', () => {
     const at = '2026-01-01T00:00:00.000Z'
-    const after = (s: number) => new Date(Date.parse(at) + s * 1000).toISOString()
-    expect([null, after(3600), after(86400), after(400 * 86400), after(90 * 86400), after(-5)].map((e) => lifetime(e, at))).toEqual(['session', '1 hour', '1 day', '1 year', '3 months', 'expired'])
+    const later = (s: number) => new Date(Date.parse(at) + s * 1000).toISOString()
+    expect([null, later(3600), later(86400), later(400 * 86400), later(90 * 86400), later(-5)].map((e) => lifetime(e, at))).toEqual(['session', '1 hour', '1 day', '1 year', '3 months', 'expired'])
   })
 
   test('tables pad columns and cut long cells', () => {

@@ -45,6 +45,7 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
   // pool replaces it on the next query, so reporting is enough.
   pool.on('error', options.onIdleError ?? ((error) => console.error('consentry-collector: idle PostgreSQL connection lost:', error.message)))
 
+  // biome-ignore lint/suspicious/noExplicitAny: pg's rows are untyped; each query's caller names its columns
   async function transaction<T>(lock: number, work: (q: (sql: string, params?: unknown[]) => Promise<any[]>) => Promise<T>): Promise<T> {
     const client = await pool.connect()
     const q = async (sql: string, params: unknown[] = []) => (await client.query(numbered(sql), params)).rows

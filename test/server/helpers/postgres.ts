@@ -20,7 +20,7 @@ function findBin(): string | undefined {
   return versions[0] && join(root, versions[0], 'bin')
 }
 
-export const postgresBin = findBin()
+const postgresBin = findBin()
 
 /**
  * Whether the PostgreSQL suites run. Under CI=true they always do, and fail when the server
