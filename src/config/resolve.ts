@@ -1,4 +1,5 @@
 import { modeFor } from './region.js'
+import { subjectKey } from './subject.js'
 import type { CategoryConfig, Config, CookieOptions, Mode, ServiceConfig } from './types.js'
 
 /** A config with every default filled in: what core, effects and ui work from. */
@@ -49,7 +50,7 @@ export function resolve(config: Config, secureContext: boolean, detectedRegion?:
         config: category,
         services: Object.entries(category.services ?? {}).map(([service, serviceConfig]) => ({
           name: service,
-          key: `${name}:${service}`,
+          key: subjectKey(name, service),
           config: serviceConfig,
         })),
       }

@@ -1,5 +1,5 @@
 import { anyOf, bool, expected, int, list, obj, oneOf, record, str, type Rule } from './rules.js'
-import { GCM_TYPES } from './types.js'
+import { GCM_TYPES, MODES } from './types.js'
 
 // The config's shape (docs/config.md). Names are part of the public contract.
 
@@ -43,11 +43,12 @@ const service: Rule = obj({
   domains: list(str('a host name', /^[\w.-]+$/)),
 })
 
-const MODE = oneOf('opt-in', 'opt-out', 'notice')
+const MODE = oneOf(...MODES)
 const REGION = str('a region such as "US-CA"', /^[A-Za-z]{2}(-\w{1,3})?$/)
 const granted = oneOf('granted', 'denied')
 
-export const texts: Rule = record(/^[A-Za-z0-9_-]+$/, 'a text key', anyOf('a text or a group of texts', str()))
+// A service's key ("analytics:ga4") names one service's texts (src/i18n/service-text.ts).
+export const texts: Rule = record(/^[\w:-]+$/, 'a text key', anyOf('a text or a group of texts', str()))
 // Nested text groups refer to themselves; set after creation to keep `texts` a plain value.
 ;(texts as { value: Rule }).value = anyOf('a text or a group of texts', str(), texts)
 

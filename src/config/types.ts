@@ -1,7 +1,9 @@
 // The JSON configuration (docs/config.md). consentry.schema.json describes the same
 // shape for editors and CI; test/unit/schema.test.ts fails when the two drift.
 
-export type Mode = 'opt-in' | 'opt-out' | 'notice'
+/** Consent modes (docs/regions.md); receipts carry the one applied (src/receipts/verify.ts checks it). */
+export const MODES = ['opt-in', 'opt-out', 'notice'] as const
+export type Mode = (typeof MODES)[number]
 
 export interface CookieOptions {
   /**
@@ -61,7 +63,7 @@ export interface CookieInfo {
 
 export interface ServiceConfig {
   /**
-   * Name shown in the preference centre (else the service key). One language: use `translations.<lang>.services.<name>.title` for others.
+   * Name shown in the preference centre (else the service key). One language: for others use `translations.<lang>.services.<name>.title` (every service of that name) or `translations.<lang>.services.<category>:<name>.title` (this one).
    * @example "Google Analytics"
    */
   title?: string

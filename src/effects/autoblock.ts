@@ -16,6 +16,7 @@
 // This module is a chunk of its own in the script-tag build (consentry-autoblock.js):
 // it is loaded, parser-blocking, right after the Consentry tag only on pages that use it.
 
+import { splitSubject } from '../config/subject.js'
 import type { Resolved } from '../config/resolve.js'
 import { allows as allowsIn } from '../core/allows.js'
 import type { $consent } from '../core/state.js'
@@ -84,9 +85,9 @@ function blocked(el: Element, attr: string, value: string): string | undefined {
 }
 
 function mark(el: Element, name: string): void {
-  const [category, service] = name.split(':')
+  const [category, service] = splitSubject(name)
   set(el, 'data-category', category)
-  set(el, 'data-service', service)
+  set(el, 'data-service', service!) // held back for a service's domain: the name always has one
 }
 
 /**

@@ -3,6 +3,7 @@
 // with only `data-src` loads nothing. Releasing re-creates each script (the only
 // way to make the browser run it) and copies src into the iframe.
 
+import { subjectOf } from '../config/subject.js'
 import { byInsertion } from '../lazy/index.js'
 
 const GATED = 'script[type="text/plain"][data-category],iframe[data-category][data-src]'
@@ -24,12 +25,6 @@ export interface GateOptions {
   root?: Document
 }
 
-/** `data-service` may name a service; then it decides, else the category does. */
-const nameOf = (el: Element): string => {
-  const category = el.getAttribute('data-category')!
-  const service = el.getAttribute('data-service')
-  return service ? `${category}:${service}` : category
-}
 
 function recreate(old: HTMLScriptElement, nonce: string | undefined): HTMLScriptElement {
   const script = document.createElement('script')
@@ -63,7 +58,7 @@ export function createGate(options: GateOptions): Gate {
       // A tag name test, not instanceof: naming HTMLIFrameElement builds its
       // interface object, heap that every page view pays (issue 8).
       const frame = el.tagName === 'IFRAME' ? (el as HTMLIFrameElement) : undefined
-      if (!options.allows(nameOf(el))) {
+      if (!options.allows(subjectOf(el))) {
         if (frame) options.onBlocked?.(frame)
         continue
       }

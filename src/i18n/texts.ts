@@ -9,12 +9,14 @@ import { mergeTexts } from './lookup.js'
 /**
  * The texts shown for `lang`: English, then the locale file, then titles and
  * descriptions written on categories and services, then `translations[lang]`.
+ * A service's own texts are kept by its key (`declared.<category:service>`): two
+ * categories may each have a service of the same name. ./service-text.ts reads them.
  */
 export function buildTexts(config: Resolved, lang: string, locale: TextTree | undefined): TextTree {
-  const fromConfig: TextTree = { categories: {}, services: {} }
+  const fromConfig: TextTree = { categories: {}, declared: {} }
   for (const c of config.categories) {
     ;(fromConfig.categories as TextTree)[c.name] = pick(c.config)
-    for (const s of c.services) (fromConfig.services as TextTree)[s.name] = pick(s.config)
+    for (const s of c.services) (fromConfig.declared as TextTree)[s.key] = pick(s.config)
   }
   return mergeTexts({ banner }, locale, fromConfig, config.source.translations?.[lang])
 }

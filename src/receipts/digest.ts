@@ -27,6 +27,13 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null'
 }
 
-/** RFC 7638 thumbprint of a P-256 public key: required members, sorted, no spaces. */
-export const thumbprint = (jwk: PublicJwk): Promise<string> =>
-  sha256(`{"crv":"${jwk.crv}","kty":"${jwk.kty}","x":"${jwk.x}","y":"${jwk.y}"}`)
+/**
+ * What an RFC 7638 thumbprint hashes: the key's required members (EC: crv, kty, x, y;
+ * OKP: crv, kty, x), sorted, no whitespace. One definition for the browser's keys and
+ * the collector's (src/server/keys.ts), each hashed with its own engine.
+ */
+export const thumbprintInput = ({ crv, kty, x, y }: { crv: string; kty: string; x: string; y?: string }): string =>
+  canonicalJson(kty === 'OKP' ? { crv, kty, x } : { crv, kty, x, y })
+
+/** RFC 7638 thumbprint of a public key, base64url. */
+export const thumbprint = (jwk: PublicJwk): Promise<string> => sha256(thumbprintInput(jwk))

@@ -1,8 +1,14 @@
 // The receipt wire format (docs/receipts.md). Shared by the browser signer,
 // receipts/verify and the collector — keep it free of DOM and Node imports.
 
-export type ReceiptEvent = 'given' | 'updated' | 'withdrawn' | 'refused' | 'renewed'
-export type ReceiptSource = 'banner' | 'preferences' | 'api' | 'gpc' | 'placeholder'
+import type { Mode } from '../config/types.js'
+
+/** What a receipt records (docs/receipts.md); the collector accepts these and no others. */
+export const RECEIPT_EVENTS = ['given', 'updated', 'withdrawn', 'refused', 'renewed'] as const
+export type ReceiptEvent = (typeof RECEIPT_EVENTS)[number]
+/** Where the decision was made. */
+export const RECEIPT_SOURCES = ['banner', 'preferences', 'api', 'gpc', 'placeholder'] as const
+export type ReceiptSource = (typeof RECEIPT_SOURCES)[number]
 export type GcmValue = 'granted' | 'denied'
 
 export interface PublicJwk {
@@ -55,7 +61,7 @@ export interface ReceiptPayload {
   policyUrl?: string
   sdk: string
   /** The consent mode the visitor was under: opt-in, opt-out or notice. */
-  mode?: 'opt-in' | 'opt-out' | 'notice'
+  mode?: Mode
   /** The region code the SDK used (config `region` or `data-region`), when known. */
   region?: string
 }

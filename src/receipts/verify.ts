@@ -4,9 +4,10 @@
 // browsers and Node ≥ 20 have: globalThis.crypto.subtle, TextEncoder and atob (through
 // base64url.ts). No DOM, no node: imports.
 
+import { MODES } from '../config/types.js'
 import { decode } from './base64url.js'
-import { sha256 as subtleSha256 } from './digest.js'
-import type { PublicJwk, ReceiptHeader, ReceiptPayload } from './types.js'
+import { sha256 as subtleSha256, thumbprintInput } from './digest.js'
+import { RECEIPT_EVENTS, RECEIPT_SOURCES, type PublicJwk, type ReceiptHeader, type ReceiptPayload } from './types.js'
 
 export type ReceiptErrorCode = 'format' | 'alg' | 'jwk' | 'kid' | 'signature' | 'claims' | 'iat'
 
@@ -76,9 +77,6 @@ export const MAX_SEQ = 2 ** 31 - 1
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding C0/C1 control characters is this pattern's job
 const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-const MODES = ['opt-in', 'opt-out', 'notice']
-const EVENTS = ['given', 'updated', 'withdrawn', 'refused', 'renewed']
-const SOURCES = ['banner', 'preferences', 'api', 'gpc', 'placeholder']
 const RESETS = ['key-lost', 'no-storage']
 
 const show = (value: unknown): string => {
@@ -181,7 +179,7 @@ export async function verifyEmbeddedKeyJws(
   const jwk = checkJwk(header.jwk)
   // RFC 7638: the required members, sorted, no whitespace. checkJwk has fixed kty and crv and
   // limited x and y to base64url, so nothing needs escaping and the text is spelled out.
-  const expectedKid = await sha256(`{"crv":"P-256","kty":"EC","x":"${jwk.x}","y":"${jwk.y}"}`)
+  const expectedKid = await sha256(thumbprintInput(jwk))
   if (header.kid !== expectedKid) {
     throw new ReceiptError('kid', `header.kid: expected the RFC 7638 thumbprint of header.jwk ${show(expectedKid)}, got ${show(header.kid)}`)
   }
@@ -200,6 +198,9 @@ export async function verifyEmbeddedKeyJws(
   if (!valid) throw new ReceiptError('signature', 'signature: does not verify with header.jwk (altered or signed by another key)')
   return { header: header as SignedJws['header'], payload: parseSegment(payloadPart, 'payload') }
 }
+
+/** `"a" | "b"`: the values a claim may take, as an error message lists them. */
+const oneOf = (values: readonly string[]): string => values.map((v) => `"${v}"`).join(' | ')
 
 const claimError = (name: string, expected: string, value: unknown): ReceiptError =>
   new ReceiptError('claims', `payload.${name}: expected ${expected}, got ${show(value)}`)
@@ -247,7 +248,7 @@ function checkClaims(p: Record<string, unknown>): ReceiptPayload {
   requireInteger(p, 'seq', 1)
   if ((p.seq as number) > MAX_SEQ) throw claimError('seq', `an integer from 1 to ${MAX_SEQ}`, p.seq)
   optional(p, 'mode', () => {
-    if (!MODES.includes(p.mode as string)) throw claimError('mode', MODES.map((m) => `"${m}"`).join(' | '), p.mode)
+    if (!(MODES as readonly unknown[]).includes(p.mode)) throw claimError('mode', oneOf(MODES), p.mode)
   })
   optional(p, 'region', () => requireString(p, 'region'))
   optional(p, 'reset', () => {
@@ -257,8 +258,8 @@ function checkClaims(p: Record<string, unknown>): ReceiptPayload {
   if (p.prev !== undefined || ((p.seq as number) > 1 && p.reset === undefined)) {
     requireString(p, 'prev', DIGEST, 'a base64url SHA-256 (43 characters), required when seq > 1')
   }
-  if (!EVENTS.includes(p.event as string)) throw claimError('event', EVENTS.map((e) => `"${e}"`).join(' | '), p.event)
-  if (!SOURCES.includes(p.source as string)) throw claimError('source', SOURCES.map((s) => `"${s}"`).join(' | '), p.source)
+  if (!(RECEIPT_EVENTS as readonly unknown[]).includes(p.event)) throw claimError('event', oneOf(RECEIPT_EVENTS), p.event)
+  if (!(RECEIPT_SOURCES as readonly unknown[]).includes(p.source)) throw claimError('source', oneOf(RECEIPT_SOURCES), p.source)
   const isBoolean = (v: unknown): boolean => typeof v === 'boolean'
   requireRecord(p, 'categories', isBoolean, 'booleans')
   requireRecord(p, 'services', isBoolean, 'booleans')

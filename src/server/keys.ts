@@ -6,7 +6,7 @@
 
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { canonicalJson } from '../receipts/digest.js'
+import { thumbprintInput } from '../receipts/digest.js'
 
 export type CollectorAlg = 'EdDSA' | 'ES256'
 
@@ -38,9 +38,9 @@ function algOf(key: KeyObject): CollectorAlg {
 export function publicJwkOf(publicKey: KeyObject): Record<string, string> {
   const alg = algOf(publicKey)
   const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>
-  const required = alg === 'EdDSA' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }
-  const kid = createHash('sha256').update(canonicalJson(required)).digest('base64url')
-  return { ...(required as Record<string, string>), kid, alg, use: 'sig' }
+  const { crv, kty, x, y } = jwk
+  const kid = createHash('sha256').update(thumbprintInput({ crv, kty, x, y })).digest('base64url')
+  return { ...JSON.parse(thumbprintInput({ crv, kty, x, y })), kid, alg, use: 'sig' }
 }
 
 const rawSign = (alg: CollectorAlg, key: KeyObject, data: Buffer): Buffer =>

@@ -4,6 +4,7 @@ import type { Resolved } from '../config/resolve.js'
 import type { CookieInfo, TextTree } from '../config/types.js'
 import type { ConsentState } from '../core/state.js'
 import { lookup } from '../i18n/lookup.js'
+import { serviceText } from '../i18n/service-text.js'
 import type { UiActions } from './actions.js'
 import { trapTab } from './focus.js'
 
@@ -127,7 +128,7 @@ export function Preferences({ config, texts, consent, actions }: PreferencesProp
                     return (
                       <div class="service" key={s.key}>
                         <div class="row">
-                          <label for={sid}>{lookup(texts, `services.${s.name}.title`) ?? s.name}</label>
+                          <label for={sid}>{serviceText(texts, s.key, 'title') ?? s.name}</label>
                           <input
                             id={sid}
                             type="checkbox"
@@ -138,7 +139,7 @@ export function Preferences({ config, texts, consent, actions }: PreferencesProp
                             onChange={(event) => setService(name, s.key, (event.currentTarget as HTMLInputElement).checked)}
                           />
                         </div>
-                        {lookup(texts, `services.${s.name}.description`) && <p>{lookup(texts, `services.${s.name}.description`)}</p>}
+                        {serviceText(texts, s.key, 'description') && <p>{serviceText(texts, s.key, 'description')}</p>}
                         <dl>
                           {info.provider && (
                             <>

@@ -1,4 +1,5 @@
 import type { TextTree } from '../config/types.js'
+import { subjectOf } from '../config/subject.js'
 import css from './embed.css?raw'
 import { placeholder } from './placeholder.js'
 
@@ -32,9 +33,7 @@ export function embeds(allow: (name: string) => void, shown: () => Shown | undef
     if (!frame.isConnected || !frame.getAttribute('data-src')) return
     const now = shown()
     if (!now) return void frames.set(frame, undefined)
-    const category = frame.getAttribute('data-category')!
-    const service = frame.getAttribute('data-service')
-    const host = placeholder(frame, now, own, () => allow(service ? `${category}:${service}` : category))
+    const host = placeholder(frame, now, own, () => allow(subjectOf(frame)))
     frame.hidden = true
     frame.before(host)
     frames.set(frame, host)

@@ -1,6 +1,8 @@
 import { placeholder as english } from '../../locales/en.json'
 import type { Shown } from './embeds.js'
 import { format, lookup } from '../i18n/lookup.js'
+import { serviceText } from '../i18n/service-text.js'
+import { subjectOf } from '../config/subject.js'
 import { el } from './dom.js'
 
 /**
@@ -11,7 +13,7 @@ import { el } from './dom.js'
  */
 export function placeholder(frame: HTMLIFrameElement, { lang, texts, styles }: Shown, own: CSSStyleSheet, allow: () => void): HTMLElement {
   const service = frame.getAttribute('data-service')
-  const name = (service && lookup(texts, `services.${service}.title`)) || service || frame.getAttribute('data-category')!
+  const name = (service && serviceText(texts, subjectOf(frame), 'title')) || service || frame.getAttribute('data-category')!
   const t = (key: string) => format(lookup(texts, key) ?? lookup({ placeholder: english }, key) ?? key, { service: name })
   const host = el('div', { class: 'consentry-placeholder', 'data-consentry-placeholder': '' })
   host.style.width = frame.width ? `${frame.width}px` : '100%'
