@@ -4,14 +4,16 @@ import { defineConfig } from 'vitest/config'
 // unit (happy-dom), server (Node, SQLite + a real PostgreSQL), browser (real Chromium).
 export default defineConfig({
   test: {
-    // `npm test` measures the unit and server layers together (the browser layer runs the
-    // built bundles in Chromium, out of V8's reach here). The thresholds are the figures
-    // measured when the gate came in (issue 26): raise them as tests grow, never lower them.
+    // `npm test` measures the unit layer's coverage of the SDK, CLI and scanner code (the
+    // browser layer runs the built bundles in Chromium, out of V8's reach here; the collector
+    // has its own server layer). The thresholds are the figures measured when the gate came
+    // in (issue 26): raise them as tests grow, never lower them.
     coverage: {
       provider: 'v8',
       include: ['src/**'],
+      exclude: ['src/server/**', 'src/dashboard/**'],
       reporter: ['text-summary'],
-      thresholds: { statements: 0, branches: 0, functions: 0, lines: 0 },
+      thresholds: { statements: 66, branches: 62, functions: 63, lines: 68 },
     },
     projects: [
       {
