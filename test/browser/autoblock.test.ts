@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { page, ran, site, useChromium } from './harness.js'
+import { gateSettled, page, ran, site, useChromium } from './harness.js'
 
 const config = () => ({
   autoBlock: true,
@@ -47,13 +47,16 @@ const t = useChromium(
 describe('auto-blocking', () => {
   test('parser-inserted and createElement scripts from listed domains wait; others run; consent runs them', async () => {
     await t.page.goto(host('www.consentry.test') + '/')
-    await t.page.waitForTimeout(500)
+    const heldScripts = () => t.page.evaluate(() => Array.from(document.querySelectorAll('script[data-category]'), (s) => `${s.getAttribute('type')} ${s.getAttribute('data-category')}:${s.getAttribute('data-service')}`))
+    // Positive signals first: all three were seen and held, and the gate has had its pass since.
+    await expect.poll(() => heldScripts().then((held) => held.length)).toBe(3)
+    const held = await heldScripts()
+    await gateSettled(t.page)
     expect(await ran(t.page)).toEqual(['lib'])
-    const held = await t.page.evaluate(() => Array.from(document.querySelectorAll('script[data-category]'), (s) => `${s.getAttribute('type')} ${s.getAttribute('data-category')}:${s.getAttribute('data-service')}`))
     expect(held.sort()).toEqual(['text/plain advertising:ads', 'text/plain analytics:tracker', 'text/plain analytics:tracker'])
     await t.page.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ analytics: true }))
     await expect.poll(() => ran(t.page).then((r) => r.sort())).toEqual(['dynamic', 'lib', 'parser'])
-    await t.page.waitForTimeout(300)
+    await gateSettled(t.page)
     expect(await ran(t.page)).not.toContain('ad')
     expect(t.errors).toEqual([])
   })
@@ -69,7 +72,10 @@ describe('auto-blocking', () => {
   test('SPA route change: gated markup and a tracker tag inserted by the route wait for consent, then run', async () => {
     await t.page.goto(host('www.consentry.test') + '/')
     await t.page.click('#go')
-    await t.page.waitForTimeout(400)
+    // The route's tracker tag was seen and held, and the gate has had its pass since.
+    await expect.poll(() => t.page.locator('script[src$="/route.js"], script[data-src$="/route.js"]').count()).toBe(1)
+    await expect.poll(() => t.page.locator('script[data-service="tracker"][type="text/plain"]').count()).toBe(3)
+    await gateSettled(t.page)
     expect(t.page.url()).toMatch(/\/checkout$/)
     expect(await ran(t.page)).toEqual(['lib'])
     await t.page.evaluate(() => (window as unknown as { Consentry: { save(c: object): void } }).Consentry.save({ analytics: true }))

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { action, banner, page, ran, site, useChromium } from './harness.js'
+import { action, banner, gateSettled, page, ran, site, useChromium, whenReady } from './harness.js'
 
 const config = {
   categories: {
@@ -30,7 +30,7 @@ describe('script tag on a real page', () => {
   test('before consent only necessary scripts run, and the banner offers three choices', async () => {
     await t.page.goto(t.server.url)
     await expect.poll(() => banner(t.page).isVisible()).toBe(true)
-    await t.page.waitForTimeout(400)
+    await gateSettled(t.page)
     expect(await ran(t.page)).toEqual(['necessary'])
     expect(t.server.requests).not.toContain('/slow.js')
     expect(await banner(t.page).locator('button').allTextContents()).toEqual(['Accept all', 'Reject all', 'Manage preferences'])
@@ -43,17 +43,19 @@ describe('script tag on a real page', () => {
     await expect.poll(() => ran(t.page)).toEqual(['necessary', 'analytics-external', 'analytics-inline', 'functional-external', 'advertising'])
     await expect.poll(() => banner(t.page).count()).toBe(0)
     await t.page.evaluate(() => (window as unknown as { Consentry: { acceptAll(): void } }).Consentry.acceptAll())
-    await t.page.waitForTimeout(400)
+    await gateSettled(t.page)
     expect((await ran(t.page)).length).toBe(5)
   })
 
   test('Reject all runs none, and the refusal is remembered after a reload', async () => {
     await t.page.goto(t.server.url)
     await action(t.page, 'reject-all').click()
-    await t.page.waitForTimeout(400)
+    await expect.poll(() => t.page.evaluate(() => (window as any).Consentry.get().decided)).toBe(true)
+    await gateSettled(t.page)
     expect(await ran(t.page)).toEqual(['necessary'])
     await t.page.reload()
-    await t.page.waitForTimeout(400)
+    await whenReady(t.page)
+    await gateSettled(t.page)
     expect(await banner(t.page).count()).toBe(0)
     expect(await ran(t.page)).toEqual(['necessary'])
   })
@@ -82,7 +84,7 @@ describe('script tag on a real page', () => {
     await t.context.addCookies([{ name: 'consentry', value: '1.%%garbage.analytics+advertising', url: t.server.url }])
     await t.page.goto(t.server.url)
     await expect.poll(() => banner(t.page).isVisible()).toBe(true)
-    await t.page.waitForTimeout(400)
+    await gateSettled(t.page)
     expect(await ran(t.page)).toEqual(['necessary'])
     expect(t.errors).toEqual([])
   })
@@ -97,7 +99,7 @@ describe('script tag on a real page', () => {
       s.textContent = "window.ran.push('late')"
       document.body.append(s)
     })
-    await t.page.waitForTimeout(200)
+    await gateSettled(t.page)
     expect(await ran(t.page)).not.toContain('late')
     await action(t.page, 'accept-all').click()
     await expect.poll(() => ran(t.page)).toContain('late')

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core'
 import { beforeEach, describe, expect, test } from 'vitest'
-import { banner, page, ran, receiptSink, site, useChromium } from './harness.js'
+import { banner, gateSettled, page, ran, receiptSink, site, useChromium } from './harness.js'
 
 const config = {
   mode: { EEA: 'opt-in', UK: 'opt-in', 'US-CA': 'opt-out', '*': 'notice' },
@@ -16,6 +16,17 @@ const inRegion = (region: string) => page(config, gated).replace('<html lang="en
 type State = { decided: boolean; source: string | null; categories: Record<string, boolean> }
 const state = (p: Page) => p.evaluate(() => (window as unknown as { Consentry: { get(): State } }).Consentry.get())
 const payload = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString())
+
+/**
+ * Makes a decision through the API and waits for its receipt: receipts are signed from the
+ * decisions noted, oldest first, and delivered one at a time in that order, so one the page
+ * made earlier (wrongly) has reached the endpoint by then. Returns the receipts' sources.
+ */
+const laterReceipt = async (p: Page): Promise<string[]> => {
+  await p.evaluate(() => (window as unknown as { Consentry: { rejectAll(): void } }).Consentry.rejectAll())
+  await expect.poll(() => receipts.map((r) => payload(r).source), { timeout: 10_000 }).toContain('api')
+  return [...new Set(receipts)].map((r) => payload(r).source)
+}
 
 const receipts: string[] = []
 const t = useChromium(() => site({ '/ca': inRegion('US-CA'), '/de': inRegion('DE'), '/tx': inRegion('US-TX') }, receiptSink(receipts)))
@@ -40,7 +51,7 @@ describe('Global Privacy Control', () => {
     // Consent Mode tells Google the same: ads denied, analytics granted (opt-out).
     const update = await t.page.evaluate(() => Array.from((window as unknown as { dataLayer: ArrayLike<unknown>[] }).dataLayer, (e) => Array.from(e)).find((e) => e[1] === 'update'))
     expect(update?.[2]).toMatchObject({ ad_storage: 'denied', ad_user_data: 'denied', analytics_storage: 'granted' })
-    await t.page.waitForTimeout(300)
+    await gateSettled(t.page)
     expect(await ran(t.page)).toEqual(['analytics'])
     expect(t.errors).toEqual([])
   })
@@ -51,10 +62,12 @@ describe('Global Privacy Control', () => {
     await expect.poll(() => receipts.length, { timeout: 10_000 }).toBe(1)
     await t.page.reload()
     await expect.poll(() => ran(t.page)).toEqual(['analytics'])
-    await t.page.waitForTimeout(1500)
+    await gateSettled(t.page)
     // A receipt may be posted again if the reload cut off the first answer (delivery is
     // at least once, the collector is idempotent on jti); what must not happen is a new one.
     expect(new Set(receipts).size).toBe(1)
+    // A GPC receipt made by this page view would reach the endpoint before a later decision's.
+    expect(await laterReceipt(t.page)).toEqual(['gpc', 'api'])
   })
 
   test('opt-in region (DE): GPC is never read as consent, nor as a decision — the banner still asks', async () => {
@@ -62,9 +75,11 @@ describe('Global Privacy Control', () => {
     await t.page.goto(t.server.origin + '/de')
     await expect.poll(() => banner(t.page).isVisible()).toBe(true)
     expect(await state(t.page)).toMatchObject({ decided: false, categories: { analytics: false, advertising: false } })
-    await t.page.waitForTimeout(300)
+    await gateSettled(t.page)
     expect(await ran(t.page)).toEqual([])
     expect(receipts).toEqual([])
+    // The visitor's own refusal is the only receipt: GPC made none before it.
+    expect(await laterReceipt(t.page)).toEqual(['api'])
   })
 
   test('without GPC (and with Do Not Track, which is ignored) an opt-out region allows advertising until the visitor says no', async () => {

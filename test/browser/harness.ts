@@ -103,6 +103,7 @@ export function useChromium(serve: () => Promise<Site>, args: string[] = []): Se
   })
   beforeEach(async () => {
     session.context = await session.browser.newContext()
+    await session.context.addInitScript(recordEvents)
     session.page = await session.context.newPage()
     session.errors = errors(session.page)
   })
@@ -141,3 +142,40 @@ export const ran = (p: Page): Promise<string[]> => p.evaluate(() => (window as u
 /** Playwright pierces open shadow roots with CSS selectors. */
 export const banner = (p: Page) => p.locator('#consentry-root [part~="banner"]')
 export const action = (p: Page, name: string) => p.locator(`#consentry-root [data-action="${name}"]`)
+
+/** Keeps the names of the SDK's window events (`consentry:ready`, `consentry:change`) from the page's start. */
+function recordEvents(): void {
+  const w = window as unknown as { consentryEvents: string[] }
+  w.consentryEvents = []
+  for (const name of ['ready', 'change']) addEventListener(`consentry:${name}`, () => w.consentryEvents.push(name))
+}
+
+/**
+ * Resolves once this page view's SDK fired `consentry:ready`: its first layer is mounted
+ * (or not, when no choice is asked for), drawn in step with the state from then on.
+ */
+export async function whenReady(p: Page): Promise<void> {
+  await p.waitForFunction(() => (window as unknown as { consentryEvents?: string[] }).consentryEvents?.includes('ready'))
+}
+
+/**
+ * Resolves once the gate has dealt with everything inserted or allowed before this call:
+ * a `necessary` (always allowed) gated script goes in at the end of <body>, and the gate
+ * releases in document (or, with auto-blocking, insertion) order, one pass after the other,
+ * waiting for each external script. So when this one has run, every gated element before
+ * it was released and ran, or was held back. The positive signal a "nothing ran" needs.
+ */
+export async function gateSettled(p: Page): Promise<void> {
+  const id = await p.evaluate(() => {
+    const w = window as unknown as { gateMarks?: string[] }
+    w.gateMarks ??= []
+    const mark = `mark-${w.gateMarks.length}-${Math.random()}`
+    const script = document.createElement('script')
+    script.type = 'text/plain'
+    script.setAttribute('data-category', 'necessary')
+    script.text = `window.gateMarks.push(${JSON.stringify(mark)})`
+    document.body.append(script)
+    return mark
+  })
+  await p.waitForFunction((mark) => (window as unknown as { gateMarks: string[] }).gateMarks.includes(mark), id)
+}

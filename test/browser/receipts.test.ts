@@ -100,7 +100,8 @@ describe('signed consent receipts', () => {
     await action(t.page, 'accept-all').click()
     await expect.poll(() => posts.length, { timeout: 10_000 }).toBeGreaterThan(0)
     await t.page.evaluate(() => (window as any).Consentry.rejectAll())
-    await t.page.waitForTimeout(300)
+    // The withdrawal is signed into the outbox (with the first, still pending) before the reload.
+    await expect.poll(async () => (await t.page.evaluate(() => (window as any).Consentry.receipts())).length, { timeout: 10_000 }).toBe(2)
     await t.page.reload()
     await t.page.evaluate(() => (window as any).Consentry.save({ analytics: true }))
     await t.page.reload()

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core'
 import { beforeEach, describe, expect, test } from 'vitest'
-import { action, banner, page, ran, receiptSink, site, useChromium } from './harness.js'
+import { action, banner, gateSettled, page, ran, receiptSink, site, useChromium } from './harness.js'
 
 const config = (revision: number) => ({ revision, receipts: { endpoint: '/receipts' }, categories: { analytics: {}, advertising: {} } })
 const gated = `<script type="text/plain" data-category="analytics">window.ran.push('analytics')</script>`
@@ -8,9 +8,25 @@ const gated = `<script type="text/plain" data-category="analytics">window.ran.pu
 const receipts: string[] = []
 const payload = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString())
 const t = useChromium(() => site({ '/': page(config(1), gated), '/v2': page(config(2), gated) }, receiptSink(receipts)))
-beforeEach(() => {
+beforeEach(async () => {
   receipts.length = 0
+  // Marks the moment a tab starts listening to the others: src/effects/sync.ts adds its
+  // `storage` listener and, in the same task, catches up from the cookie. A state to wait
+  // for and to check a test's premise against, instead of the clock.
+  await t.context.addInitScript(() => {
+    const w = window as unknown as Probe
+    w.listening = false
+    const add = window.addEventListener
+    window.addEventListener = function (this: Window | undefined, ...args: Parameters<Window['addEventListener']>) {
+      if (args[0] === 'storage') w.listening = true
+      return add.apply(this ?? window, args)
+    } as Window['addEventListener']
+  })
 })
+
+type Probe = { listening: boolean; changes: number; listeningAtDecision?: boolean }
+/** Resolves once the tab listens to other tabs and has caught up from the cookie. */
+const listening = (p: Page) => p.waitForFunction(() => (window as unknown as Probe).listening)
 
 type Api = { Consentry: { has(n: string): boolean; acceptAll(): void; showPreferences(): void } }
 // A tab starts listening for other tabs a second after start-up (src/effects/sync.ts):
@@ -28,15 +44,19 @@ describe('two tabs', () => {
   test('a choice in one tab applies in the other without a reload: gated scripts run there and its banner goes', async () => {
     const a = await open()
     const b = await open()
-    await b.waitForTimeout(1500) // b listens now
+    await listening(b)
     await action(a, 'accept-all').click()
     await expect.poll(() => ran(b)).toEqual(['analytics'])
     await expect.poll(() => banner(b).count()).toBe(0)
     expect(await b.evaluate(() => (window as unknown as Api).Consentry.has('analytics'))).toBe(true)
     // Only the deciding tab makes a receipt.
     await expect.poll(() => receipts.length, { timeout: 10_000 }).toBe(1)
-    await b.waitForTimeout(1500)
     expect(receipts.length).toBe(1)
+    // Positive signal: a decision of b's own. Receipts are signed from the noted decisions in
+    // order and delivered one at a time, so one b had made on the sync would have arrived first.
+    await b.evaluate(() => (window as unknown as { Consentry: { rejectAll(): void } }).Consentry.rejectAll())
+    await expect.poll(() => receipts.map((r) => payload(r).source), { timeout: 10_000 }).toContain('api')
+    expect([...new Set(receipts)].map((r) => payload(r).source)).toEqual(['banner', 'api'])
   })
 
   test('a withdrawal and a reset travel too', async () => {
@@ -52,10 +72,20 @@ describe('two tabs', () => {
 
   test('a choice made in another tab before this one listens is caught up from the cookie', async () => {
     const a = await open()
-    const b = await open()
-    await a.evaluate(() => (window as unknown as Api).Consentry.acceptAll())
+    // b, opened by a, makes the choice in a as soon as b's page is parsed: its SDK has
+    // started (and read the cookie) and, on any machine, is not yet listening to other tabs.
+    await t.context.addInitScript(() => {
+      const w = window as unknown as Probe
+      if (!opener) return
+      addEventListener('DOMContentLoaded', () => {
+        w.listeningAtDecision = w.listening
+        ;(opener as Api).Consentry.acceptAll()
+      })
+    })
+    const [b] = await Promise.all([t.context.waitForEvent('page'), a.evaluate(() => void window.open('/'))])
     // The premise: b was not listening yet when a decided.
-    expect(await b.evaluate(() => performance.now())).toBeLessThan(1000)
+    await expect.poll(() => b.evaluate(() => (window as unknown as Probe).listeningAtDecision)).toBe(false)
+    expect(await a.evaluate(() => (window as unknown as Api).Consentry.has('analytics'))).toBe(true)
     await expect.poll(() => ran(b), SYNC).toEqual(['analytics'])
     await expect.poll(() => banner(b).count()).toBe(0)
   })
@@ -70,6 +100,7 @@ describe('two tabs', () => {
       // click driven from the test could come after the listener started on a busy machine.
       addEventListener('consentry:ready', () => {
         const root = document.getElementById('consentry-root')!.shadowRoot!
+        ;(window as unknown as Probe).listeningAtDecision = (window as unknown as Probe).listening
         ;(root.querySelector('[data-action="accept-all"]') as HTMLElement).click()
         w.clickedAt = performance.now()
       })
@@ -78,22 +109,29 @@ describe('two tabs', () => {
     await expect.poll(() => p.evaluate(() => (window as unknown as { clickedAt?: number }).clickedAt)).toBeDefined()
     await expect.poll(() => banner(p).count()).toBe(0)
     // The premise: the tab was not listening yet when the choice was made (it starts 1 s after init).
-    expect(await p.evaluate(() => (window as unknown as { clickedAt: number }).clickedAt)).toBeLessThan(1000)
-    await p.waitForTimeout(1500)
+    expect(await p.evaluate(() => (window as unknown as Probe).listeningAtDecision)).toBe(false)
+    // The catch-up has run since.
+    await listening(p)
     expect(await p.evaluate(() => (window as unknown as { changes: number }).changes)).toBe(1)
   })
 
   test('with nothing new in the cookie, the catch-up changes nothing: open preferences stay open, no change event', async () => {
-    const b = await open()
-    await b.evaluate(() => {
-      const w = window as unknown as Api & { changes: number }
-      w.changes = 0
-      addEventListener('consentry:change', () => w.changes++)
-      w.Consentry.showPreferences()
+    const b = await t.context.newPage()
+    // The preferences open as soon as the SDK is ready, before the tab listens (checked below).
+    await b.addInitScript(() => {
+      addEventListener('consentry:ready', () => {
+        const w = window as unknown as Api & Probe
+        w.changes = 0
+        addEventListener('consentry:change', () => w.changes++)
+        w.listeningAtDecision = w.listening
+        w.Consentry.showPreferences()
+      })
     })
+    await b.goto(t.server.origin + '/')
     const dialog = b.locator('#consentry-root [part~="preferences"]')
     await expect.poll(() => dialog.isVisible()).toBe(true)
-    await b.waitForTimeout(1500)
+    expect(await b.evaluate(() => (window as unknown as Probe).listeningAtDecision)).toBe(false)
+    await listening(b)
     expect(await dialog.isVisible()).toBe(true)
     expect(await b.evaluate(() => (window as unknown as { changes: number }).changes)).toBe(0)
   })
@@ -107,7 +145,7 @@ describe('consent lifetime', () => {
     const v2 = await t.context.newPage()
     await v2.goto(t.server.origin + '/v2')
     await expect.poll(() => banner(v2).isVisible()).toBe(true)
-    await v2.waitForTimeout(300)
+    await gateSettled(v2)
     expect(await ran(v2)).toEqual([]) // the old revision's consent no longer counts
     await action(v2, 'accept-all').click()
     await expect.poll(() => ran(v2)).toEqual(['analytics'])

@@ -1,7 +1,10 @@
 import Cookies from 'js-cookie'
+import { cleanStores } from 'nanostores'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import * as Consentry from '../../src/index.js'
+import { $consent } from '../../src/core/state.js'
 import { pendingNotes } from '../../src/receipts/notes.js'
+import { $view } from '../../src/ui/view.js'
 
 const config = {
   policyUrl: '/privacy',
@@ -24,6 +27,8 @@ beforeEach(() => {
 afterEach(() => {
   Consentry.hide()
   vi.unstubAllGlobals()
+  // No listener of this test's setup (its UI, gate, events) reacts to the next test's stores.
+  cleanStores($consent, $view)
 })
 
 describe('banner and API', () => {
@@ -177,7 +182,9 @@ describe('banner and API', () => {
 
   test('an invalid config is reported with its paths and fails closed', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
-    Consentry.acceptAll() // an earlier, valid setup stored "everything allowed"
+    // An earlier, valid setup stored "everything allowed"; this test makes its own, so it runs alone too.
+    await Consentry.init(config)
+    Consentry.acceptAll()
     await Consentry.init({ mode: 'opt_in', categories: { analytics: { services: { ga4: { cookies: [42] } } } } })
     await flush()
     const message = String(error.mock.calls[0][0])

@@ -6,6 +6,7 @@ import { createGate, type Gate } from '../../src/effects/gate.js'
 declare global {
   interface Window {
     ran: string[]
+    marks: string[]
   }
 }
 
@@ -37,7 +38,19 @@ afterEach(() => {
 
 const allowed = new Set<string>()
 const allows = (name: string) => name === 'necessary' || allowed.has(name)
-const tick = () => new Promise((r) => setTimeout(r, 20))
+/**
+ * Appends a necessary (always allowed) gated script and waits until it ran: the gate
+ * releases in document order, so by then it has passed every gated element before it.
+ */
+async function gatePassed(): Promise<void> {
+  window.marks = []
+  const mark = document.createElement('script')
+  mark.type = 'text/plain'
+  mark.setAttribute('data-category', 'necessary')
+  mark.text = "window.marks.push('passed')"
+  document.body.append(mark)
+  await vi.waitFor(() => expect(window.marks).toEqual(['passed']))
+}
 
 function page(html: string) {
   window.ran = []
@@ -115,7 +128,7 @@ describe('script gating', () => {
     late.setAttribute('data-category', 'analytics')
     late.text = "window.ran.push('late')"
     document.body.append(late)
-    await tick()
+    await gatePassed()
     expect(window.ran).toEqual([])
     allowed.add('analytics')
     await gate.release()
@@ -127,8 +140,7 @@ describe('script gating', () => {
     allowed.add('analytics')
     gate = createGate({ allows })
     document.body.insertAdjacentHTML('beforeend', `<div><script type="text/plain" data-category="analytics">window.ran.push('spa')</script></div>`)
-    await tick()
-    expect(window.ran).toEqual(['spa'])
+    await vi.waitFor(() => expect(window.ran).toEqual(['spa']))
   })
 
   test('iframes load their data-src only when allowed', async () => {
