@@ -52,8 +52,9 @@ for (const backend of backends()) {
         const res = await post(jws)
         expect(res.status).toBe(201)
         const ack = await res.json()
-        expect(Object.keys(ack).sort()).toEqual(['countersignature', 'jti', 'logIndex', 'receivedAt'])
+        expect(Object.keys(ack).sort()).toEqual(['countersignature', 'jti', 'leafIndex', 'logIndex', 'receivedAt'])
         expect(ack.logIndex).toBe(1)
+        expect(ack.leafIndex).toBe(0)
         const jwk = ((await (await collector.app.request('/.well-known/jwks.json')).json()) as { keys: Record<string, string>[] }).keys[0]!
         expect(jwk).not.toHaveProperty('d')
         const { payload, protectedHeader } = await compactVerify(ack.countersignature, await importJWK(jwk, jwk.alg))
