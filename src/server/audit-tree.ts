@@ -34,6 +34,11 @@ export interface TreeAuditOptions {
   checkpointKeys?: KeyObject[] | undefined
   /** A checkpoint note kept earlier (by a witness): the log must still contain its tree. */
   expectCheckpoint?: string | undefined
+  /**
+   * Checkpoints made before this time (ms) may be signed by an earlier key (before a key
+   * rotation): they are checked with `checkpointKeys` only when one of them signed it.
+   */
+  checkpointKeysSince?: number | undefined
 }
 
 const PAGE = 10_000
@@ -96,10 +101,14 @@ export async function auditTree(store: Repository, leaves: (Buffer | null)[], op
     }
   }
 
-  // Interior levels of the checkpointed tree, recomputed and compared.
-  for (let level = 1; 2 ** level <= size; level++) {
+  // Interior levels, recomputed over every leaf and compared with the stored nodes. Nodes
+  // are stored up to the checkpointed size; an integration that commits while audit runs may
+  // have added more, which are checked too, but only nodes inside `size` must be there.
+  const n = leaves.length
+  for (let level = 1; 2 ** level <= n; level++) {
     const below = levels[level - 1]!
-    const count = Math.floor(size / 2 ** level)
+    const count = Math.floor(n / 2 ** level)
+    const required = Math.floor(size / 2 ** level)
     const here = new Level(count)
     for (let i = 0; i < count; i++) here.set(i, interiorHash(below.get(2 * i), below.get(2 * i + 1)))
     levels.push(here)
@@ -108,9 +117,9 @@ export async function auditTree(store: Repository, leaves: (Buffer | null)[], op
       const rows = await store.treeLevel(level, after, PAGE)
       for (const row of rows) {
         const first = row.index * 2 ** level + 1
-        if (row.index >= count) find(first, 'inserted', `node ${level}:${row.index} is stored, but the checkpointed tree has ${size} leaves`)
+        if (row.index >= count) find(first, 'inserted', `node ${level}:${row.index} is stored, but the log has only ${n} entries`)
         else {
-          for (; next < row.index; next++) find(next * 2 ** level + 1, 'removed', `node ${level}:${next} is missing from the tree`)
+          for (; next < Math.min(row.index, required); next++) find(next * 2 ** level + 1, 'removed', `node ${level}:${next} is missing from the tree`)
           next = row.index + 1
           if (!here.get(row.index).equals(row.hash)) find(first, 'altered', `stored node ${level}:${row.index} does not hash its two children`)
         }
@@ -118,16 +127,17 @@ export async function auditTree(store: Repository, leaves: (Buffer | null)[], op
       if (rows.length < PAGE) break
       after = rows[rows.length - 1]!.index
     }
-    for (; next < count; next++) find(next * 2 ** level + 1, 'removed', `node ${level}:${next} is missing from the tree`)
+    for (; next < required; next++) find(next * 2 ** level + 1, 'removed', `node ${level}:${next} is missing from the tree`)
   }
   const nodes: Nodes = (level, index) => levels[level]!.get(index)
 
   // Checkpoints, oldest first: signature, root, consistency with the one before.
   const keys = options.checkpointKeys ?? []
-  const check = (note: ParsedNote, where: string, logIndex: number): boolean => {
-    if (keys.length > 0 && !keys.some((k) => noteSignedBy(note, k))) find(logIndex, 'inserted', `${where}: not signed by the log's checkpoint key`)
-    if (note.size > size) {
-      find(size + 1, 'removed', `${where} covers ${note.size} entries; the checkpointed tree has ${size}`)
+  const check = (note: ParsedNote, where: string, logIndex: number, createdMs = Number.POSITIVE_INFINITY): boolean => {
+    const earlier = createdMs < (options.checkpointKeysSince ?? 0)
+    if (keys.length > 0 && !earlier && !keys.some((k) => noteSignedBy(note, k))) find(logIndex, 'inserted', `${where}: not signed by the log's checkpoint key`)
+    if (note.size > n) {
+      find(n + 1, 'removed', `${where} covers ${note.size} entries; the log has ${n}`)
       return false
     }
     if (!rootHash(note.size, nodes).equals(note.root)) {
@@ -150,8 +160,8 @@ export async function auditTree(store: Repository, leaves: (Buffer | null)[], op
         continue
       }
       if (note.size !== row.size || note.root.toString('base64') !== row.root) find(row.size, 'altered', `checkpoint of ${row.size}: the stored size or root differs from its signed note`)
-      check(note, `checkpoint of ${note.size}`, note.size)
-      if (previous && previous.size <= note.size && note.size <= size) {
+      check(note, `checkpoint of ${note.size}`, note.size, row.createdMs)
+      if (previous && previous.size <= note.size && note.size <= n) {
         const proof = { from: previous.size, to: note.size, hashes: consistencyPath(previous.size, note.size, nodes).map((h) => h.toString('base64')) }
         if (!(await verifyConsistency(previous.root, note.root, proof))) {
           find(note.size, 'altered', `checkpoint of ${note.size} is not consistent with the checkpoint of ${previous.size}`)
@@ -164,7 +174,7 @@ export async function auditTree(store: Repository, leaves: (Buffer | null)[], op
   }
   if (options.expectCheckpoint !== undefined) {
     try {
-      check(parseNote(options.expectCheckpoint), 'the checkpoint given', size + 1)
+      check(parseNote(options.expectCheckpoint), 'the checkpoint given', n + 1)
     } catch (error) {
       find(0, 'altered', `the checkpoint given: ${(error as Error).message}`)
     }

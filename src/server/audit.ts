@@ -47,6 +47,8 @@ export interface AuditOptions {
   checkpointKeys?: KeyObject[] | undefined
   /** A checkpoint note published earlier (a witness's): the log must still contain its tree. */
   expectCheckpoint?: string | undefined
+  /** Checkpoints older than this (ms) may be signed by a retired key (audit-tree.ts). */
+  checkpointKeysSince?: number | undefined
 }
 
 type Coverage = [number, number][]
@@ -140,10 +142,11 @@ export async function audit(store: Repository, jwks: PublicJwks, options: AuditO
     }
   }
   report.head = previous
-  const tree = await auditTree(store, leaves, { checkpointKeys: options.checkpointKeys, expectCheckpoint: options.expectCheckpoint })
-  report.findings.push(...tree.findings)
+  const tree = await auditTree(store, leaves, { checkpointKeys: options.checkpointKeys, expectCheckpoint: options.expectCheckpoint, checkpointKeysSince: options.checkpointKeysSince })
   report.tree = tree.tree
   report.findings.sort((a, b) => a.logIndex - b.logIndex)
+  // The entries' own findings first (they say most precisely what happened), then the tree's.
+  report.findings.push(...tree.findings.sort((a, b) => a.logIndex - b.logIndex))
   report.ok = report.findings.length === 0
   return report
 }

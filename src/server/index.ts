@@ -47,7 +47,7 @@ export interface CollectorOptions {
    */
   integrate?: boolean
   /** Integrator timings (integrator.ts). */
-  integrator?: Pick<IntegratorOptions, 'delayMs' | 'pollMs' | 'maxLeaves'>
+  integrator?: Pick<IntegratorOptions, 'delayMs' | 'pollMs' | 'maxLeaves' | 'onClaim'>
 }
 
 export interface Collector {

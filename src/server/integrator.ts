@@ -25,6 +25,8 @@ export interface IntegratorOptions {
   /** Leaves per integration transaction (default 50,000). */
   maxLeaves?: number
   onError?: (error: unknown) => void
+  /** This process became the integrator (it took the lock, perhaps from a collector that died). */
+  onClaim?: () => void
 }
 
 /** The GrowTree of a signer: the new nodes, the new root, and its signed note. */
@@ -43,7 +45,7 @@ export function growAndSign(signer: CheckpointSigner, now: () => number = Date.n
 }
 
 export class Integrator {
-  private readonly options: Required<Omit<IntegratorOptions, 'now' | 'onError'>> & Pick<IntegratorOptions, 'onError'>
+  private readonly options: Required<Omit<IntegratorOptions, 'now' | 'onError' | 'onClaim'>> & Pick<IntegratorOptions, 'onError' | 'onClaim'>
   private readonly growTree: GrowTree
   private timer: ReturnType<typeof setTimeout> | undefined
   private poller: ReturnType<typeof setInterval> | undefined
@@ -78,14 +80,20 @@ export class Integrator {
   /** Integrates everything appended so far (if this process is the integrator); resolves to the newest checkpoint made. */
   async integrateNow(): Promise<StoredCheckpoint | undefined> {
     const { store, maxLeaves } = this.options
-    if (!this.holder) this.holder = await store.claimIntegrator()
-    if (!this.holder) return undefined
+    if (!(await this.claim())) return undefined
     let last: StoredCheckpoint | undefined
     for (;;) {
       const made = await store.integrate(maxLeaves, this.growTree)
       if (!made) return last
       last = made
     }
+  }
+
+  private async claim(): Promise<boolean> {
+    if (this.holder) return true
+    this.holder = await this.options.store.claimIntegrator()
+    if (this.holder) this.options.onClaim?.()
+    return this.holder
   }
 
   private run(): Promise<void> {
@@ -101,7 +109,7 @@ export class Integrator {
           const [head, checkpoint] = await Promise.all([this.options.store.head(), this.options.store.checkpoint()])
           // Nothing new: no write transaction (SQLite would take its write lock for nothing).
           if (head.logIndex > (checkpoint?.size ?? 0)) await this.integrateNow()
-          else if (!this.holder) this.holder = await this.options.store.claimIntegrator()
+          else await this.claim()
         } catch (error) {
           // A lost connection loses the lock with it: claim it again at the next poll.
           this.holder = false
