@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { audit } from '../../src/server/audit.js'
 import { collectorKeyFrom, createCollector, Integrator, checkpointPublicKeyOf, type Collector } from '../../src/server/index.js'
 import { backends, type Opened } from './helpers/backends.js'
+import { verifyReceiptInclusion, type InclusionProof } from '../../src/receipts/verify.js'
 import { runCli } from './helpers/collector.js'
 import { Browser } from './helpers/receipts.js'
 
@@ -235,6 +236,20 @@ for (const backend of backends()) {
         expect(findings).toContainEqual(expect.objectContaining({ kind: 'removed', detail: expect.stringContaining('the checkpoint given covers 25 entries') }))
         await collector.close()
       })
+    })
+
+    it('the consentry/verify module (WebCrypto, as in a browser) checks a receipt against a signed checkpoint', async () => {
+      const { collector, integrator, jws, add } = await setup()
+      await add(6)
+      await integrator.integrateNow()
+      const note = await text(collector, '/log/checkpoint')
+      const vkey = (await text(collector, '/log/key')).trim()
+      const proof = JSON.parse(await text(collector, '/log/proof/inclusion?index=4&size=6')) as InclusionProof
+      expect(await verifyReceiptInclusion(jws[4]!, proof, note, vkey)).toEqual({ ok: true })
+      expect(await verifyReceiptInclusion(jws[3]!, proof, note, vkey)).toMatchObject({ ok: false, detail: expect.stringContaining('not leaf 4') })
+      const forged = note.replace(/\n(\d+)\n/, '\n7\n')
+      expect(await verifyReceiptInclusion(jws[4]!, { ...proof, size: 7 }, forged, vkey)).toMatchObject({ ok: false, detail: expect.stringContaining('not signed') })
+      await collector.close()
     })
 
     it('consentry-collector verify checks a receipt offline against a checkpoint and its proof', async () => {
