@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { isMainThread } from 'node:worker_threads'
 import { exitQuietlyOnClosedPipe } from '../cli/closed-pipe.js'
 import { audit } from './audit.js'
+import { dpvClose, dpvOpen, dpvRecord } from './dpv.js'
 import { verifyReceiptInclusion, type InclusionProof } from '../receipts/log-proof.js'
 import { checkpointPublicKeyOf, publicKeyOfVkey } from './checkpoint.js'
 import { guardConnections, serverOptions } from './connections.js'
@@ -27,7 +28,7 @@ const USAGE = `Usage: consentry-collector <command> [options]
   serve       [--port 8787] [--host 127.0.0.1] [--db ./consent.db] [--key FILE] [--trust-proxy] [--verify-threads N]
   audit       [--db FILE] [--key FILE | --jwks FILE [--log-key VKEY]] [--expect-head INDEX:HASH] [--checkpoint FILE] [--json]
   verify      --checkpoint FILE --proof FILE --receipt FILE [--log-key VKEY|FILE]   (offline, no database)
-  export      [--db FILE] [--format jsonl|csv] [--from DATE] [--to DATE]
+  export      [--db FILE] [--format jsonl|csv|dpv] [--from DATE] [--to DATE]   (dpv: ISO/IEC TS 27560 records, JSON-LD)
   purge       [--db FILE] [--key FILE] --before DATE
   rotate-key  [--db FILE] [--key FILE] [--key-lost]
 
@@ -234,12 +235,25 @@ async function verifyCommand(args: string[]): Promise<number> {
 
 async function exportCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { db: { type: 'string' }, format: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } })
-  const format = (values.format ?? 'jsonl') as ExportFormat
-  if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format: expected jsonl or csv, got ${JSON.stringify(values.format)}`)
+  const format = (values.format ?? 'jsonl') as ExportFormat | 'dpv'
+  if (format !== 'jsonl' && format !== 'csv' && format !== 'dpv') throw new UsageError(`--format: expected jsonl, csv or dpv, got ${JSON.stringify(values.format)}`)
   const range = { fromMs: time(values.from, '--from'), toMs: time(values.to, '--to') }
   const store = await openStore(existing(values))
   try {
     const write = (text: string) => (process.stdout.write(text) ? undefined : new Promise((r) => process.stdout.once('drain', r)))
+    if (format === 'dpv') {
+      // One JSON-LD document, streamed record by record (dpv.ts).
+      await write(dpvOpen())
+      let first = true
+      for await (const entry of scan(store, range)) {
+        const record = dpvRecord(entry)
+        if (!record) continue
+        await write(`${first ? '' : ',\n'}${JSON.stringify(record)}`)
+        first = false
+      }
+      await write(`\n${dpvClose()}`)
+      return 0
+    }
     if (format === 'csv') await write(csvHeader())
     for await (const entry of scan(store, range)) await write(formatEntry(entry, format))
     return 0

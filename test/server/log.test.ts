@@ -252,6 +252,41 @@ for (const backend of backends()) {
       await collector.close()
     })
 
+    it('export --format dpv gives ISO/IEC TS 27560 records as DPV JSON-LD, one per stored receipt', async () => {
+      const { db, collector, jws, add } = await setup()
+      await add(3)
+      const sub = JSON.parse(Buffer.from(jws[0]!.split('.')[1]!, 'base64url').toString()).sub as string
+      await collector.service.erase(sub)
+      await collector.close()
+      const dir = mkdtempSync(join(tmpdir(), 'consentry-dpv-'))
+      try {
+        const args = db.location.databaseUrl ? [] : ['--db', db.location.db!]
+        const env: Record<string, string> = db.location.databaseUrl ? { DATABASE_URL: db.location.databaseUrl } : {}
+        const out = runCli(['export', '--format', 'dpv', ...args], env, dir)
+        expect(out.code).toBe(0)
+        const doc = JSON.parse(out.stdout) as { '@context': Record<string, unknown>; '@graph': Record<string, any>[] }
+        expect(doc['@context'].dpv).toBe('https://w3id.org/dpv#')
+        expect(doc['@graph']).toHaveLength(2) // the erased receipt and the erasure record are left out
+        const record = doc['@graph'].find((r) => r['consentry:jws'] === jws[1])!
+        const claims = JSON.parse(Buffer.from(jws[1]!.split('.')[1]!, 'base64url').toString())
+        expect(record).toMatchObject({
+          record_id: `urn:uuid:${claims.jti}`,
+          '@type': 'dpv:ConsentRecord',
+          schema_version: 'ISO/IEC TS 27560:2023',
+          pii_principal_id: claims.sub,
+          privacy_notice: 'https://shop.example/privacy',
+          language: 'en',
+          pii_controllers: [{ party_name: 'Example Ltd', party_id: 'https://shop.example' }],
+          'consentry:leafIndex': 1,
+        })
+        expect(record.purpose).toContainEqual({ purpose_name: 'advertising', consent_status: 'dpv:ConsentRefused' })
+        expect(record.purpose).toContainEqual({ purpose_name: 'analytics', consent_status: 'dpv:ConsentGiven' })
+        expect(record.events[0]).toMatchObject({ event_type: 'given', event_state: 'dpv:ConsentGiven' })
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+
     it('consentry-collector verify checks a receipt offline against a checkpoint and its proof', async () => {
       const { collector, integrator, jws, add } = await setup()
       await add(9)
