@@ -34,6 +34,11 @@ export interface StoredReceipt {
   /** The collector's answer: `{ jti, receivedAt, logIndex, countersignature }`. */
   ack?: Record<string, unknown>
   error?: string
+  /**
+   * Once a checkpoint covers it: the collector's signed checkpoint and the inclusion proof of
+   * this receipt's leaf (GET /log/checkpoint, /log/proof/inclusion), checkable with consentry/verify.
+   */
+  proof?: { checkpoint: string; inclusion: unknown }
 }
 
 export interface ReceiptsOptions {
@@ -82,6 +87,29 @@ export function startReceipts({ config: { source: config, mode, region }, texts,
   let timer: ReturnType<typeof setTimeout> | undefined
   /** Receipts signed on this page and not yet tried: what a beacon should carry if the tab closes now. */
   let fresh: string[] = []
+
+  // The collector's log routes sit beside its receipts route (…/receipts → …/log/…).
+  const logBase = endpoint.replace(/receipts\/?$/, 'log/')
+  let proofTimer: ReturnType<typeof setTimeout> | undefined
+  const unproven = (r: StoredReceipt) => r.status === 'sent' && typeof r.ack?.leafIndex === 'number' && !r.proof
+
+  /** Fetches the inclusion proof of every delivered receipt that has none yet (one checkpoint for all). */
+  async function prove(): Promise<void> {
+    const waiting = (await all()).filter(unproven)
+    if (!waiting.length) return
+    try {
+      const checkpoint = await (await fetch(logBase + 'checkpoint', { credentials: 'omit' })).text()
+      const size = Number(checkpoint.split('\n')[1])
+      for (const r of waiting) {
+        const leaf = r.ack!.leafIndex as number
+        if (!(leaf < size)) continue
+        const response = await fetch(`${logBase}proof/inclusion?index=${leaf}&size=${size}`, { credentials: 'omit' })
+        if (response.status === 200) await save({ ...r, proof: { checkpoint, inclusion: await response.json() } }, !volatile.has(r.jti))
+      }
+    } catch {
+      // No proof yet (the collector predates the log, or is down): the next page view asks again.
+    }
+  }
 
   const configHash = sha256(canonicalJson(config))
   const context = async (): Promise<ReceiptContext> => {
@@ -209,6 +237,8 @@ export function startReceipts({ config: { source: config, mode, region }, texts,
     const next = (await all()).filter((r) => r.status === 'pending')
     fresh = next.filter((r) => !r.attempts).map((r) => r.jws)
     if (next.length) timer = setTimeout(() => void flush(), Math.max(1000, Math.min(...next.map((r) => r.nextAt)) - Date.now()))
+    // A checkpoint covers a receipt within a second of its 201 (docs/collector.md).
+    if (!proofTimer && (await all()).some(unproven)) proofTimer = setTimeout(() => void prove().finally(() => (proofTimer = undefined)), 1500)
   }
 
   // Leaving the page: hand receipts not yet tried to the browser, which sends

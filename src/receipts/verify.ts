@@ -417,3 +417,10 @@ function lastBelow(sorted: VerifiedReceipt[], seq: number): ChainLink | undefine
   for (const r of sorted) if (r.payload.seq < seq) found = r
   return found && linkOf(found)
 }
+
+// consentry/verify also checks the collector's verifiable log in a browser (WebCrypto only):
+// inclusion of a receipt under a signed checkpoint, consistency of two checkpoints.
+export {
+  verifyReceiptInclusion, verifyInclusion, verifyConsistency, verifyCheckpointSignature, parseCheckpoint, parseVerifierKey, logLeafHash,
+  type InclusionProof, type ConsistencyProof, type Checkpoint, type VerifierKey, type ReceiptInclusion,
+} from './log-proof.js'

@@ -12,6 +12,7 @@ import { formatEntry, parseTime } from './export.js'
 import { protectIp } from './ip.js'
 import { publishedJwks } from './keyring.js'
 import { receivedAtOf } from './log.js'
+import { registerLogRoutes } from './log-routes.js'
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js'
 import type { ReceiptService } from './service.js'
 import { scan, StoreBusyError, type LogEntry } from './storage/types.js'
@@ -36,6 +37,8 @@ export interface AppOptions {
   onError?: (error: unknown) => void
   /** Per client network and per consent id (rate-limit.ts); `false` turns them all off. */
   rateLimits?: RateLimits | false
+  /** The checkpoint verifier key served at GET /log/key (log-routes.ts). */
+  logKey?: string | undefined
 }
 
 /** Receipts per page of GET /receipts/{consentId}: default and most. */
@@ -195,6 +198,8 @@ export function createApp(options: AppOptions): Hono {
     })
     return new Response(body, { headers: { 'Content-Type': 'application/jsonl; charset=utf-8' } })
   })
+
+  registerLogRoutes(app, store, options.logKey)
 
   app.get('/healthz', async (c) => {
     const head = await store.head()

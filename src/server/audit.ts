@@ -13,6 +13,10 @@ import { verifyReceipt } from '../receipts/verify.js'
 import { verifyCountersignature, type PublicJwks } from './keys.js'
 import { countersigned, entryHash, receivedAtOf, sha256 } from './log.js'
 import { scan, type Head, type LogEntry, type Repository } from './storage/types.js'
+import type { KeyObject } from 'node:crypto'
+import { auditTree, type TreeReport } from './audit-tree.js'
+import { leafHash } from './merkle.js'
+import { leafDataOf } from './storage/sql.js'
 
 type FindingKind = 'removed' | 'altered' | 'inserted' | 'moved'
 
@@ -29,6 +33,8 @@ export interface AuditReport {
   erased: number
   records: number
   head: Head
+  /** The Merkle tree and its checkpoints (audit-tree.ts). */
+  tree: TreeReport
   findings: Finding[]
 }
 
@@ -37,6 +43,12 @@ export interface AuditOptions {
   expectHead?: Head | undefined
   /** Receipts checked concurrently (signature checks run on the crypto thread pool). */
   concurrency?: number
+  /** Checkpoint public keys (checkpoint.ts); without them checkpoint signatures are not checked. */
+  checkpointKeys?: KeyObject[] | undefined
+  /** A checkpoint note published earlier (a witness's): the log must still contain its tree. */
+  expectCheckpoint?: string | undefined
+  /** Checkpoints older than this (ms) may be signed by a retired key (audit-tree.ts). */
+  checkpointKeysSince?: number | undefined
 }
 
 type Coverage = [number, number][]
@@ -59,7 +71,9 @@ async function checkReceipt(e: LogEntry): Promise<string | undefined> {
 }
 
 export async function audit(store: Repository, jwks: PublicJwks, options: AuditOptions = {}): Promise<AuditReport> {
-  const report: AuditReport = { ok: true, entries: 0, receipts: 0, erased: 0, records: 0, head: { logIndex: 0, entryHash: '' }, findings: [] }
+  const report: AuditReport = { ok: true, entries: 0, receipts: 0, erased: 0, records: 0, head: { logIndex: 0, entryHash: '' }, tree: { size: 0, checkpoints: 0, signaturesChecked: false }, findings: [] }
+  /** Recomputed leaf hashes by leaf index; null where the text is gone (erased) or the entry is missing. */
+  const leaves: (Buffer | null)[] = []
   const find = (logIndex: number, kind: FindingKind, detail: string) => report.findings.push({ logIndex, kind, detail })
   const blanked: number[] = []
   const covered: Coverage = []
@@ -87,6 +101,8 @@ export async function audit(store: Repository, jwks: PublicJwks, options: AuditO
       if (!gap && entryHash(previous.entryHash, e.contentHash, receivedAtOf(e.receivedMs), e.logIndex) !== e.entryHash) {
         find(e.logIndex, 'altered', `entry hash does not chain to entry ${previous.logIndex}`)
       }
+      for (let i = leaves.length; i < e.logIndex - 1; i++) leaves.push(null)
+      leaves.push(e.jws === null && e.record === null ? null : leafHash(leafDataOf(e)))
       if (e.kind === 'receipt') {
         report.receipts++
         if (receiptProblems[i]) find(e.logIndex, 'altered', receiptProblems[i]!)
@@ -126,7 +142,11 @@ export async function audit(store: Repository, jwks: PublicJwks, options: AuditO
     }
   }
   report.head = previous
+  const tree = await auditTree(store, leaves, { checkpointKeys: options.checkpointKeys, expectCheckpoint: options.expectCheckpoint, checkpointKeysSince: options.checkpointKeysSince })
+  report.tree = tree.tree
   report.findings.sort((a, b) => a.logIndex - b.logIndex)
+  // The entries' own findings first (they say most precisely what happened), then the tree's.
+  report.findings.push(...tree.findings.sort((a, b) => a.logIndex - b.logIndex))
   report.ok = report.findings.length === 0
   return report
 }

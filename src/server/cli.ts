@@ -8,6 +8,9 @@ import { parseArgs } from 'node:util'
 import { isMainThread } from 'node:worker_threads'
 import { exitQuietlyOnClosedPipe } from '../cli/closed-pipe.js'
 import { audit } from './audit.js'
+import { dpvClose, dpvOpen, dpvRecord } from './dpv.js'
+import { verifyReceiptInclusion, type InclusionProof } from '../receipts/log-proof.js'
+import { checkpointPublicKeyOf, publicKeyOfVkey } from './checkpoint.js'
 import { guardConnections, serverOptions } from './connections.js'
 import { csvHeader, formatEntry, parseTime, type ExportFormat } from './export.js'
 import type { IpPolicy } from './ip.js'
@@ -23,8 +26,9 @@ import { defaultVerifyThreads } from './verify-pool.js'
 const USAGE = `Usage: consentry-collector <command> [options]
 
   serve       [--port 8787] [--host 127.0.0.1] [--db ./consent.db] [--key FILE] [--trust-proxy] [--verify-threads N]
-  audit       [--db FILE] [--key FILE | --jwks FILE] [--expect-head INDEX:HASH] [--json]
-  export      [--db FILE] [--format jsonl|csv] [--from DATE] [--to DATE]
+  audit       [--db FILE] [--key FILE | --jwks FILE [--log-key VKEY]] [--expect-head INDEX:HASH] [--checkpoint FILE] [--json]
+  verify      --checkpoint FILE --proof FILE --receipt FILE [--log-key VKEY|FILE]   (offline, no database)
+  export      [--db FILE] [--format jsonl|csv|dpv] [--from DATE] [--to DATE]   (dpv: ISO/IEC TS 27560 records, JSON-LD)
   purge       [--db FILE] [--key FILE] --before DATE
   rotate-key  [--db FILE] [--key FILE] [--key-lost]
 
@@ -35,7 +39,8 @@ CONSENTRY_ADMIN_TOKEN, CONSENTRY_ALLOWED_ORIGINS (comma list, default *), CONSEN
 CONSENTRY_MAX_BODY (bytes, default 16384), CONSENTRY_VERIFY_THREADS (default: cores - 1, at least 1;
 0 verifies on the main thread), CONSENTRY_RATE_RECEIPTS_IP (default 600/min), CONSENTRY_RATE_RECEIPTS_SUB
 (60/min), CONSENTRY_RATE_READS_IP (120/min), CONSENTRY_RATE_READS_SUB (30/min) — each "N/s|min|h" or "off",
-CONSENTRY_MAX_CONNECTIONS (default: open-file limit less 128). audit, export, purge and rotate-key
+CONSENTRY_MAX_CONNECTIONS (default: open-file limit less 128), CONSENTRY_LOG_ORIGIN (checkpoint origin,
+default <host name>/consentry), CONSENTRY_INTEGRATE (0: never integrate the tree in this process). audit, export, purge and rotate-key
 never create a database: a --db file that does not exist exits 2. See docs/collector.md.`
 
 class UsageError extends Error {}
@@ -134,6 +139,8 @@ async function serveCommand(args: string[]): Promise<number> {
     allowedOrigins: origins.includes('*') ? '*' : origins,
     maxBodyBytes: maxBody(),
     ip: ipPolicy(),
+    integrate: env.CONSENTRY_INTEGRATE !== '0',
+    integrator: { onClaim: () => console.log('consentry-collector: this process integrates the Merkle tree and signs checkpoints') },
     verifyThreads,
     // Behind a reverse proxy the socket peer is the proxy; the last X-Forwarded-For hop is the
     // address the proxy saw (earlier hops are whatever the client claimed).
@@ -162,7 +169,7 @@ function anchorKeys(values: { key?: string | undefined; jwks?: string | undefine
 }
 
 async function auditCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { db: { type: 'string' }, key: { type: 'string' }, jwks: { type: 'string' }, 'expect-head': { type: 'string' }, json: { type: 'boolean' } } })
+  const { values } = parseArgs({ args, options: { db: { type: 'string' }, key: { type: 'string' }, jwks: { type: 'string' }, 'expect-head': { type: 'string' }, json: { type: 'boolean' }, 'log-key': { type: 'string', multiple: true }, checkpoint: { type: 'string' } } })
   let expectHead
   if (values['expect-head']) {
     const match = /^(\d+):([A-Za-z0-9_-]{43})$/.exec(values['expect-head'])
@@ -170,16 +177,24 @@ async function auditCommand(args: string[]): Promise<number> {
     expectHead = { logIndex: Number(match[1]), entryHash: match[2]! }
   }
   const anchor = anchorKeys(values)
+  // Checkpoints are checked against the key derived from the key file, or the verifier keys given.
+  const checkpointKeys = (values['log-key'] ?? []).map((v) => publicKeyOfVkey(readVkey(v)).publicKey)
+  if (!values.jwks) checkpointKeys.push(checkpointPublicKeyOf(loadOrCreateKey(keySource(values, false))))
+  const expectCheckpoint = values.checkpoint === undefined ? undefined : readFileSync(values.checkpoint, 'utf8')
   const store = await openStore(existing(values))
   try {
     // Retired keys count only when a trusted key endorsed them (keyring.ts).
-    const report = await audit(store, await trustedKeys(store, anchor), { expectHead })
+    // The key file's checkpoint key signs from the day its key became current; checkpoints from
+    // before a rotation are checked by the retired key's --log-key when given (docs/collector.md).
+    const since = values.jwks ? undefined : (await store.keys()).find((k) => k.status === 'current')?.createdMs
+    const report = await audit(store, await trustedKeys(store, anchor), { expectHead, checkpointKeys, expectCheckpoint, checkpointKeysSince: since })
     if (values.json) console.log(JSON.stringify(report, null, 2))
     else {
       console.log(`${report.entries} entries (${report.receipts} receipts, ${report.erased} erased, ${report.records} erasure/purge records); head ${report.head.logIndex}:${report.head.entryHash}`)
+      console.log(`merkle tree: ${report.tree.size} leaves checkpointed, ${report.tree.checkpoints} checkpoints${report.tree.signaturesChecked ? '' : ' (signatures NOT checked: give --log-key)'}`)
       for (const f of report.findings.slice(0, 50)) console.log(`entry ${f.logIndex}: ${f.kind}: ${f.detail}`)
       if (report.findings.length > 50) console.log(`… and ${report.findings.length - 50} more findings`)
-      console.log(report.ok ? 'OK: every signature and the whole hash chain check out' : `FAILED: ${report.findings.length} finding(s), first at entry ${report.findings[0]!.logIndex}`)
+      console.log(report.ok ? 'OK: every signature, the whole hash chain, the Merkle tree and its checkpoints check out' : `FAILED: ${report.findings.length} finding(s), first at entry ${report.findings[0]!.logIndex}`)
     }
     return report.ok ? 0 : 1
   } finally {
@@ -187,14 +202,58 @@ async function auditCommand(args: string[]): Promise<number> {
   }
 }
 
+/** A verifier key given inline (name+id+key) or as a file holding one. */
+const readVkey = (value: string): string => (/^[^+\s]+\+[0-9a-f]{8}\+/.test(value) ? value : readFileSync(value, 'utf8').trim())
+
+/**
+ * Offline check of one receipt: the checkpoint's signature (with --log-key), the proof's size
+ * against the checkpoint's, and the receipt's leaf hash up the proof to the signed root.
+ * Uses the same checks as the browser module consentry/verify (receipts/log-proof.ts).
+ */
+async function verifyCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { checkpoint: { type: 'string' }, proof: { type: 'string' }, receipt: { type: 'string' }, 'log-key': { type: 'string' } } })
+  if (!values.checkpoint || !values.proof || !values.receipt) throw new UsageError('verify needs --checkpoint FILE (GET /log/checkpoint), --proof FILE (GET /log/proof/inclusion) and --receipt FILE (the compact JWS)')
+  const note = readFileSync(values.checkpoint, 'utf8')
+  let proof: InclusionProof
+  try {
+    proof = JSON.parse(readFileSync(values.proof, 'utf8')) as InclusionProof
+  } catch (error) {
+    throw new UsageError(`--proof: not JSON: ${(error as Error).message}`)
+  }
+  const receipt = readFileSync(values.receipt, 'utf8').trim()
+  const vkey = values['log-key'] === undefined ? undefined : readVkey(values['log-key'])
+  const result = await verifyReceiptInclusion(receipt, proof, note, vkey)
+  if (!result.ok) {
+    console.log(`FAILED: ${result.detail}`)
+    return 1
+  }
+  const size = note.split('\n')[1]
+  console.log(`OK: the receipt is leaf ${proof.index} (log entry ${proof.index + 1}) of the tree of ${size} entries this checkpoint signs`)
+  if (!vkey) console.log('warning: the checkpoint signature was NOT checked; give --log-key (GET /log/key, kept from a source you trust)')
+  return 0
+}
+
 async function exportCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { db: { type: 'string' }, format: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } })
-  const format = (values.format ?? 'jsonl') as ExportFormat
-  if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format: expected jsonl or csv, got ${JSON.stringify(values.format)}`)
+  const format = (values.format ?? 'jsonl') as ExportFormat | 'dpv'
+  if (format !== 'jsonl' && format !== 'csv' && format !== 'dpv') throw new UsageError(`--format: expected jsonl, csv or dpv, got ${JSON.stringify(values.format)}`)
   const range = { fromMs: time(values.from, '--from'), toMs: time(values.to, '--to') }
   const store = await openStore(existing(values))
   try {
     const write = (text: string) => (process.stdout.write(text) ? undefined : new Promise((r) => process.stdout.once('drain', r)))
+    if (format === 'dpv') {
+      // One JSON-LD document, streamed record by record (dpv.ts).
+      await write(dpvOpen())
+      let first = true
+      for await (const entry of scan(store, range)) {
+        const record = dpvRecord(entry)
+        if (!record) continue
+        await write(`${first ? '' : ',\n'}${JSON.stringify(record)}`)
+        first = false
+      }
+      await write(`\n${dpvClose()}`)
+      return 0
+    }
     if (format === 'csv') await write(csvHeader())
     for await (const entry of scan(store, range)) await write(formatEntry(entry, format))
     return 0
@@ -265,6 +324,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   export: exportCommand,
   purge: purgeCommand,
   'rotate-key': rotateKeyCommand,
+  verify: verifyCommand,
 }
 
 async function main(argv: string[]): Promise<number> {

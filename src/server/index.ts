@@ -10,6 +10,8 @@ import type { RateLimits } from './rate-limit.js'
 import { ReceiptService } from './service.js'
 import type { Repository } from './storage/types.js'
 import { VerifyPool } from './verify-pool.js'
+import { checkpointSigner, defaultOrigin, type CheckpointSigner } from './checkpoint.js'
+import { Integrator, type IntegratorOptions } from './integrator.js'
 
 export interface CollectorOptions {
   /** An opened store (see sqliteRepository, postgresRepository, openStore); migrated here. */
@@ -37,6 +39,15 @@ export interface CollectorOptions {
   keyCacheSize?: number
   /** Per client network and per consent id (see rate-limit.ts for the defaults); `false`: none. */
   rateLimits?: RateLimits | false
+  /** The checkpoints' origin line and key name (default CONSENTRY_LOG_ORIGIN, else `<host name>/consentry`). */
+  logOrigin?: string | undefined
+  /**
+   * Integrate the Merkle tree and sign checkpoints in this process (default true). With several
+   * collectors on one PostgreSQL database, one at a time does it (integrator.ts).
+   */
+  integrate?: boolean
+  /** Integrator timings (integrator.ts). */
+  integrator?: Pick<IntegratorOptions, 'delayMs' | 'pollMs' | 'maxLeaves' | 'onClaim'>
 }
 
 export interface Collector {
@@ -44,6 +55,9 @@ export interface Collector {
   service: ReceiptService
   store: Repository
   key: CollectorKey
+  /** Signs checkpoints (checkpoint.ts); its `vkey` is served at GET /log/key. */
+  signer: CheckpointSigner
+  integrator: Integrator | undefined
   /**
    * Closes the store (after the server stopped taking requests), once the receipts still under
    * way are answered; later calls are no-ops.
@@ -59,7 +73,10 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   await adoptKey(options.store, key)
   const { maxFutureSkewSeconds, maxAgeSeconds, keyCacheSize } = options
   const verifyPool = options.verifyThreads ? new VerifyPool({ threads: options.verifyThreads, maxFutureSkewSeconds, maxAgeSeconds, keyCacheSize }) : undefined
+  const signer = checkpointSigner(key, options.logOrigin ?? defaultOrigin())
+  const integrator = options.integrate === false ? undefined : new Integrator({ store: options.store, signer, now: options.now, onError: options.onError, ...options.integrator })
   const service = new ReceiptService({
+    onAppended: () => integrator?.poke(),
     store: options.store,
     key,
     ip: options.ip,
@@ -69,11 +86,13 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     verifyPool,
     keyCacheSize,
   })
-  const app = createApp({ ...options, service })
+  const app = createApp({ ...options, service, logKey: signer.vkey })
+  integrator?.start()
   let closing: Promise<void> | undefined
-  return { app, service, store: options.store, key, close: () =>
+  return { app, service, store: options.store, key, signer, integrator, close: () =>
       (closing ??= service
         .settled()
+        .then(() => integrator?.stop())
         .then(() => Promise.all([verifyPool?.close(), options.store.close()]))
         .then(() => undefined)),
   }
@@ -90,6 +109,11 @@ export { guardConnections, type ConnectionLimits } from './connections.js'
 export { StoreBusyError } from './storage/types.js'
 export { loadOrCreateKey, collectorKeyFrom, verifyCountersignature, COUNTERSIGNATURE_TYP, type CollectorKey, type KeySource, type PublicJwks } from './keys.js'
 export { entryHash, countersigned } from './log.js'
+export { checkpointSigner, checkpointPublicKeyOf, verifierKeyOf, parseNote, noteSignedBy, publicKeyOfVkey, defaultOrigin, type CheckpointSigner } from './checkpoint.js'
+export { Integrator, growAndSign, type IntegratorOptions } from './integrator.js'
+export { inclusionProof, consistencyProof, storedRoot } from './proofs.js'
+export { leafHash, interiorHash, rootHash, inclusionPath, consistencyPath } from './merkle.js'
+export type { StoredCheckpoint } from './storage/types.js'
 export { protectIp, truncateIp, type IpPolicy } from './ip.js'
 export { sqliteRepository, type SqliteOptions } from './storage/sqlite.js'
 export { postgresRepository, type PostgresOptions } from './storage/postgres.js'

@@ -4,7 +4,7 @@
 // Sources, in order: a PEM (PKCS#8) in CONSENTRY_COLLECTOR_KEY, else a key file, created on
 // first start with mode 0600. Ed25519 ("EdDSA") by default; ES256 for verifiers without it.
 
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
+import { createHash, createPrivateKey, hkdfSync, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { thumbprintInput } from '../receipts/digest.js'
 
@@ -22,6 +22,11 @@ export interface CollectorKey {
   publicJwk: Record<string, string>
   /** Compact JWS over `payload` (JSON), typ "consent-countersignature+jwt" unless given. */
   sign(payload: object, typ?: string): string
+  /**
+   * 32 bytes derived from the private key for `purpose` (HKDF-SHA256): the seed of the log's
+   * checkpoint key (checkpoint.ts), so that one key file holds both and neither signs the other's messages.
+   */
+  derive(purpose: string): Buffer
 }
 
 export const COUNTERSIGNATURE_TYP = 'consent-countersignature+jwt'
@@ -58,6 +63,10 @@ export function collectorKeyFrom(privateKey: KeyObject): CollectorKey {
     sign(payload, typ) {
       const input = `${typ === undefined ? header : headerOf(typ)}.${b64url(JSON.stringify(payload))}`
       return `${input}.${b64url(rawSign(alg, privateKey, Buffer.from(input)))}`
+    },
+    derive(purpose) {
+      const secret = Buffer.from((privateKey.export({ format: 'jwk' }) as { d: string }).d, 'base64url')
+      return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), purpose, 32))
     },
   }
 }

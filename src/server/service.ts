@@ -15,6 +15,8 @@ export interface ReceiptAck {
   jti: string
   receivedAt: string
   logIndex: number
+  /** The receipt's leaf in the log's Merkle tree (logIndex − 1); a checkpoint covers it within a second. */
+  leafIndex: number
   countersignature: string
   /** Present (true) when the receipt was received before and has since been erased. */
   erased?: true
@@ -35,6 +37,8 @@ export interface ServiceOptions {
   verifyPool?: VerifyPool | undefined
   /** Browser keys kept imported when verifying on the main thread (default 4096). */
   keyCacheSize?: number | undefined
+  /** Called after each commit that appended entries (the integrator's cue). */
+  onAppended?: (() => void) | undefined
 }
 
 interface Pending {
@@ -47,6 +51,7 @@ const ackOf = (entry: LogEntry): ReceiptAck => ({
   jti: entry.jti!,
   receivedAt: receivedAtOf(entry.receivedMs),
   logIndex: entry.logIndex,
+  leafIndex: entry.logIndex - 1,
   countersignature: entry.countersignature,
   ...(entry.erasedMs !== null ? { erased: true as const } : {}),
 })
@@ -59,6 +64,7 @@ export class ReceiptService {
   private readonly maxBatch: number
   private readonly seal: ReturnType<typeof sealers>
   private readonly verify: (jws: string) => Promise<ReceiptFacts>
+  private readonly onAppended: () => void
   private queue: Pending[] = []
   private draining = false
   /** submit() calls not yet answered, and who waits for them all to end (settled()). */
@@ -71,6 +77,7 @@ export class ReceiptService {
     this.now = options.now ?? Date.now
     this.maxBatch = options.maxBatch ?? 256
     this.seal = sealers(options.key, this.now)
+    this.onAppended = options.onAppended ?? (() => undefined)
     const es256 = nodeEs256Verifier({ cacheSize: options.keyCacheSize })
     this.verifyOptions = () => ({
       now: this.now(),
@@ -132,8 +139,10 @@ export class ReceiptService {
   }
 
   /** Erases every receipt of a consent id; resolves to what was blanked and the record entry. */
-  erase(sub: string) {
-    return this.store.tombstone({ sub }, this.now(), this.seal.record('erasure', { reason: 'data-subject request' }))
+  async erase(sub: string) {
+    const done = await this.store.tombstone({ sub }, this.now(), this.seal.record('erasure', { reason: 'data-subject request' }))
+    if (done.entry) this.onAppended()
+    return done
   }
 
   /**
@@ -148,7 +157,7 @@ export class ReceiptService {
     for (;;) {
       const done = await this.store.tombstone({ beforeMs }, this.now(), record, chunk)
       erased.push(...done.erased)
-      if (done.entry) entries.push(done.entry)
+      if (done.entry) (entries.push(done.entry), this.onAppended())
       if (done.erased.length < chunk) return { erased, entries, entry: entries[entries.length - 1] }
     }
   }
@@ -171,12 +180,16 @@ export class ReceiptService {
       try {
         const outcomes = await this.store.appendReceipts(batch.map((p) => p.receipt), this.seal.receipt)
         batch.forEach((p, i) => p.resolve(outcomes[i]!))
+        if (outcomes.some((o) => !o.duplicate)) this.onAppended()
       } catch (error) {
         // The batch was rolled back as a whole. A busy store fails every one of them alike; any
         // other error may be one receipt's doing, so each is tried alone and answered on its
         // own merit: one bad receipt never costs the others their 201.
         if (batch.length === 1 || error instanceof StoreBusyError) batch.forEach((p) => p.reject(error))
-        else for (const p of batch) await this.store.appendReceipts([p.receipt], this.seal.receipt).then((o) => p.resolve(o[0]!), p.reject)
+        else {
+          for (const p of batch) await this.store.appendReceipts([p.receipt], this.seal.receipt).then((o) => p.resolve(o[0]!), p.reject)
+          this.onAppended()
+        }
       }
     }
     this.draining = false

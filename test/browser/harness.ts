@@ -33,7 +33,7 @@ export interface Site {
   close(): Promise<void>
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.json': 'application/json' }
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json' }
 
 /** Serves `routes` (path → content) and /dist/* from disk on 127.0.0.1. */
 export async function site(routes: Record<string, Route> = {}, handle?: Handler): Promise<Site> {

@@ -194,6 +194,30 @@ describe('outbox', () => {
     expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ seq: 1, event: 'given', source: 'api', mode: 'opt-in', region: 'FR' })
   })
 
+  test('fetches the inclusion proof of a delivered receipt once a checkpoint covers it; the history carries it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const checkpoint = 'shop.example/consentry\n8\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n\u2014 shop.example/consentry AAAAAA==\n'
+    const inclusion = { index: 6, size: 8, hashes: ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='] }
+    fetchMock.mockImplementation(async (url: string) => {
+      if (url === 'https://collector.example/receipts') return { status: 201, text: async () => '{"logIndex":7,"leafIndex":6}' }
+      if (url === 'https://collector.example/log/checkpoint') return { status: 200, text: async () => checkpoint }
+      if (url === 'https://collector.example/log/proof/inclusion?index=6&size=8') return { status: 200, json: async () => inclusion }
+      return { status: 404, text: async () => '' }
+    })
+    const receipts = await start()
+    decide()
+    await receipts.record()
+    expect((await receipts.list())[0]).toMatchObject({ status: 'sent', ack: { leafIndex: 6 } })
+    expect((await receipts.list())[0]!.proof).toBeUndefined()
+    await vi.advanceTimersByTimeAsync(1500)
+    await vi.waitFor(async () => expect((await receipts.list())[0]!.proof).toEqual({ checkpoint, inclusion }))
+    expect(fetchMock.mock.calls.map((c) => c[0])).toEqual([
+      'https://collector.example/receipts',
+      'https://collector.example/log/checkpoint',
+      'https://collector.example/log/proof/inclusion?index=6&size=8',
+    ])
+  })
+
   test('schedules the retry on a timer', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     fetchMock.mockResolvedValueOnce(answer(503)).mockResolvedValue(answer(201))

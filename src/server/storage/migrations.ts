@@ -108,4 +108,30 @@ export const migrations: Migration[] = [
       CREATE UNIQUE INDEX collector_keys_one_current ON collector_keys (status) WHERE status = 'current';
       CREATE INDEX log_entries_sub_index ON log_entries (sub, log_index) WHERE sub IS NOT NULL;`,
   },
+  {
+    // The log's RFC 9162 Merkle tree (merkle.ts) and its signed checkpoints (checkpoint.ts).
+    // log_tree holds every node of a complete subtree: level 0 is leaf hashes, written in the
+    // same transaction as their entry (so erasure, which blanks the entry's text, keeps the
+    // leaf); the integrator adds the interior nodes and a checkpoint in one transaction, so the
+    // tree size is the size of the newest checkpoint. Neither table is ever updated or deleted
+    // from. Leaves of entries written before this version are filled in by migrate().
+    version: 4,
+    name: 'merkle tree, checkpoints',
+    sqlite: `
+      CREATE TABLE log_tree (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
+      CREATE TABLE log_checkpoints (tree_size INTEGER PRIMARY KEY, root_hash TEXT NOT NULL, note TEXT NOT NULL, created_ms INTEGER NOT NULL);
+      ${['log_tree', 'log_checkpoints'].map((t) => `
+      CREATE TRIGGER ${t}_no_change BEFORE UPDATE ON ${t} BEGIN SELECT RAISE(ABORT, '${t} is append-only'); END;
+      CREATE TRIGGER ${t}_no_delete BEFORE DELETE ON ${t} BEGIN SELECT RAISE(ABORT, '${t} is append-only'); END;`).join('')}`,
+    postgres: `
+      CREATE TABLE log_tree (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (level, idx));
+      CREATE TABLE log_checkpoints (tree_size BIGINT PRIMARY KEY, root_hash TEXT NOT NULL, note TEXT NOT NULL, created_ms BIGINT NOT NULL);
+      CREATE FUNCTION consentry_no_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;
+      ${['log_tree', 'log_checkpoints'].map((t) => `
+      CREATE TRIGGER ${t}_no_change BEFORE UPDATE OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION consentry_no_change();
+      CREATE TRIGGER ${t}_no_truncate BEFORE TRUNCATE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION consentry_no_change();`).join('')}
+      INSERT INTO log_tree (level, idx, hash)
+        SELECT 0, log_index - 1, sha256('\\x00'::bytea || convert_to(COALESCE(jws, record, content_hash), 'UTF8')) FROM log_entries;`,
+  },
 ]

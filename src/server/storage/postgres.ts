@@ -6,16 +6,28 @@
 // synchronous_commit=on), and the 201 follows that answer.
 
 import type pg from 'pg'
+import { frontierKeys, leafHash, nodeId, type NodeKey, type TreeNode } from '../merkle.js'
 import { migrations } from './migrations.js'
 import {
-  BLANK, BY_JTI, COLUMNS, CURRENT_KEY, FORGET_NONCES, HEAD, INSERT, INSERT_KEY, KEYS, NEIGHBOURS_OF_BATCH, RETIRE_KEY, USE_NONCE,
-  batchNeighboursOf, checkCurrent, insertMany, insertParams, keyParams, pageQuery, subjectQuery, tombstoneSelect, tombstoneWhere, withBatch,
+  BLANK, BY_JTI, CHECKPOINT_AT, CHECKPOINTS_AFTER, COLUMNS, CURRENT_KEY, FORGET_NONCES, HEAD, INSERT, INSERT_CHECKPOINT, INSERT_KEY, KEYS,
+  LATEST_CHECKPOINT, LEAVES_FROM, LEVEL_PAGE, NEIGHBOURS_OF_BATCH, RETIRE_KEY, TREE_SIZE, USE_NONCE,
+  batchNeighboursOf, checkCurrent, insertMany, insertParams, keyParams, leafDataOf, pageQuery, subjectQuery, tombstoneSelect, tombstoneWhere, withBatch,
 } from './sql.js'
-import type { AppendOutcome, Head, KeyRecord, LogEntry, Repository } from './types.js'
+import type { AppendOutcome, Head, KeyRecord, LogEntry, Repository, StoredCheckpoint } from './types.js'
 
 /** pg_advisory_xact_lock key for appends ("cnsl"); migrations take the next one. */
 const APPEND_LOCK = 0x636e736c
 const MIGRATE_LOCK = APPEND_LOCK + 1
+/** Transaction lock of one integration (merkle tree + checkpoint). */
+const TREE_LOCK = APPEND_LOCK + 2
+/** Session lock held by the one integrator of the database while its connection lives. */
+const INTEGRATOR_LOCK = APPEND_LOCK + 3
+
+/** Stored nodes in one statement: level[], idx[], hash[]. */
+const INSERT_NODES = `INSERT INTO log_tree (level, idx, hash) SELECT * FROM unnest(?::integer[], ?::bigint[], ?::bytea[])`
+
+/** The leaves of `entries`, written with them (erasure later blanks the text, not the leaf). */
+const leafParams = (entries: LogEntry[]): unknown[] => [entries.map(() => 0), entries.map((e) => e.logIndex - 1), entries.map((e) => leafHash(leafDataOf(e)))]
 
 /** `?` → `$1, $2, …` so both adapters share sql.ts. */
 const numbered = (sql: string): string => {
@@ -63,6 +75,11 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
     }
   }
   const query = async (sql: string, params: unknown[] = []) => (await pool.query(numbered(sql), params)).rows
+  let lease: pg.PoolClient | undefined
+  const nodesOf = async (q: typeof query, keys: NodeKey[]): Promise<Map<string, Buffer>> => {
+    const rows = keys.length === 0 ? [] : await q(`SELECT t.level, t.idx, t.hash FROM log_tree t JOIN unnest(?::integer[], ?::bigint[]) AS k(level, idx) ON t.level = k.level AND t.idx = k.idx`, [keys.map((k) => k.level), keys.map((k) => k.index)])
+    return new Map(rows.map((r) => [nodeId(r.level, Number(r.idx)), r.hash as Buffer]))
+  }
   const headOf = async (q: typeof query): Promise<Head> => ((await q(HEAD))[0] as Head | undefined) ?? { logIndex: 0, entryHash: '' }
 
   return {
@@ -100,7 +117,10 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
           last = entry
           return { entry, duplicate: false }
         })
-        if (fresh.length > 0) await q(insertMany(fresh.length), fresh.flatMap(insertParams))
+        if (fresh.length > 0) {
+          await q(insertMany(fresh.length), fresh.flatMap(insertParams))
+          await q(INSERT_NODES, leafParams(fresh))
+        }
         return outcomes
       })
     },
@@ -113,6 +133,7 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
         await q(`${BLANK} WHERE ${where} AND log_index <= ?`, [erasedMs, ...params, erased[erased.length - 1]])
         const entry = seal(await headOf(q), erased)
         await q(INSERT, insertParams(entry))
+        await q(INSERT_NODES, leafParams([entry]))
         return { erased, entry }
       })
     },
@@ -144,7 +165,60 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
       const { sql, params } = pageQuery(q)
       return (await query(sql, params)) as LogEntry[]
     },
+    async integrate(maxLeaves, grow) {
+      return transaction(TREE_LOCK, async (q) => {
+        const size = Number((await q(TREE_SIZE))[0].size)
+        const leaves: Buffer[] = []
+        for (const row of await q(LEAVES_FROM, [size, maxLeaves])) {
+          if (Number(row.idx) !== size + leaves.length) break
+          leaves.push(row.hash as Buffer)
+        }
+        if (leaves.length === 0) return undefined
+        const { nodes, checkpoint } = grow(size, leaves, await nodesOf(q, frontierKeys(size)))
+        const interior = nodes.filter((n) => n.level > 0)
+        for (let at = 0; at < interior.length; at += 10000) {
+          const chunk = interior.slice(at, at + 10000)
+          await q(INSERT_NODES, [chunk.map((n) => n.level), chunk.map((n) => n.index), chunk.map((n) => n.hash)])
+        }
+        await q(INSERT_CHECKPOINT, [checkpoint.size, checkpoint.root, checkpoint.note, checkpoint.createdMs])
+        return checkpoint
+      })
+    },
+    async claimIntegrator() {
+      if (lease) return true
+      const client = await pool.connect()
+      let held = false
+      try {
+        held = (await client.query('SELECT pg_try_advisory_lock($1) AS held', [INTEGRATOR_LOCK])).rows[0].held === true
+      } catch {
+        held = false
+      }
+      if (!held) {
+        client.release()
+        return false
+      }
+      // The lock lives as long as this connection: if it breaks, another collector takes over.
+      lease = client
+      client.on('error', () => {
+        if (lease === client) lease = undefined
+        client.release(true)
+      })
+      return true
+    },
+    async treeNodes(keys) {
+      return nodesOf(query, keys)
+    },
+    async treeLevel(level, afterIndex, limit) {
+      return (await query(LEVEL_PAGE, [level, afterIndex, limit])).map((r) => ({ level: r.level, index: Number(r.index), hash: r.hash })) as TreeNode[]
+    },
+    async checkpoint(size) {
+      return (size === undefined ? await query(LATEST_CHECKPOINT) : await query(CHECKPOINT_AT, [size]))[0] as StoredCheckpoint | undefined
+    },
+    async checkpoints(afterSize, limit) {
+      return (await query(CHECKPOINTS_AFTER, [afterSize, limit])) as StoredCheckpoint[]
+    },
     async close() {
+      if (lease) (lease.release(), (lease = undefined))
       await pool.end()
     },
   }

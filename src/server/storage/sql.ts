@@ -150,3 +150,34 @@ export function checkCurrent(current: string | undefined, key: KeyRecord, retire
       : `the log's current key is ${current}, not ${retire?.kid ?? 'none'}; refusing to make ${key.kid} current`,
   )
 }
+
+// The Merkle tree (migration 4, merkle.ts).
+
+/** The data an entry's leaf hashes: its JWS, its record, or (erased before the tree existed) its content hash. */
+export const leafDataOf = (e: Pick<LogEntry, 'jws' | 'record' | 'contentHash'>): string => e.jws ?? e.record ?? e.contentHash
+
+/** Params: idx, hash. */
+export const INSERT_NODE = `INSERT INTO log_tree (level, idx, hash) VALUES (0, ?, ?)`
+
+/** Params: level, idx. */
+export const NODE = `SELECT hash FROM log_tree WHERE level = ? AND idx = ?`
+
+export const TREE_SIZE = `SELECT COALESCE(MAX(tree_size), 0) AS size FROM log_checkpoints`
+
+/** Params: from idx, limit. Leaves not yet in a checkpoint, in order. */
+export const LEAVES_FROM = `SELECT idx, hash FROM log_tree WHERE level = 0 AND idx >= ? ORDER BY idx LIMIT ?`
+
+/** Params: level, after idx, limit. */
+export const LEVEL_PAGE = `SELECT level, idx AS "index", hash FROM log_tree WHERE level = ? AND idx > ? ORDER BY idx LIMIT ?`
+
+export const CHECKPOINT_COLUMNS = `tree_size AS "size", root_hash AS "root", note, created_ms AS "createdMs"`
+
+export const INSERT_CHECKPOINT = `INSERT INTO log_checkpoints (tree_size, root_hash, note, created_ms) VALUES (?, ?, ?, ?)`
+
+export const LATEST_CHECKPOINT = `SELECT ${CHECKPOINT_COLUMNS} FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1`
+
+/** Params: size. */
+export const CHECKPOINT_AT = `SELECT ${CHECKPOINT_COLUMNS} FROM log_checkpoints WHERE tree_size = ?`
+
+/** Params: after size, limit. */
+export const CHECKPOINTS_AFTER = `SELECT ${CHECKPOINT_COLUMNS} FROM log_checkpoints WHERE tree_size > ? ORDER BY tree_size LIMIT ?`

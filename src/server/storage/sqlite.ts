@@ -15,12 +15,14 @@
 // 503 + Retry-After (docs/collector.md, "Limits").
 
 import type Database from 'better-sqlite3'
+import { frontierKeys, leafHash, nodeId, type NodeKey, type TreeNode } from '../merkle.js'
 import { migrations } from './migrations.js'
 import {
-  BLANK, BY_JTI, CURRENT_KEY, FORGET_NONCES, HEAD, INSERT, INSERT_KEY, KEYS, NEIGHBOURS, RETIRE_KEY, USE_NONCE,
-  checkCurrent, insertParams, keyParams, neighboursOf, pageQuery, subjectQuery, tombstoneSelect, tombstoneWhere,
+  BLANK, BY_JTI, CHECKPOINT_AT, CHECKPOINTS_AFTER, CURRENT_KEY, FORGET_NONCES, HEAD, INSERT, INSERT_CHECKPOINT, INSERT_KEY, INSERT_NODE, KEYS,
+  LATEST_CHECKPOINT, LEAVES_FROM, LEVEL_PAGE, NEIGHBOURS, NODE, RETIRE_KEY, TREE_SIZE, USE_NONCE,
+  checkCurrent, insertParams, keyParams, leafDataOf, neighboursOf, pageQuery, subjectQuery, tombstoneSelect, tombstoneWhere,
 } from './sql.js'
-import { StoreBusyError, type AppendOutcome, type Head, type IncomingReceipt, type KeyRecord, type LogEntry, type PageQuery, type Repository, type SealReceipt, type SealRecord, type TombstoneSelector } from './types.js'
+import { StoreBusyError, type AppendOutcome, type GrowTree, type Head, type IncomingReceipt, type KeyRecord, type LogEntry, type PageQuery, type Repository, type SealReceipt, type SealRecord, type StoredCheckpoint, type TombstoneSelector } from './types.js'
 
 export interface SqliteOptions {
   /** FULL (default) survives power loss; NORMAL survives a process crash only. */
@@ -67,7 +69,35 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
     return s
   }
   const head = (): Head => (stmt(HEAD).get() as Head | undefined) ?? { logIndex: 0, entryHash: '' }
-  const insert = (entry: LogEntry): void => void stmt(INSERT).run(...insertParams(entry))
+  // Each entry's leaf goes in with it, so that erasure (which blanks the text) keeps the leaf.
+  const insert = (entry: LogEntry): void => {
+    stmt(INSERT).run(...insertParams(entry))
+    stmt(INSERT_NODE).run(entry.logIndex - 1, leafHash(leafDataOf(entry)))
+  }
+  const nodesOf = (keys: NodeKey[]): Map<string, Buffer> => {
+    const found = new Map<string, Buffer>()
+    for (const { level, index } of keys) {
+      const row = stmt(NODE).get(level, index) as { hash: Buffer } | undefined
+      if (row) found.set(nodeId(level, index), row.hash)
+    }
+    return found
+  }
+  const treeSize = (): number => (stmt(TREE_SIZE).get() as { size: number }).size
+
+  const integrateTx = db.transaction((maxLeaves: number, grow: GrowTree): StoredCheckpoint | undefined => {
+    const size = treeSize()
+    const leaves: Buffer[] = []
+    for (const row of stmt(LEAVES_FROM).all(size, maxLeaves) as { idx: number; hash: Buffer }[]) {
+      if (row.idx !== size + leaves.length) break
+      leaves.push(row.hash)
+    }
+    if (leaves.length === 0) return undefined
+    const { nodes, checkpoint } = grow(size, leaves, nodesOf(frontierKeys(size)))
+    const insertNode = stmt('INSERT INTO log_tree (level, idx, hash) VALUES (?, ?, ?)')
+    for (const n of nodes) if (n.level > 0) insertNode.run(n.level, n.index, n.hash)
+    stmt(INSERT_CHECKPOINT).run(checkpoint.size, checkpoint.root, checkpoint.note, checkpoint.createdMs)
+    return checkpoint
+  })
 
   const appendTx = db.transaction((batch: IncomingReceipt[], seal: SealReceipt): AppendOutcome[] => {
     let last = head()
@@ -114,6 +144,13 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
           db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)')
           for (const m of pending()) {
             db.exec(m.sqlite)
+            // The leaves of the entries written before the tree existed (SQLite has no SHA-256).
+            if (m.version === 4) {
+              const add = db.prepare(INSERT_NODE)
+              for (const e of db.prepare('SELECT log_index AS "logIndex", jws, record, content_hash AS "contentHash" FROM log_entries ORDER BY log_index').iterate() as Iterable<LogEntry>) {
+                add.run(e.logIndex - 1, leafHash(leafDataOf(e)))
+              }
+            }
             db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now())
           }
         }).immediate(),
@@ -145,6 +182,24 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
     async page(query: PageQuery) {
       const { sql, params } = pageQuery(query)
       return stmt(sql).all(...params) as LogEntry[]
+    },
+    integrate: (maxLeaves, grow) => write(() => integrateTx.immediate(maxLeaves, grow)),
+    // One process writes a SQLite file at a time anyway (BEGIN IMMEDIATE), and integrate()
+    // re-reads the size under that lock: any number of integrators stays correct.
+    async claimIntegrator() {
+      return true
+    },
+    async treeNodes(keys) {
+      return nodesOf(keys)
+    },
+    async treeLevel(level, afterIndex, limit) {
+      return stmt(LEVEL_PAGE).all(level, afterIndex, limit) as TreeNode[]
+    },
+    async checkpoint(size) {
+      return (size === undefined ? stmt(LATEST_CHECKPOINT).get() : stmt(CHECKPOINT_AT).get(size)) as StoredCheckpoint | undefined
+    },
+    async checkpoints(afterSize, limit) {
+      return stmt(CHECKPOINTS_AFTER).all(afterSize, limit) as StoredCheckpoint[]
     },
     async close() {
       db.close()

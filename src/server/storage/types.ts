@@ -2,6 +2,7 @@
 // behaviour; test/server runs one suite against both.
 
 import type { ChainLink } from '../../receipts/verify.js'
+import type { NodeKey, TreeNode } from '../merkle.js'
 
 /** `receipt`: a stored receipt (or its tombstone). `erasure`, `purge`: a record of blanking. */
 export type EntryKind = 'receipt' | 'erasure' | 'purge'
@@ -128,6 +129,23 @@ export interface PageQuery {
   toMs?: number | undefined
 }
 
+/** A signed checkpoint of the log's Merkle tree (checkpoint.ts). */
+export interface StoredCheckpoint {
+  size: number
+  /** Root hash, standard base64 (as in the note). */
+  root: string
+  /** The C2SP signed note. */
+  note: string
+  createdMs: number
+}
+
+/**
+ * Called inside the integration transaction with the checkpointed size, the leaves after it
+ * (in order) and the frontier nodes of that size: returns the interior nodes to add and the
+ * checkpoint of the grown tree (integrator.ts).
+ */
+export type GrowTree = (size: number, leaves: Buffer[], frontier: Map<string, Buffer>) => { nodes: TreeNode[]; checkpoint: StoredCheckpoint }
+
 export interface Repository {
   readonly dialect: 'sqlite' | 'postgres'
   /** Creates or upgrades the schema; safe to call on every start, from several processes. */
@@ -163,6 +181,25 @@ export interface Repository {
   head(): Promise<Head>
   /** One page of entries in log order. */
   page(query: PageQuery): Promise<LogEntry[]>
+  /**
+   * Adds up to `maxLeaves` leaves to the tree and signs a checkpoint, in one transaction that
+   * reads the checkpointed size inside it (so two integrators never add the same leaf twice).
+   * Resolves to the new checkpoint, or undefined when every leaf is checkpointed already.
+   */
+  integrate(maxLeaves: number, grow: GrowTree): Promise<StoredCheckpoint | undefined>
+  /**
+   * Tries to become the one integrator of this database (PostgreSQL: a session advisory lock
+   * that the server releases when this process's connection dies). SQLite: always true.
+   */
+  claimIntegrator(): Promise<boolean>
+  /** Stored tree nodes, by merkle.nodeId; missing ones are absent from the map. */
+  treeNodes(keys: NodeKey[]): Promise<Map<string, Buffer>>
+  /** Nodes of one level with index > afterIndex, in order (audit). */
+  treeLevel(level: number, afterIndex: number, limit: number): Promise<TreeNode[]>
+  /** The newest checkpoint, or the one of exactly `size` leaves. */
+  checkpoint(size?: number): Promise<StoredCheckpoint | undefined>
+  /** Checkpoints of more than `afterSize` leaves, smallest first. */
+  checkpoints(afterSize: number, limit: number): Promise<StoredCheckpoint[]>
   close(): Promise<void>
 }
 

@@ -49,6 +49,8 @@ function sqliteBackend(): Backend {
           const { default: Sqlite } = await import('better-sqlite3')
           const db = new Sqlite(file)
           db.exec('DROP TRIGGER IF EXISTS log_entries_no_delete; DROP TRIGGER IF EXISTS log_entries_no_rewrite;')
+          // The Merkle tree's tables (migration 4) are append-only too.
+          for (const t of ['log_tree', 'log_checkpoints']) db.exec(`DROP TRIGGER IF EXISTS ${t}_no_change; DROP TRIGGER IF EXISTS ${t}_no_delete;`)
           db.prepare(sql).run(...params)
           db.close()
         },
@@ -81,6 +83,8 @@ function postgresBackend(): Backend {
           const client = new pg.Client({ connectionString: url })
           await client.connect()
           await client.query('ALTER TABLE log_entries DISABLE TRIGGER USER')
+          await client.query('ALTER TABLE log_tree DISABLE TRIGGER USER')
+          await client.query('ALTER TABLE log_checkpoints DISABLE TRIGGER USER')
           let n = 0
           await client.query(sql.replace(/\?/g, () => `$${++n}`), params)
           await client.end()

@@ -1,0 +1,77 @@
+// The verifiable log's public routes (docs/collector.md, "Verifiable log"): checkpoints (the
+// newest, one by size, the history for witnesses), the verifier key, and proofs. Proofs are
+// answered for tree sizes that have a checkpoint, so every answer can be checked against a
+// signed root.
+
+import type { Hono } from 'hono'
+import { HttpError } from './errors.js'
+import { consistencyProof, inclusionProof } from './proofs.js'
+import type { Repository } from './storage/types.js'
+
+const MAX_CHECKPOINTS = 1000
+
+function whole(value: string | undefined, name: string, min: number): number | undefined {
+  if (value === undefined || value === '') return undefined
+  if (!/^\d{1,16}$/.test(value) || Number(value) < min) throw new HttpError(400, 'query', `${name}: expected a whole number ≥ ${min}, got ${JSON.stringify(value)}`)
+  return Number(value)
+}
+
+const required = (value: number | undefined, name: string): number => {
+  if (value === undefined) throw new HttpError(400, 'query', `${name} is required`)
+  return value
+}
+
+export function registerLogRoutes(app: Hono, store: Repository, vkey: string | undefined): void {
+  /** A checkpoint of exactly `size` leaves must exist: proofs are only for signed sizes. */
+  const signedSize = async (size: number, name: string) => {
+    if (!(await store.checkpoint(size))) {
+      const latest = (await store.checkpoint())?.size ?? 0
+      throw new HttpError(400, 'size', `${name}: no checkpoint of ${size} leaves (the newest covers ${latest}; see GET /log/checkpoints)`)
+    }
+  }
+
+  app.get('/log/checkpoint', async (c) => {
+    const size = whole(c.req.query('size'), 'size', 1)
+    const checkpoint = await store.checkpoint(size)
+    if (!checkpoint) throw new HttpError(404, 'not-found', size === undefined ? 'the log has no checkpoint yet' : `no checkpoint of ${size} leaves`)
+    // The newest one changes within a second; one by size never changes.
+    c.header('Cache-Control', size === undefined ? 'no-cache' : 'public, max-age=31536000, immutable')
+    c.header('Access-Control-Allow-Origin', '*')
+    return c.text(checkpoint.note, 200, { 'Content-Type': 'text/plain; charset=utf-8' })
+  })
+
+  app.get('/log/checkpoints', async (c) => {
+    const after = whole(c.req.query('after'), 'after', 0) ?? 0
+    const limit = Math.min(whole(c.req.query('limit'), 'limit', 1) ?? 100, MAX_CHECKPOINTS)
+    const rows = await store.checkpoints(after, limit)
+    c.header('Access-Control-Allow-Origin', '*')
+    return c.json({
+      checkpoints: rows.map((r) => ({ size: r.size, root: r.root, createdAt: new Date(r.createdMs).toISOString(), note: r.note })),
+      next: rows.length === limit ? rows[rows.length - 1]!.size : null,
+    })
+  })
+
+  app.get('/log/key', (c) => {
+    if (!vkey) throw new HttpError(404, 'not-found', 'this collector signs no checkpoints')
+    c.header('Access-Control-Allow-Origin', '*')
+    return c.text(`${vkey}\n`, 200, { 'Content-Type': 'text/plain; charset=utf-8' })
+  })
+
+  app.get('/log/proof/inclusion', async (c) => {
+    const index = required(whole(c.req.query('index'), 'index', 0), 'index')
+    const size = required(whole(c.req.query('size'), 'size', 1), 'size')
+    if (index >= size) throw new HttpError(400, 'query', `index: leaf ${index} is not in a tree of ${size} leaves`)
+    await signedSize(size, 'size')
+    c.header('Access-Control-Allow-Origin', '*')
+    return c.json(await inclusionProof(store, index, size))
+  })
+
+  app.get('/log/proof/consistency', async (c) => {
+    const from = required(whole(c.req.query('from'), 'from', 1), 'from')
+    const to = required(whole(c.req.query('to'), 'to', 1), 'to')
+    if (from > to) throw new HttpError(400, 'query', `from (${from}) must not be larger than to (${to})`)
+    await signedSize(to, 'to')
+    c.header('Access-Control-Allow-Origin', '*')
+    return c.json(await consistencyProof(store, from, to))
+  })
+}
