@@ -11,6 +11,7 @@ import {
   BLANK, BY_JTI, COLUMNS, CURRENT_KEY, FORGET_NONCES, HEAD, INSERT, INSERT_KEY, KEYS, NEIGHBOURS_OF_BATCH, RETIRE_KEY, USE_NONCE,
   batchNeighboursOf, checkCurrent, insertMany, insertParams, keyParams, pageQuery, subjectQuery, tombstoneSelect, tombstoneWhere, withBatch,
 } from './sql.js'
+import { BACKFILL_ADVANCE, BACKFILL_CHUNK, BACKFILL_ENTRIES, BACKFILL_STATE, Rollup, statsQueries, statsRows, upserts } from './rollup.js'
 import type { AppendOutcome, Head, KeyRecord, LogEntry, Repository } from './types.js'
 
 /** pg_advisory_xact_lock key for appends ("cnsl"); migrations take the next one. */
@@ -62,6 +63,10 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
     }
   }
   const query = async (sql: string, params: unknown[] = []) => (await pool.query(numbered(sql), params)).rows
+  /** Adds entries to the statistics rollups, inside the caller's transaction. */
+  const rollUp = async (q: (sql: string, params?: unknown[]) => Promise<any[]>, entries: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>[]) => {
+    for (const { sql, params } of upserts(new Rollup().addEntries(entries))) await q(sql, params)
+  }
   const headOf = async (q: typeof query): Promise<Head> => ((await q(HEAD))[0] as Head | undefined) ?? { logIndex: 0, entryHash: '' }
 
   return {
@@ -76,6 +81,19 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
           await q('INSERT INTO schema_migrations VALUES (?, ?, ?)', [m.version, m.name, Date.now()])
         }
       })
+      // The statistics of a log older than the rollups (storage/rollup.ts), a chunk per
+      // transaction; FOR UPDATE makes a second collector starting at once wait, not count twice.
+      for (;;) {
+        const more = await transaction(MIGRATE_LOCK, async (q) => {
+          const state = (await q(`${BACKFILL_STATE} FOR UPDATE`))[0] as { boundary: number; done: number } | undefined
+          if (!state || state.done >= state.boundary) return false
+          const through = Math.min(state.done + BACKFILL_CHUNK, state.boundary)
+          await rollUp(q, await q(BACKFILL_ENTRIES, [state.done, through]))
+          await q(BACKFILL_ADVANCE, [through])
+          return through < state.boundary
+        })
+        if (!more) break
+      }
     },
     async appendReceipts(batch, seal) {
       return transaction(APPEND_LOCK, async (q) => {
@@ -100,6 +118,7 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
           return { entry, duplicate: false }
         })
         if (fresh.length > 0) await q(insertMany(fresh.length), fresh.flatMap(insertParams))
+        await rollUp(q, fresh)
         return outcomes
       })
     },
@@ -142,6 +161,11 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
     async page(q) {
       const { sql, params } = pageQuery(q)
       return (await query(sql, params)) as LogEntry[]
+    },
+    async stats(q) {
+      const { rows, categories, params } = statsQueries(q)
+      const [r, c] = await Promise.all([query(rows, params), query(categories, params)])
+      return statsRows(r, c)
     },
     async close() {
       await pool.end()

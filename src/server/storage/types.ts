@@ -2,6 +2,7 @@
 // behaviour; test/server runs one suite against both.
 
 import type { ChainLink } from '../../receipts/verify.js'
+import type { StatsQuery, StatsRow } from './rollup.js'
 
 /** `receipt`: a stored receipt (or its tombstone). `erasure`, `purge`: a record of blanking. */
 export type EntryKind = 'receipt' | 'erasure' | 'purge'
@@ -163,6 +164,8 @@ export interface Repository {
   head(): Promise<Head>
   /** One page of entries in log order. */
   page(query: PageQuery): Promise<LogEntry[]>
+  /** Consent statistics from the daily rollups (storage/rollup.ts), ordered by key. */
+  stats(query: StatsQuery): Promise<StatsRow[]>
   close(): Promise<void>
 }
 
