@@ -5,76 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateKeyPairSync } from 'node:crypto'
 import { collectorKeyFrom, createCollector, type Collector } from '../../src/server/index.js'
 import { backends, type Opened } from './helpers/backends.js'
-import { Browser, sha256 } from './helpers/receipts.js'
+import type { Browser } from './helpers/receipts.js'
+import { EXPECTED, SEED, c, row, seedLog } from './helpers/stats-seed.js'
 
 const ADMIN = 'stats-admin-token'
-const CFG_A = sha256('{"revision":1,"a":1}')
-const CFG_B = sha256('{"revision":2,"b":2}')
-const ALL = { necessary: true, functional: true, analytics: true, advertising: true }
-const NONE = { necessary: true, functional: false, analytics: false, advertising: false }
-
-interface Seed {
-  day: string
-  region?: string
-  mode?: string
-  revision: 1 | 2
-  lang: string
-  categories: Record<string, boolean>
-  source?: string
-}
-
-/** r1 … r9 fall in 2026-03-01 … 2026-03-04; r10 is the day after, outside the range asked for. */
-const SEED: Seed[] = [
-  { day: '2026-03-01', region: 'EU', mode: 'opt-in', revision: 1, lang: 'en', categories: ALL },
-  { day: '2026-03-01', region: 'EU', mode: 'opt-in', revision: 1, lang: 'de', categories: NONE },
-  { day: '2026-03-01', region: 'US-CA', mode: 'opt-out', revision: 1, lang: 'en', categories: { ...ALL, advertising: false }, source: 'gpc' },
-  { day: '2026-03-01', mode: 'opt-in', revision: 1, lang: 'en', categories: { ...NONE, analytics: true }, source: 'preferences' },
-  { day: '2026-03-02', region: 'EU', mode: 'opt-in', revision: 2, lang: 'de', categories: ALL },
-  { day: '2026-03-02', region: 'EU', mode: 'opt-in', revision: 2, lang: 'de', categories: ALL },
-  { day: '2026-03-02', region: 'US-CA', mode: 'opt-out', revision: 2, lang: 'en', categories: NONE, source: 'gpc' },
-  { day: '2026-03-04', region: 'EU', mode: 'notice', revision: 2, lang: 'fr', categories: ALL },
-  { day: '2026-03-04', revision: 2, lang: 'en', categories: NONE },
-  { day: '2026-03-05', region: 'EU', mode: 'opt-in', revision: 2, lang: 'en', categories: ALL },
-]
-
-const c = (n: number, f: [number, number], a: [number, number], d: [number, number]) => ({
-  necessary: { granted: n, denied: 0 },
-  functional: { granted: f[0], denied: f[1] },
-  analytics: { granted: a[0], denied: a[1] },
-  advertising: { granted: d[0], denied: d[1] },
-})
-const row = (key: string | null, decisions: number, acceptAll: number, rejectAll: number, custom: number, gpc: number, categories: ReturnType<typeof c>) =>
-  ({ key, decisions, acceptAll, rejectAll, custom, gpc, categories })
-
-/** Counted by hand from SEED (r1 … r9). */
-const EXPECTED = {
-  day: [
-    row('2026-03-01', 4, 1, 1, 2, 1, c(4, [2, 2], [3, 1], [1, 3])),
-    row('2026-03-02', 3, 2, 1, 0, 1, c(3, [2, 1], [2, 1], [2, 1])),
-    row('2026-03-04', 2, 1, 1, 0, 0, c(2, [1, 1], [1, 1], [1, 1])),
-  ],
-  region: [
-    row(null, 2, 0, 1, 1, 0, c(2, [0, 2], [1, 1], [0, 2])),
-    row('EU', 5, 4, 1, 0, 0, c(5, [4, 1], [4, 1], [4, 1])),
-    row('US-CA', 2, 0, 1, 1, 2, c(2, [1, 1], [1, 1], [0, 2])),
-  ],
-  mode: [
-    row(null, 1, 0, 1, 0, 0, c(1, [0, 1], [0, 1], [0, 1])),
-    row('notice', 1, 1, 0, 0, 0, c(1, [1, 0], [1, 0], [1, 0])),
-    row('opt-in', 5, 3, 1, 1, 0, c(5, [3, 2], [4, 1], [3, 2])),
-    row('opt-out', 2, 0, 1, 1, 2, c(2, [1, 1], [1, 1], [0, 2])),
-  ],
-  revision: [
-    row(`1:${CFG_A}`, 4, 1, 1, 2, 1, c(4, [2, 2], [3, 1], [1, 3])),
-    row(`2:${CFG_B}`, 5, 3, 2, 0, 1, c(5, [3, 2], [3, 2], [3, 2])),
-  ],
-  language: [
-    row('de', 3, 2, 1, 0, 0, c(3, [2, 1], [2, 1], [2, 1])),
-    row('en', 5, 1, 2, 2, 2, c(5, [2, 3], [3, 2], [1, 4])),
-    row('fr', 1, 1, 0, 0, 0, c(1, [1, 0], [1, 0], [1, 0])),
-  ],
-}
-
 const RANGE = 'from=2026-03-01&to=2026-03-04'
 
 for (const backend of backends()) {
@@ -102,28 +36,12 @@ for (const backend of backends()) {
         now: () => clock,
         rateLimits: false,
       })
-      for (const [i, s] of SEED.entries()) {
-        // Noon UTC of the seed's day, a minute apart: receivedAt decides the day.
-        clock = Date.parse(`${s.day}T12:00:00Z`) + i * 60_000
-        const browser = new Browser()
-        browsers.push(browser)
-        const claims: Record<string, unknown> = {
-          iat: Math.floor(clock / 1000),
-          categories: s.categories,
-          revision: s.revision,
-          config: s.revision === 1 ? CFG_A : CFG_B,
-          texts: { lang: s.lang, sha256: sha256('texts') },
-          source: s.source ?? 'banner',
-          gpc: s.source === 'gpc',
-          ...(s.region ? { region: s.region } : {}),
-          ...(s.mode ? { mode: s.mode } : {}),
-        }
-        const jws = browser.receipt(claims)
-        const res = await collector.app.request('/receipts', { method: 'POST', body: jws, headers: { 'content-type': 'text/plain' } })
-        expect(res.status, await res.clone().text()).toBe(201)
-        // A repeat of the same receipt is a duplicate (200): it must not count twice.
-        if (i === 0) expect((await collector.app.request('/receipts', { method: 'POST', body: jws, headers: { 'content-type': 'text/plain' } })).status).toBe(200)
-      }
+      browsers.push(
+        ...(await seedLog({
+          post: (jws) => collector.app.request('/receipts', { method: 'POST', body: jws, headers: { 'content-type': 'text/plain' } }),
+          setClock: (ms) => (clock = ms),
+        })),
+      )
       clock = Date.parse('2026-03-10T00:00:00Z')
     })
     afterAll(async () => {
@@ -204,6 +122,17 @@ for (const backend of backends()) {
       await again.migrate()
       await again.close()
       expect((await stats(`${RANGE}&by=day`)).rows).toEqual(EXPECTED.day)
+    })
+
+    it('GET /export?format=csv: a header row, then one row per entry of the range', async () => {
+      const res = await get('/export?from=2026-03-02&to=2026-03-03&format=csv')
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+      const lines = (await res.text()).trim().split('\r\n')
+      expect(lines[0]).toMatch(/^logIndex,kind,receivedAt,jti,/)
+      expect(lines.slice(1).map((l) => l.split(',')[2])).toEqual(['2026-03-02T12:04:00.000Z', '2026-03-02T12:05:00.000Z', '2026-03-02T12:06:00.000Z'])
+      const bad = await get('/export?format=xml')
+      expect(bad.status).toBe(400)
+      expect((await bad.json()).detail).toBe('format: expected jsonl or csv, got "xml"')
     })
 
     it('erasure blanks the receipt but leaves the statistics as they were (aggregates name no one)', async () => {
