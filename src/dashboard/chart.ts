@@ -32,6 +32,10 @@ const DAY = 86_400
 /** The chart drawn in each figure, by figure; its plot element is the chart's own. */
 const charts = new Map<HTMLElement, { chart: uPlot; plot: HTMLElement }>()
 const utc = (ts: number) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC')
+/** Ticks on whole days only (the data is per UTC day), spaced out as the range grows. */
+const DAY_STEPS = [1, 2, 7, 14, 28, 91, 182, 364].map((d) => d * DAY)
+const dayLabel = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', timeZone: 'UTC' })
+const yearLabel = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' })
 
 /**
  * Fills a `<figure>`: the chart (hidden from assistive technology), its legend, and the table of
@@ -73,7 +77,14 @@ export function drawFigure(figure: HTMLElement, spec: ChartSpec, caption: string
         font,
         grid: { show: false },
         ticks: { stroke: grid, width: 1 },
-        ...(ordinal ? { splits: () => spec.x, values: (_u: uPlot, splits: number[]) => splits.map((i) => spec.labels![i] ?? '') } : {}),
+        ...(ordinal
+          ? { splits: () => spec.x, values: (_u: uPlot, splits: number[]) => splits.map((i) => spec.labels![i] ?? '') }
+          : {
+              incrs: DAY_STEPS,
+              space: 56,
+              values: (_u: uPlot, splits: number[]) =>
+                splits.map((t, i) => (i === 0 || new Date(t * 1e3).getUTCFullYear() !== new Date(splits[i - 1]! * 1e3).getUTCFullYear() ? yearLabel : dayLabel).format(t * 1e3)),
+            }),
       },
       {
         stroke: text,

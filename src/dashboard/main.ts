@@ -112,9 +112,9 @@ function renderSummary(s: Stats): void {
   const tile = (label: string, value: string, note: string) => h('div', { class: 'tile' }, h('dt', {}, label), h('dd', {}, value, h('span', { class: 'muted' }, note)))
   el.summary.replaceChildren(
     tile('Decisions', count(decisions), ''),
-    tile('Accept all', percent(sum(s.rows, 'acceptAll'), decisions), count(sum(s.rows, 'acceptAll'))),
-    tile('Reject all', percent(sum(s.rows, 'rejectAll'), decisions), count(sum(s.rows, 'rejectAll'))),
-    tile('Custom', percent(sum(s.rows, 'custom'), decisions), count(sum(s.rows, 'custom'))),
+    tile('Accept all', percent(sum(s.rows, 'acceptAll'), decisions), `${count(sum(s.rows, 'acceptAll'))} of ${count(decisions)}`),
+    tile('Reject all', percent(sum(s.rows, 'rejectAll'), decisions), `${count(sum(s.rows, 'rejectAll'))} of ${count(decisions)}`),
+    tile('Custom', percent(sum(s.rows, 'custom'), decisions), `${count(sum(s.rows, 'custom'))} of ${count(decisions)}`),
     tile('GPC refusals', count(sum(s.rows, 'gpc')), ''),
   )
 }

@@ -33,7 +33,9 @@ export const DASHBOARD_CSP = [
 function findFolder(): string | undefined {
   for (const relative of ['./dashboard/', '../dashboard/', '../../dist/dashboard/']) {
     const folder = fileURLToPath(new URL(relative, import.meta.url))
-    if (existsSync(folder + 'index.html')) return folder
+    // console.js, not index.html: src/dashboard/ (the sources, one level up from src/server/)
+    // has the page but not the built script.
+    if (existsSync(folder + 'console.js')) return folder
   }
   return undefined
 }
