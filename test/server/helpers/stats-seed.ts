@@ -73,7 +73,7 @@ export const EXPECTED = {
 
 /** What posting a receipt needs: the app's request function and the collector's clock. */
 export interface SeedTarget {
-  post(jws: string): Promise<Response>
+  post(jws: string): Response | Promise<Response>
   setClock(ms: number): void
 }
 
