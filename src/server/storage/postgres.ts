@@ -83,8 +83,9 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
       })
       // The statistics of a log older than the rollups (storage/rollup.ts), a chunk per
       // transaction; FOR UPDATE makes a second collector starting at once wait, not count twice.
-      for (;;) {
-        const more = await transaction(MIGRATE_LOCK, async (q) => {
+      const state = (await query(BACKFILL_STATE))[0] as { boundary: number; done: number } | undefined
+      for (let more = state !== undefined && state.done < state.boundary; more; ) {
+        more = await transaction(MIGRATE_LOCK, async (q) => {
           const state = (await q(`${BACKFILL_STATE} FOR UPDATE`))[0] as { boundary: number; done: number } | undefined
           if (!state || state.done >= state.boundary) return false
           const through = Math.min(state.done + BACKFILL_CHUNK, state.boundary)
@@ -92,7 +93,6 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
           await q(BACKFILL_ADVANCE, [through])
           return through < state.boundary
         })
-        if (!more) break
       }
     },
     async appendReceipts(batch, seal) {

@@ -129,7 +129,15 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
         return migrations.filter((m) => !done.has(m.version))
       }
       // The statistics of a log older than the rollups, a chunk per transaction (resumable).
+      // Read first: once it is done (every start but one) no write lock is taken, so a start
+      // does not wait for another process that holds it.
       const backfill = async () => {
+        const pendingBackfill = () => {
+          const known = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stats_backfill'`).get()
+          const state = known ? (stmt(BACKFILL_STATE).get() as { boundary: number; done: number } | undefined) : undefined
+          return state !== undefined && state.done < state.boundary
+        }
+        if (!pendingBackfill()) return
         while (await write(() => backfillTx.immediate()));
       }
       if (pending().length === 0) return backfill()
