@@ -74,6 +74,18 @@ const scriptLoader = (file = './src/lazy/script.ts') => ({
   },
 })
 
+/** The console's page and styles beside its script (src/server/dashboard.ts serves dist/dashboard/). */
+function copyDashboard() {
+  return {
+    name: 'copy-dashboard',
+    writeBundle() {
+      mkdirSync('dist/dashboard', { recursive: true })
+      for (const file of ['index.html', 'console.css']) copyFileSync(`src/dashboard/${file}`, `dist/dashboard/${file}`)
+      copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/dashboard/uPlot.min.css')
+    },
+  }
+}
+
 const nodeExternal = [/^node:/, 'hono', /^hono\//, '@hono/node-server', 'better-sqlite3', 'pg', 'playwright-core']
 
 export default [
@@ -115,6 +127,13 @@ export default [
     input: 'src/cli/browser.ts',
     output: { file: 'dist/consentry-validate.js', format: 'iife', name: 'ConsentryValidate', plugins: [terser({ ...terserOptions, module: false })] },
     plugins: browserPlugins(false),
+  },
+  // The site owner's console (GET /dashboard on the collector), with uPlot inside: never loaded by
+  // a visitor's page.
+  {
+    input: 'src/dashboard/main.ts',
+    output: { file: 'dist/dashboard/console.js', format: 'iife', plugins: [terser({ ...terserOptions, module: false })] },
+    plugins: [...browserPlugins(false), copyDashboard()],
   },
   // npm build: ESM, dependencies stay imports so apps share one preact/nanostores.
   {

@@ -9,17 +9,29 @@ import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Hono } from 'hono'
 import { createCollector, openStore } from '../dist/server.mjs'
+import { seedDemo } from './seed.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const port = Number(process.env.PORT ?? 8080)
 const data = join(root, '.demo-data')
 mkdirSync(data, { recursive: true })
 
+// The console (/dashboard) asks for this token; a fixed one is fine for a local demo only.
+const adminToken = process.env.CONSENTRY_ADMIN_TOKEN ?? 'demo-admin-token'
+// The demo seed moves the collector's clock so that its receipts land on past days.
+let seedClock
+const dbFile = process.env.CONSENTRY_DB ?? join(data, 'consent.db')
 const collector = await createCollector({
-  store: await openStore({ db: process.env.CONSENTRY_DB ?? join(data, 'consent.db') }),
+  store: await openStore({ db: dbFile }),
   key: { file: join(data, 'collector-key.pem') },
-  adminToken: process.env.CONSENTRY_ADMIN_TOKEN,
+  adminToken,
+  now: () => seedClock ?? Date.now(),
 })
+if ((await collector.store.head()).logIndex === 0 && process.env.CONSENTRY_DEMO_SEED !== 'off') {
+  process.stdout.write('Seeding the demo log with 60 days of receipts… ')
+  const stored = await seedDemo({ submit: (jws) => collector.service.submit(jws), setClock: (ms) => (seedClock = ms) })
+  console.log(`${stored} receipts.`)
+}
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.css': 'text/css' }
 
@@ -53,7 +65,8 @@ app.get('*', (c) => {
 
 const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info) => {
   console.log(`Consentry demo:      http://127.0.0.1:${info.port}/`)
-  console.log(`Receipt collector:   http://127.0.0.1:${info.port}/receipts (SQLite: ${join(data, 'consent.db')})`)
+  console.log(`Receipt collector:   http://127.0.0.1:${info.port}/receipts (SQLite: ${dbFile})`)
+  console.log(`Console:             http://127.0.0.1:${info.port}/dashboard (admin token: ${process.env.CONSENTRY_ADMIN_TOKEN ? 'CONSENTRY_ADMIN_TOKEN' : adminToken})`)
   console.log('Stop with Ctrl+C.')
 })
 const stop = async () => {

@@ -8,13 +8,15 @@ import { ReceiptError, type ChainBreak } from '../receipts/verify.js'
 import { nodeEs256Verifier } from './crypto.js'
 import { checkAdmin, checkProof, isBearer } from './auth.js'
 import { HttpError } from './errors.js'
-import { formatEntry, parseTime } from './export.js'
+import { csvHeader, formatEntry, parseTime } from './export.js'
 import { protectIp } from './ip.js'
 import { publishedJwks } from './keyring.js'
 import { receivedAtOf } from './log.js'
 import { registerLogRoutes } from './log-routes.js'
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js'
 import type { ReceiptService } from './service.js'
+import { mountDashboard } from './dashboard.js'
+import { mountStats } from './stats.js'
 import { scan, StoreBusyError, type LogEntry } from './storage/types.js'
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024
@@ -178,25 +180,33 @@ export function createApp(options: AppOptions): Hono {
     } catch (error) {
       return fail(400, 'query', (error as Error).message)
     }
+    const format = c.req.query('format') ?? 'jsonl'
+    if (format !== 'jsonl' && format !== 'csv') fail(400, 'query', `format: expected jsonl or csv, got ${JSON.stringify(format)}`)
     const rows = scan(store, range)
     // The first page is read before the 200 goes out, so that a query the store refuses is
     // an error status, not a cut-off body.
     const first = await rows.next()
     const encoder = new TextEncoder()
     let pending: IteratorResult<LogEntry> | undefined = first
+    let header = format === 'csv' ? csvHeader() : ''
     // Pulled page by page: the whole log never sits in memory, and a slow reader slows the query.
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
         const next = pending ?? (await rows.next())
         pending = undefined
-        if (next.done) controller.close()
-        else controller.enqueue(encoder.encode(formatEntry(next.value, 'jsonl')))
+        if (next.done) {
+          if (header) controller.enqueue(encoder.encode(header))
+          controller.close()
+        }
+        else controller.enqueue(encoder.encode(header + formatEntry(next.value, format as 'jsonl' | 'csv')))
+        header = ''
       },
       async cancel() {
         await rows.return(undefined)
       },
     })
-    return new Response(body, { headers: { 'Content-Type': 'application/jsonl; charset=utf-8' } })
+    const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/jsonl; charset=utf-8'
+    return new Response(body, { headers: { 'Content-Type': type } })
   })
 
   registerLogRoutes(app, store, options.logKey)
@@ -205,6 +215,10 @@ export function createApp(options: AppOptions): Hono {
     const head = await store.head()
     return c.json({ ok: true, storage: store.dialect, logIndex: head.logIndex })
   })
+
+  // Consent statistics and the site owner's console (docs/collector.md, "Statistics", "Console").
+  mountStats(app, store, admin, now)
+  mountDashboard(app)
 
   app.notFound((c) => c.json({ error: 'not-found', detail: `no route for ${c.req.method} ${c.req.path}` }, 404))
 

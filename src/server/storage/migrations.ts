@@ -133,5 +133,40 @@ export const migrations: Migration[] = [
       CREATE TRIGGER ${t}_no_truncate BEFORE TRUNCATE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION consentry_no_change();`).join('')}
       INSERT INTO log_tree (level, idx, hash)
         SELECT 0, log_index - 1, sha256('\\x00'::bytea || convert_to(COALESCE(jws, record, content_hash), 'UTF8')) FROM log_entries;`,
+    },
+  {
+    // Consent statistics (storage/rollup.ts): daily rollups per dimension, added to in the append
+    // transaction. `stats_backfill` holds the head when the rollups were created: the entries up
+    // to it are counted by the backfill that every adapter's migrate() runs afterwards.
+    version: 5,
+    name: 'consent statistics rollups',
+    sqlite: `
+      CREATE TABLE stats_daily (
+        dimension TEXT NOT NULL, day INTEGER NOT NULL, key TEXT NOT NULL,
+        decisions INTEGER NOT NULL, accept_all INTEGER NOT NULL, reject_all INTEGER NOT NULL,
+        custom INTEGER NOT NULL, gpc INTEGER NOT NULL,
+        PRIMARY KEY (dimension, day, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE stats_daily_categories (
+        dimension TEXT NOT NULL, day INTEGER NOT NULL, key TEXT NOT NULL, category TEXT NOT NULL,
+        granted INTEGER NOT NULL, denied INTEGER NOT NULL,
+        PRIMARY KEY (dimension, day, key, category)
+      ) WITHOUT ROWID;
+      CREATE TABLE stats_backfill (boundary INTEGER NOT NULL, done INTEGER NOT NULL);
+      INSERT INTO stats_backfill SELECT COALESCE(MAX(log_index), 0), 0 FROM log_entries;`,
+    postgres: `
+      CREATE TABLE stats_daily (
+        dimension TEXT NOT NULL, day INTEGER NOT NULL, key TEXT NOT NULL,
+        decisions BIGINT NOT NULL, accept_all BIGINT NOT NULL, reject_all BIGINT NOT NULL,
+        custom BIGINT NOT NULL, gpc BIGINT NOT NULL,
+        PRIMARY KEY (dimension, day, key)
+      );
+      CREATE TABLE stats_daily_categories (
+        dimension TEXT NOT NULL, day INTEGER NOT NULL, key TEXT NOT NULL, category TEXT NOT NULL,
+        granted BIGINT NOT NULL, denied BIGINT NOT NULL,
+        PRIMARY KEY (dimension, day, key, category)
+      );
+      CREATE TABLE stats_backfill (boundary BIGINT NOT NULL, done BIGINT NOT NULL);
+      INSERT INTO stats_backfill SELECT COALESCE(MAX(log_index), 0), 0 FROM log_entries;`,
   },
 ]

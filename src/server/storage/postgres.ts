@@ -14,6 +14,7 @@ import {
   batchNeighboursOf, checkCurrent, insertMany, insertParams, keyParams, leafDataOf, pageQuery, subjectQuery, tombstoneSelect, tombstoneWhere, withBatch,
 } from './sql.js'
 import type { AppendOutcome, Head, KeyRecord, LogEntry, Repository, StoredCheckpoint } from './types.js'
+import { BACKFILL_ADVANCE, BACKFILL_CHUNK, BACKFILL_ENTRIES, BACKFILL_STATE, Rollup, statsQueries, statsRows, upserts } from './rollup.js'
 
 /** pg_advisory_xact_lock key for appends ("cnsl"); migrations take the next one. */
 const APPEND_LOCK = 0x636e736c
@@ -80,6 +81,10 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
     const rows = keys.length === 0 ? [] : await q(`SELECT t.level, t.idx, t.hash FROM log_tree t JOIN unnest(?::integer[], ?::bigint[]) AS k(level, idx) ON t.level = k.level AND t.idx = k.idx`, [keys.map((k) => k.level), keys.map((k) => k.index)])
     return new Map(rows.map((r) => [nodeId(r.level, Number(r.idx)), r.hash as Buffer]))
   }
+  /** Adds entries to the statistics rollups, inside the caller's transaction. */
+  const rollUp = async (q: (sql: string, params?: unknown[]) => Promise<any[]>, entries: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>[]) => {
+    for (const { sql, params } of upserts(new Rollup().addEntries(entries))) await q(sql, params)
+  }
   const headOf = async (q: typeof query): Promise<Head> => ((await q(HEAD))[0] as Head | undefined) ?? { logIndex: 0, entryHash: '' }
 
   return {
@@ -94,6 +99,19 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
           await q('INSERT INTO schema_migrations VALUES (?, ?, ?)', [m.version, m.name, Date.now()])
         }
       })
+      // The statistics of a log older than the rollups (storage/rollup.ts), a chunk per
+      // transaction; FOR UPDATE makes a second collector starting at once wait, not count twice.
+      const state = (await query(BACKFILL_STATE))[0] as { boundary: number; done: number } | undefined
+      for (let more = state !== undefined && state.done < state.boundary; more; ) {
+        more = await transaction(MIGRATE_LOCK, async (q) => {
+          const state = (await q(`${BACKFILL_STATE} FOR UPDATE`))[0] as { boundary: number; done: number } | undefined
+          if (!state || state.done >= state.boundary) return false
+          const through = Math.min(state.done + BACKFILL_CHUNK, state.boundary)
+          await rollUp(q, await q(BACKFILL_ENTRIES, [state.done, through]))
+          await q(BACKFILL_ADVANCE, [through])
+          return through < state.boundary
+        })
+      }
     },
     async appendReceipts(batch, seal) {
       return transaction(APPEND_LOCK, async (q) => {
@@ -121,6 +139,7 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
           await q(insertMany(fresh.length), fresh.flatMap(insertParams))
           await q(INSERT_NODES, leafParams(fresh))
         }
+        await rollUp(q, fresh)
         return outcomes
       })
     },
@@ -216,6 +235,11 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
     },
     async checkpoints(afterSize, limit) {
       return (await query(CHECKPOINTS_AFTER, [afterSize, limit])) as StoredCheckpoint[]
+    },
+    async stats(q) {
+      const { rows, categories, params } = statsQueries(q)
+      const [r, c] = await Promise.all([query(rows, params), query(categories, params)])
+      return statsRows(r, c)
     },
     async close() {
       if (lease) (lease.release(), (lease = undefined))

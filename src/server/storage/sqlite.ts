@@ -22,6 +22,7 @@ import {
   LATEST_CHECKPOINT, LEAVES_FROM, LEVEL_PAGE, NEIGHBOURS, NODE, RETIRE_KEY, TREE_SIZE, USE_NONCE,
   checkCurrent, insertParams, keyParams, leafDataOf, neighboursOf, pageQuery, subjectQuery, tombstoneSelect, tombstoneWhere,
 } from './sql.js'
+import { BACKFILL_ADVANCE, BACKFILL_CHUNK, BACKFILL_ENTRIES, BACKFILL_STATE, Rollup, statsQueries, statsRows, upserts } from './rollup.js'
 import { StoreBusyError, type AppendOutcome, type GrowTree, type Head, type IncomingReceipt, type KeyRecord, type LogEntry, type PageQuery, type Repository, type SealReceipt, type SealRecord, type StoredCheckpoint, type TombstoneSelector } from './types.js'
 
 export interface SqliteOptions {
@@ -99,17 +100,36 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
     return checkpoint
   })
 
+  /** Adds entries to the statistics rollups (storage/rollup.ts), inside the caller's transaction. */
+  const rollUp = (entries: Iterable<Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>>): void => {
+    for (const { sql, params } of upserts(new Rollup().addEntries(entries), 1)) stmt(sql).run(...params)
+  }
+
   const appendTx = db.transaction((batch: IncomingReceipt[], seal: SealReceipt): AppendOutcome[] => {
     let last = head()
-    return batch.map((receipt) => {
+    const fresh: LogEntry[] = []
+    const outcomes = batch.map((receipt): AppendOutcome => {
       const stored = stmt(BY_JTI).get(receipt.jti) as LogEntry | undefined
       if (stored) return { entry: stored, duplicate: true }
       const rows = stmt(NEIGHBOURS).all(receipt.sub, receipt.kid, receipt.seq, receipt.sub, receipt.kid, receipt.seq)
       const entry = seal(last, receipt, neighboursOf(rows as never))
       insert(entry)
+      fresh.push(entry)
       last = entry
       return { entry, duplicate: false }
     })
+    rollUp(fresh)
+    return outcomes
+  })
+
+  /** One chunk of the statistics backfill; false once every entry up to the boundary is counted. */
+  const backfillTx = db.transaction((): boolean => {
+    const state = stmt(BACKFILL_STATE).get() as { boundary: number; done: number } | undefined
+    if (!state || state.done >= state.boundary) return false
+    const through = Math.min(state.done + BACKFILL_CHUNK, state.boundary)
+    rollUp(stmt(BACKFILL_ENTRIES).all(state.done, through) as LogEntry[])
+    stmt(BACKFILL_ADVANCE).run(through)
+    return through < state.boundary
   })
 
   const tombstoneTx = db.transaction((which: TombstoneSelector, erasedMs: number, seal: SealRecord, limit?: number) => {
@@ -138,7 +158,19 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
         const done = new Set(known ? (db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]) : [])
         return migrations.filter((m) => !done.has(m.version))
       }
-      if (pending().length === 0) return
+      // The statistics of a log older than the rollups, a chunk per transaction (resumable).
+      // Read first: once it is done (every start but one) no write lock is taken, so a start
+      // does not wait for another process that holds it.
+      const backfill = async () => {
+        const pendingBackfill = () => {
+          const known = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stats_backfill'`).get()
+          const state = known ? (stmt(BACKFILL_STATE).get() as { boundary: number; done: number } | undefined) : undefined
+          return state !== undefined && state.done < state.boundary
+        }
+        if (!pendingBackfill()) return
+        while (await write(() => backfillTx.immediate()));
+      }
+      if (pending().length === 0) return backfill()
       await write(() =>
         db.transaction(() => {
           db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)')
@@ -155,6 +187,7 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
           }
         }).immediate(),
       )
+      await backfill()
     },
     appendReceipts: (batch, seal) => write(() => appendTx.immediate(batch, seal)),
     tombstone: (which, erasedMs, seal, limit) => write(() => tombstoneTx.immediate(which, erasedMs, seal, limit)),
@@ -200,6 +233,10 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
     },
     async checkpoints(afterSize, limit) {
       return stmt(CHECKPOINTS_AFTER).all(afterSize, limit) as StoredCheckpoint[]
+    },
+    async stats(query) {
+      const q = statsQueries(query)
+      return statsRows(stmt(q.rows).all(...q.params) as never, stmt(q.categories).all(...q.params) as never)
     },
     async close() {
       db.close()

@@ -3,6 +3,7 @@
 
 import type { ChainLink } from '../../receipts/verify.js'
 import type { NodeKey, TreeNode } from '../merkle.js'
+import type { StatsQuery, StatsRow } from './rollup.js'
 
 /** `receipt`: a stored receipt (or its tombstone). `erasure`, `purge`: a record of blanking. */
 export type EntryKind = 'receipt' | 'erasure' | 'purge'
@@ -200,6 +201,8 @@ export interface Repository {
   checkpoint(size?: number): Promise<StoredCheckpoint | undefined>
   /** Checkpoints of more than `afterSize` leaves, smallest first. */
   checkpoints(afterSize: number, limit: number): Promise<StoredCheckpoint[]>
+  /** Consent statistics from the daily rollups (storage/rollup.ts), ordered by key. */
+  stats(query: StatsQuery): Promise<StatsRow[]>
   close(): Promise<void>
 }
 

@@ -1,0 +1,97 @@
+// The console's calls to its collector: relative URLs (the console is served at <base>/dashboard,
+// the API at <base>/…), the admin token from this tab's sessionStorage as a bearer token.
+
+const TOKEN_KEY = 'consentry.console.token'
+
+export const token = {
+  get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
+  set: (value: string): void => sessionStorage.setItem(TOKEN_KEY, value),
+  forget: (): void => sessionStorage.removeItem(TOKEN_KEY),
+}
+
+/** The collector refused the token (401) or has none configured (403): ask again. */
+export class AuthError extends Error {}
+
+export class ApiError extends Error {}
+
+export async function call(path: string): Promise<Response> {
+  const res = await fetch(path, { headers: { Authorization: `Bearer ${token.get() ?? ''}` }, cache: 'no-store' })
+  if (res.ok) return res
+  let detail = `${res.status} ${res.statusText}`
+  try {
+    const body = (await res.json()) as { detail?: string }
+    if (body.detail) detail = body.detail
+  } catch {
+    // Not JSON: the status line says enough.
+  }
+  if (res.status === 401 || res.status === 403) throw new AuthError(detail)
+  throw new ApiError(detail)
+}
+
+export const getJson = async <T>(path: string): Promise<T> => (await call(path)).json() as Promise<T>
+
+export type By = 'day' | 'region' | 'mode' | 'revision' | 'language'
+
+export interface StatsRow {
+  key: string | null
+  decisions: number
+  acceptAll: number
+  rejectAll: number
+  custom: number
+  gpc: number
+  categories: Record<string, { granted: number; denied: number }>
+}
+
+export interface Stats {
+  from: string
+  to: string
+  by: By
+  rows: StatsRow[]
+}
+
+export const stats = (from: string, to: string, by: By) =>
+  getJson<Stats>(`stats?${new URLSearchParams({ from, to, by })}`)
+
+export interface Health {
+  storage: string
+  entries: number
+  head: { logIndex: number; entryHash: string; receivedAt: string | null } | null
+  firstReceivedAt: string | null
+}
+
+export const health = () => getJson<Health>('stats/health')
+
+export interface StoredReceipt {
+  logIndex: number
+  receivedAt: string
+  jti: string
+  seq: number
+  jws: string
+  chain: { kind?: string; detail?: string; [k: string]: unknown }[]
+}
+
+export interface Subject {
+  consentId: string
+  receipts: StoredReceipt[]
+  chain: { ok: boolean; breaks: { seq: number; jti: string; kind?: string; detail?: string }[] }
+  next: number | null
+}
+
+/** Every page of a consent id's receipts (at most `maxPages` pages of 1,000). */
+export async function subject(consentId: string, maxPages = 20): Promise<Subject> {
+  let after = 0
+  let all: Subject | undefined
+  for (let page = 0; page < maxPages; page++) {
+    const part = await getJson<Subject>(`receipts/${encodeURIComponent(consentId)}?${new URLSearchParams({ after: String(after), limit: '1000' })}`)
+    if (!all) all = part
+    else {
+      all.receipts.push(...part.receipts)
+      all.chain.breaks.push(...part.chain.breaks)
+      all.chain.ok &&= part.chain.ok
+      all.next = part.next
+    }
+    if (part.next === null) break
+    after = part.next
+  }
+  return all!
+}
