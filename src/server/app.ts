@@ -18,6 +18,7 @@ import { scan, StoreBusyError, type LogEntry } from './storage/types.js'
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024
 
+import { gvlSource, type GvlOptions } from './gvl.js'
 export interface AppOptions {
   service: ReceiptService
   /** Bearer token for admin routes; without one they answer 403. */
@@ -36,6 +37,8 @@ export interface AppOptions {
   onError?: (error: unknown) => void
   /** Per client network and per consent id (rate-limit.ts); `false` turns them all off. */
   rateLimits?: RateLimits | false
+  /** IAB TCF: serve the Global Vendor List at GET /gvl/<name> from a file or a cached upstream (gvl.ts). */
+  gvl?: GvlOptions
 }
 
 /** Receipts per page of GET /receipts/{consentId}: default and most. */
@@ -195,6 +198,19 @@ export function createApp(options: AppOptions): Hono {
     })
     return new Response(body, { headers: { 'Content-Type': 'application/jsonl; charset=utf-8' } })
   })
+
+  if (options.gvl) {
+    const gvl = gvlSource({ now, ...options.gvl })
+    app.get('/gvl/:name', async (c) => {
+      const answer = await gvl(c.req.param('name'))
+      if (!answer) return c.json({ error: 'not-found', detail: `no vendor list file ${c.req.param('name')}` }, 404)
+      return c.body(answer.body, 200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Cache-Control': `public, max-age=${answer.maxAge}`,
+        'Access-Control-Allow-Origin': '*',
+      })
+    })
+  }
 
   app.get('/healthz', async (c) => {
     const head = await store.head()

@@ -37,6 +37,8 @@ export interface CollectorOptions {
   keyCacheSize?: number
   /** Per client network and per consent id (see rate-limit.ts for the defaults); `false`: none. */
   rateLimits?: RateLimits | false
+  /** IAB TCF: serve the Global Vendor List at GET /gvl/<name> (`--gvl FILE` or `--gvl-upstream URL`). */
+  gvl?: import('./gvl.js').GvlOptions
 }
 
 export interface Collector {
