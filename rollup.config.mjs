@@ -70,7 +70,15 @@ const browserPlugins = (declarations) => [
 const scriptLoader = (file = './src/lazy/script.ts') => ({
   name: 'script-loader',
   resolveId(id, importer) {
-    if (importer && /src[\\/](ui|index|instance|effects[\\/]gate)/.test(importer) && id.endsWith('lazy/index.js')) return new URL(file, import.meta.url).pathname
+    if (importer && /src[\\/](ui|index|instance|tcf[\\/]hook|effects[\\/]gate)/.test(importer) && id.endsWith('lazy/index.js')) return new URL(file, import.meta.url).pathname
+  },
+})
+
+/** The plain script-tag builds carry no TCF code: the hook and the `tcf` config key come from src/tcf/none.ts. */
+const noTcf = () => ({
+  name: 'no-tcf',
+  resolveId(id, importer) {
+    if (importer && (id.endsWith('/tcf-shape.js') || id.endsWith('/tcf/hook.js'))) return new URL('./src/tcf/none.ts', import.meta.url).pathname
   },
 })
 
@@ -97,13 +105,19 @@ export default [
   {
     input: 'src/browser.ts',
     output: { file: 'dist/consentry.iife.js', format: 'iife', plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()] },
-    plugins: [scriptLoader(), ...browserPlugins(false), copyLocales()],
+    plugins: [noTcf(), scriptLoader(), ...browserPlugins(false), copyLocales()],
   },
   // The same with auto-blocking inside (config autoBlock), started before the parser goes on.
   {
     input: 'src/browser.ts',
     output: { file: 'dist/consentry-autoblock.iife.js', format: 'iife', plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()] },
-    plugins: [scriptLoader('./src/lazy/script-autoblock.ts'), ...browserPlugins(false)],
+    plugins: [noTcf(), scriptLoader('./src/lazy/script-autoblock.ts'), ...browserPlugins(false)],
+  },
+  // The same with IAB TCF (config tcf, docs/tcf.md): the `__tcfapi` stub, the `tcf` key, and the hook that loads consentry-tcf.js.
+  {
+    input: 'src/browser-tcf.ts',
+    output: { file: 'dist/consentry-tcf.iife.js', format: 'iife', plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()] },
+    plugins: [scriptLoader(), ...browserPlugins(false)],
   },
   // Its lazy parts (src/lazy): same folder, loaded on first use.
   {
@@ -120,6 +134,17 @@ export default [
   {
     input: 'src/receipts/client.ts',
     output: { file: 'dist/consentry-receipts.js', format: 'iife', name: 'ConsentryReceipts', plugins: [terser({ ...terserOptions, module: false })] },
+    plugins: browserPlugins(false),
+  },
+  // IAB TCF (docs/tcf.md): the CMP chunk, loaded only with config `tcf`, and the stub a site inlines before its ad tags.
+  {
+    input: 'src/tcf/cmp.ts',
+    output: { file: 'dist/consentry-tcf.js', format: 'iife', name: 'ConsentryTcf', plugins: [terser({ ...terserOptions, module: false })] },
+    plugins: browserPlugins(false),
+  },
+  {
+    input: 'src/tcf/stub-entry.ts',
+    output: { file: 'dist/consentry-tcf-stub.js', format: 'iife', plugins: [terser({ ...terserOptions, module: false })] },
     plugins: browserPlugins(false),
   },
   // The validator CLI's checks for the config playground (demo/playground.html): not shipped to visitors.

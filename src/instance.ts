@@ -27,6 +27,7 @@ import { whenBody } from './ui/body.js'
 import { sheet } from './ui/sheet.js'
 import { $view } from './ui/view.js'
 import { SDK_VERSION } from './version.js'
+import { tcfHook } from './tcf/hook.js'
 
 export type Events = { change: ConsentState; decision: Decision; ready: ConsentState }
 type Emitter = ReturnType<typeof createEmitter<Events>>
@@ -133,6 +134,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     receipts: () => (withReceipts ? loaded().then((r) => r.list()) : Promise.resolve([])),
   }
 
+  tcfHook(source, { config, $consent, $view, decide })
   const stopTriggers = listenForTriggers(actions)
   // Placeholders for blocked embeds come with the extras chunk; until then the
   // empty iframe keeps its box, so the swap shifts no layout.

@@ -1,5 +1,7 @@
 import { anyOf, bool, expected, int, list, obj, oneOf, record, str, type Rule } from './rules.js'
 import { GCM_TYPES, MODES } from './types.js'
+import { tcfShape } from './tcf-shape.js'
+import { isSafeUrl } from './url.js'
 
 // The config's shape (docs/config.md). Names are part of the public contract.
 
@@ -19,8 +21,6 @@ const isPattern = (value: string): boolean => {
 }
 const cookieName = str('a cookie name or /regex/', undefined, isPattern)
 
-/** Only http(s), relative or mailto links reach the page (no `javascript:`). */
-const isSafeUrl = (value: string): boolean => /^(https?:\/\/|mailto:|\/|\.{0,2}\/|#|\?)/i.test(value) || /^[\w-][\w./-]*$/.test(value)
 const url = str('an http(s) or relative URL', undefined, isSafeUrl)
 
 /** Theme values are written into a stylesheet: nothing that could close a rule. */
@@ -84,6 +84,7 @@ export const configShape: Rule = obj({
     urlPassthrough: bool,
     adsDataRedaction: bool,
   }),
+  ...tcfShape,
   receipts: obj({ endpoint: url, controller: str(), policyUrl: url }, ['endpoint']),
   language: obj({
     default: str(LANG_X, LANG),

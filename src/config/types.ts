@@ -359,6 +359,62 @@ export interface TextTree {
   [key: string]: string | TextTree
 }
 
+export interface AcProvider {
+  /**
+   * The provider's id in Google's Ad Tech Providers list.
+   * @example 89
+   */
+  id: number
+  /**
+   * Name shown to the visitor.
+   * @example "Example Ads"
+   */
+  name: string
+  /**
+   * The provider's privacy policy.
+   * @example "https://ads.example/privacy"
+   */
+  policyUrl?: string
+}
+
+export interface TcfConfig {
+  /**
+   * Your own CMP id from the IAB's CMP registration (docs/tcf.md, "Registration").
+   * @example 300
+   */
+  cmpId: number
+  /**
+   * Your CMP's version, raised when you change what the visitor is shown.
+   * @example 1
+   */
+  cmpVersion?: number
+  /**
+   * Where the browser loads the Global Vendor List: your own server (the collector's `/gvl/vendor-list.json`), never the IAB's host.
+   * @example "/gvl/vendor-list.json"
+   */
+  vendorList: string
+  /**
+   * The vendors you work with (GVL ids), or "all".
+   * @example [1, 755]
+   */
+  vendors?: number[] | 'all'
+  /**
+   * Your country (ISO 3166-1 alpha-2), written into the TC string.
+   * @example "DE"
+   */
+  publisherCountryCode?: string
+  /**
+   * Lets Google tags read Consent Mode from the TC string (`enableAdvertiserConsentMode` in TCData).
+   * @example true
+   */
+  enableAdvertiserConsentMode?: boolean
+  /**
+   * Google ad tech providers outside TCF, asked for in Google's Additional Consent string.
+   * @example [{ "id": 89, "name": "Example Ads" }]
+   */
+  additionalConsent?: AcProvider[]
+}
+
 export interface Config {
   /**
    * Editors use it for completion and hover docs: "https://unpkg.com/consentry/consentry.schema.json" or a local path.
@@ -430,4 +486,9 @@ export interface Config {
    * @example { "layout": "box", "position": "bottom" }
    */
   ui?: UiConfig
+  /**
+   * IAB TCF 2.3 (docs/tcf.md): `__tcfapi`, TC strings and the vendor list in the preference centre.
+   * @example { "cmpId": 300, "vendorList": "/gvl/vendor-list.json", "vendors": "all", "publisherCountryCode": "DE" }
+   */
+  tcf?: TcfConfig
 }

@@ -20,3 +20,6 @@ export function setChunkBase(_url: string | undefined, _nonce: string | undefine
 
 /** Auto-blocking (docs/auto-blocking.md): part of this bundle, it starts at once. */
 export { autoBlock as startAutoBlock, byInsertion } from '../effects/autoblock.js'
+
+/** IAB TCF (docs/tcf.md): its own chunk, loaded only when the config has `tcf`. */
+export const startTcf = (host: import('../tcf/cmp.js').TcfHost): void => void import('../tcf/cmp.js').then((m) => m.startTcf(host), reportError)

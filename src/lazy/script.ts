@@ -63,3 +63,7 @@ export const byInsertion: ((list: Element[]) => void) | undefined = undefined
 
 export const startAutoBlock = (...args: Parameters<AutoBlock['autoBlock']>): void =>
   void load<AutoBlock>('consentry-autoblock.js', 'ConsentryAutoBlock').then((m) => m.autoBlock(...args), reportError)
+
+/** IAB TCF (docs/tcf.md): consentry-tcf.js, loaded only when the config has `tcf`. */
+export const startTcf = (host: import('../tcf/cmp.js').TcfHost): void =>
+  void load<typeof import('../tcf/cmp.js')>('consentry-tcf.js', 'ConsentryTcf').then((m) => m.startTcf(host), reportError)

@@ -21,6 +21,7 @@ import { scan, StoreBusyError, type LogEntry } from './storage/types.js'
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024
 
+import { gvlSource, type GvlOptions } from './gvl.js'
 export interface AppOptions {
   service: ReceiptService
   /** Bearer token for admin routes; without one they answer 403. */
@@ -41,6 +42,8 @@ export interface AppOptions {
   rateLimits?: RateLimits | false
   /** The checkpoint verifier key served at GET /log/key (log-routes.ts). */
   logKey?: string | undefined
+  /** IAB TCF: serve the Global Vendor List at GET /gvl/<name> from a file or a cached upstream (gvl.ts). */
+  gvl?: GvlOptions
 }
 
 /** Receipts per page of GET /receipts/{consentId}: default and most. */
@@ -210,6 +213,18 @@ export function createApp(options: AppOptions): Hono {
   })
 
   registerLogRoutes(app, store, options.logKey)
+  if (options.gvl) {
+    const gvl = gvlSource({ now, ...options.gvl })
+    app.get('/gvl/:name', async (c) => {
+      const answer = await gvl(c.req.param('name'))
+      if (!answer) return c.json({ error: 'not-found', detail: `no vendor list file ${c.req.param('name')}` }, 404)
+      return c.body(answer.body, 200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Cache-Control': `public, max-age=${answer.maxAge}`,
+        'Access-Control-Allow-Origin': '*',
+      })
+    })
+  }
 
   app.get('/healthz', async (c) => {
     const head = await store.head()

@@ -120,7 +120,7 @@ function time(value: string | undefined, name: string): number | undefined {
 }
 
 async function serveCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, key: { type: 'string' }, 'trust-proxy': { type: 'boolean' }, 'verify-threads': { type: 'string' } } })
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, key: { type: 'string' }, 'trust-proxy': { type: 'boolean' }, 'verify-threads': { type: 'string' }, gvl: { type: 'string' }, 'gvl-upstream': { type: 'string' } } })
   const port = Number(values.port ?? env.PORT ?? 8787)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a port number, got ${JSON.stringify(values.port ?? env.PORT)}`)
   const host = values.host ?? env.HOST ?? '127.0.0.1'
@@ -138,6 +138,8 @@ async function serveCommand(args: string[]): Promise<number> {
     adminToken,
     allowedOrigins: origins.includes('*') ? '*' : origins,
     maxBodyBytes: maxBody(),
+    // IAB TCF vendor list (docs/tcf.md): a file for offline use, or an upstream cached per its max-age.
+    ...(values.gvl || values['gvl-upstream'] ? { gvl: { file: values.gvl, upstream: values['gvl-upstream'] } } : {}),
     ip: ipPolicy(),
     integrate: env.CONSENTRY_INTEGRATE !== '0',
     integrator: { onClaim: () => console.log('consentry-collector: this process integrates the Merkle tree and signs checkpoints') },

@@ -48,6 +48,8 @@ export interface CollectorOptions {
   integrate?: boolean
   /** Integrator timings (integrator.ts). */
   integrator?: Pick<IntegratorOptions, 'delayMs' | 'pollMs' | 'maxLeaves' | 'onClaim'>
+  /** IAB TCF: serve the Global Vendor List at GET /gvl/<name> (`--gvl FILE` or `--gvl-upstream URL`). */
+  gvl?: import('./gvl.js').GvlOptions
 }
 
 export interface Collector {
