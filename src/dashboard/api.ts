@@ -12,7 +12,7 @@ export const token = {
 /** The collector refused the token (401) or has none configured (403): ask again. */
 export class AuthError extends Error {}
 
-export class ApiError extends Error {}
+class ApiError extends Error {}
 
 export async function call(path: string): Promise<Response> {
   const res = await fetch(path, { headers: { Authorization: `Bearer ${token.get() ?? ''}` }, cache: 'no-store' })
@@ -28,7 +28,7 @@ export async function call(path: string): Promise<Response> {
   throw new ApiError(detail)
 }
 
-export const getJson = async <T>(path: string): Promise<T> => (await call(path)).json() as Promise<T>
+const getJson = async <T>(path: string): Promise<T> => (await call(path)).json() as Promise<T>
 
 export type By = 'day' | 'region' | 'mode' | 'revision' | 'language'
 

@@ -6,7 +6,7 @@
 import uPlot from 'uplot'
 import { h } from './dom.js'
 
-export interface ChartSeries {
+interface ChartSeries {
   label: string
   values: (number | null)[]
   /** A CSS custom property of console.css, e.g. --accept. */
@@ -116,5 +116,5 @@ export function fitCharts(): void {
   }
 }
 
-export const legend = (items: ChartSpec['legend']): HTMLElement =>
+const legend = (items: ChartSpec['legend']): HTMLElement =>
   h('ul', { class: 'legend' }, ...items.map((i) => h('li', {}, h('span', { class: `swatch ${i.kind} ${i.color.slice(2)}`, 'aria-hidden': 'true' }), i.label)))

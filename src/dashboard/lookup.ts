@@ -18,7 +18,7 @@ interface Claims {
   iat?: number
 }
 
-export function claimsOf(jws: string): Claims {
+function claimsOf(jws: string): Claims {
   try {
     const part = jws.split('.')[1] ?? ''
     const bytes = Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))

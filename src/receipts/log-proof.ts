@@ -8,7 +8,7 @@
 export type Sha256 = (data: Uint8Array<ArrayBuffer>) => Promise<Uint8Array<ArrayBuffer>>
 
 const subtle = (): SubtleCrypto => globalThis.crypto.subtle
-export const subtleSha256: Sha256 = async (data) => new Uint8Array(await subtle().digest('SHA-256', data))
+const subtleSha256: Sha256 = async (data) => new Uint8Array(await subtle().digest('SHA-256', data))
 
 const encoder = new TextEncoder()
 
@@ -19,14 +19,12 @@ const concat = (...parts: Uint8Array[]): Uint8Array<ArrayBuffer> => {
   return out
 }
 
-export const fromBase64 = (text: string): Uint8Array<ArrayBuffer> => {
+const fromBase64 = (text: string): Uint8Array<ArrayBuffer> => {
   const binary = atob(text)
   const out = new Uint8Array(binary.length)
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
   return out
 }
-
-export const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes))
 
 const equal = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i])
 

@@ -13,7 +13,7 @@ import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyOb
 import { hostname } from 'node:os'
 import type { CollectorKey } from './keys.js'
 
-export const CHECKPOINT_KEY_PURPOSE = 'consentry log checkpoint key v1'
+const CHECKPOINT_KEY_PURPOSE = 'consentry log checkpoint key v1'
 
 /** CONSENTRY_LOG_ORIGIN, else `<host name>/consentry`. */
 export const defaultOrigin = (): string => process.env.CONSENTRY_LOG_ORIGIN || `${hostname()}/consentry`
@@ -32,14 +32,14 @@ const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex')
 
 const rawPublic = (publicKey: KeyObject): Buffer => Buffer.from((publicKey.export({ format: 'jwk' }) as { x: string }).x, 'base64url')
 
-export const keyIdOf = (name: string, publicKey: KeyObject): Buffer =>
+const keyIdOf = (name: string, publicKey: KeyObject): Buffer =>
   createHash('sha256').update(`${name}\n`).update(Buffer.from([1])).update(rawPublic(publicKey)).digest().subarray(0, 4)
 
 export const verifierKeyOf = (name: string, publicKey: KeyObject): string =>
   `${name}+${keyIdOf(name, publicKey).toString('hex')}+${Buffer.concat([Buffer.from([1]), rawPublic(publicKey)]).toString('base64')}`
 
 /** The checkpoint key of a collector key: its private half derived, so only the collector can sign. */
-export function checkpointKeyOf(key: CollectorKey): KeyObject {
+function checkpointKeyOf(key: CollectorKey): KeyObject {
   return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8, key.derive(CHECKPOINT_KEY_PURPOSE)]), format: 'der', type: 'pkcs8' })
 }
 
@@ -47,7 +47,7 @@ export function checkpointKeyOf(key: CollectorKey): KeyObject {
 export const checkpointPublicKeyOf = (key: CollectorKey): KeyObject => createPublicKey(checkpointKeyOf(key))
 
 /** Checkpoint names must not contain spaces or '+' (they end up in the verifier key). */
-export function checkOrigin(origin: string): void {
+function checkOrigin(origin: string): void {
   if (!/^[^\s+]+$/.test(origin)) throw new Error(`log origin: expected a name without spaces or '+', like example.com/consentry; got ${JSON.stringify(origin)}`)
 }
 

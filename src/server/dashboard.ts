@@ -13,9 +13,9 @@ const TYPES: Record<string, string> = {
 }
 
 /** The files the console is made of; nothing else is served from the folder. */
-export const DASHBOARD_FILES = ['index.html', 'console.js', 'console.css', 'uPlot.min.css']
+const DASHBOARD_FILES = ['index.html', 'console.js', 'console.css', 'uPlot.min.css']
 
-export const DASHBOARD_CSP = [
+const DASHBOARD_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

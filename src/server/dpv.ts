@@ -9,7 +9,7 @@
 import { receivedAtOf } from './log.js'
 import type { LogEntry } from './storage/types.js'
 
-export const DPV_CONTEXT = {
+const DPV_CONTEXT = {
   dpv: 'https://w3id.org/dpv#',
   dct: 'http://purl.org/dc/terms/',
   xsd: 'http://www.w3.org/2001/XMLSchema#',

@@ -21,7 +21,7 @@ export interface GvlAnswer {
 }
 
 /** Names the route serves: the list and its translations, nothing else reaches the file system or the upstream. */
-export const GVL_NAME = /^(vendor-list|purposes-[a-z]{2,3}(-[a-z0-9]{2,8})?)\.json$/
+const GVL_NAME = /^(vendor-list|purposes-[a-z]{2,3}(-[a-z0-9]{2,8})?)\.json$/
 const TEXT_GROUPS = ['purposes', 'specialPurposes', 'features', 'specialFeatures', 'stacks', 'dataCategories']
 const FILE_MAX_AGE = 3600
 
@@ -30,14 +30,14 @@ export function gvlSource(options: GvlOptions): (name: string) => Promise<GvlAns
   const cache = new Map<string, { answer: GvlAnswer; until: number }>()
 
   async function fromFile(file: string, name: string): Promise<GvlAnswer | undefined> {
-    if (name == 'vendor-list.json') return { body: await readFile(file, 'utf8'), maxAge: FILE_MAX_AGE }
+    if (name === 'vendor-list.json') return { body: await readFile(file, 'utf8'), maxAge: FILE_MAX_AGE }
     try {
       return { body: await readFile(join(dirname(file), name), 'utf8'), maxAge: FILE_MAX_AGE }
     } catch {
       // The list's own texts are English: purposes-en.json can always be made from it.
-      if (name != 'purposes-en.json') return undefined
+      if (name !== 'purposes-en.json') return undefined
       const list = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
-      return { body: JSON.stringify(Object.fromEntries(Object.entries(list).filter(([key]) => !['vendors'].includes(key) && (TEXT_GROUPS.includes(key) || typeof list[key] != 'object')))), maxAge: FILE_MAX_AGE }
+      return { body: JSON.stringify(Object.fromEntries(Object.entries(list).filter(([key]) => !['vendors'].includes(key) && (TEXT_GROUPS.includes(key) || typeof list[key] !== 'object')))), maxAge: FILE_MAX_AGE }
     }
   }
 
@@ -45,7 +45,7 @@ export function gvlSource(options: GvlOptions): (name: string) => Promise<GvlAns
     const hit = cache.get(name)
     if (hit && hit.until > now()) return { body: hit.answer.body, maxAge: Math.max(0, Math.floor((hit.until - now()) / 1000)) }
     const response = await fetch(new URL(name, upstream.endsWith('/') ? upstream : upstream + '/'))
-    if (response.status == 404) return undefined
+    if (response.status === 404) return undefined
     if (!response.ok) throw new Error(`GVL upstream answered HTTP ${response.status} for ${name}`)
     const body = await response.text()
     JSON.parse(body) // refuse to pass on what is not JSON

@@ -24,10 +24,10 @@ export const leafHash = (data: string): Buffer => createHash('sha256').update(Bu
 export const interiorHash = (left: Buffer, right: Buffer): Buffer => createHash('sha256').update(Buffer.from([1])).update(left).update(right).digest()
 
 /** SHA-256 of nothing: the root of the empty tree (RFC 9162 §2.1.1). */
-export const EMPTY_ROOT = createHash('sha256').digest()
+const EMPTY_ROOT = createHash('sha256').digest()
 
 /** The largest power of two smaller than n (n ≥ 2). */
-export function split(n: number): number {
+function split(n: number): number {
   let k = 1
   while (k * 2 < n) k *= 2
   return k
@@ -36,7 +36,7 @@ export function split(n: number): number {
 const isPowerOfTwo = (n: number): boolean => n > 0 && Number.isInteger(Math.log2(n))
 
 /** MTH(D[lo:hi]); `lo` is a multiple of the largest power of two ≤ hi − lo, as RFC 9162's recursion always gives. */
-export function rangeHash(lo: number, hi: number, nodes: Nodes): Buffer {
+function rangeHash(lo: number, hi: number, nodes: Nodes): Buffer {
   const size = hi - lo
   if (size === 0) return EMPTY_ROOT
   if (isPowerOfTwo(size) && lo % size === 0) return nodes(Math.log2(size), lo / size)
@@ -74,7 +74,7 @@ export const consistencyPath = (from: number, to: number, nodes: Nodes): Buffer[
 const ZERO = Buffer.alloc(32)
 
 /** The stored nodes `work` reads, found by running it once on placeholder hashes. */
-export function nodesNeeded(work: (nodes: Nodes) => unknown): NodeKey[] {
+function nodesNeeded(work: (nodes: Nodes) => unknown): NodeKey[] {
   const keys = new Map<string, NodeKey>()
   work((level, index) => (keys.set(nodeId(level, index), { level, index }), ZERO))
   return [...keys.values()]

@@ -8,11 +8,11 @@ import { receivedAtOf } from './log.js'
 import { DAY_MS, DIMENSIONS, dayOf, type StatsQuery } from './storage/rollup.js'
 import type { Repository } from './storage/types.js'
 
-export const BY = ['day', ...DIMENSIONS] as const
+const BY = ['day', ...DIMENSIONS] as const
 /** The range when `from` is not given: the 30 days up to `to`. */
-export const DEFAULT_DAYS = 30
+const DEFAULT_DAYS = 30
 /** The longest range one request may ask for (about ten years of daily rows). */
-export const MAX_DAYS = 3660
+const MAX_DAYS = 3660
 
 const isoDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10)
 
@@ -27,7 +27,7 @@ function parseDay(value: string, name: string): number {
 }
 
 /** Reads from, to (inclusive UTC dates) and by; errors name the parameter and what it takes. */
-export function statsQuery(params: { from?: string | undefined; to?: string | undefined; by?: string | undefined }, nowMs: number): StatsQuery {
+function statsQuery(params: { from?: string | undefined; to?: string | undefined; by?: string | undefined }, nowMs: number): StatsQuery {
   const by = params.by === undefined || params.by === '' ? 'day' : params.by
   if (!(BY as readonly string[]).includes(by)) throw new HttpError(400, 'query', `by: expected one of ${BY.join(', ')}, got ${JSON.stringify(by)}`)
   const toDay = params.to ? parseDay(params.to, 'to') : dayOf(nowMs)
@@ -37,7 +37,7 @@ export function statsQuery(params: { from?: string | undefined; to?: string | un
   return { by: by as StatsQuery['by'], fromDay, toDay }
 }
 
-export async function stats(store: Repository, query: StatsQuery) {
+async function stats(store: Repository, query: StatsQuery) {
   const rows = await store.stats(query)
   return {
     from: isoDay(query.fromDay),

@@ -4,7 +4,7 @@
 
 import type { TcfApi, TcfCallback } from './stub.js'
 
-export type EventStatus = 'tcloaded' | 'cmpuishown' | 'useractioncomplete'
+type EventStatus = 'tcloaded' | 'cmpuishown' | 'useractioncomplete'
 
 /** What TCData says beyond the per-listener fields; built by the CMP for each status. */
 export type TcBody = Record<string, unknown> & { tcString: string }
@@ -36,7 +36,7 @@ export function takeOver(w: Window & { __tcfapi?: TcfApi }, base: { cmpId: numbe
   })
 
   const api: TcfApi = (command, _version, callback, parameter) => {
-    if (typeof callback != 'function') return
+    if (typeof callback !== 'function') return
     switch (command) {
       case 'ping':
         return callback(

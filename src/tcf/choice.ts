@@ -17,7 +17,7 @@ export interface TcfChoice {
 }
 
 /** Since TCF 2.2 purposes 1 and 3–6 may only rest on consent. */
-export const LI_PURPOSES = [2, 7, 8, 9, 10, 11]
+const LI_PURPOSES = [2, 7, 8, 9, 10, 11]
 
 const ids = (group: Record<string, unknown>): number[] => Object.keys(group).map(Number).sort((a, b) => a - b)
 

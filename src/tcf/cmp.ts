@@ -37,7 +37,7 @@ export interface TcfHost {
 
 /** GDPR and its UK and Swiss twins apply in the EEA, the UK and Switzerland, and, to be safe, where the region is unknown. */
 export const gdprApplies = (region: string | undefined): boolean =>
-  !region || regionKeys(region).some((key) => key == 'EEA' || key == 'UK' || key == 'CH')
+  !region || regionKeys(region).some((key) => key === 'EEA' || key === 'UK' || key === 'CH')
 
 const read = (): StoredTc | undefined => {
   try {
@@ -98,7 +98,7 @@ export function startTcf(host: TcfHost): TcfSession {
   }
 
   let stored = read()
-  const belongs = (state: ConsentState) => !!stored && state.decided && stored.id == state.id && stored.at == state.updatedAt
+  const belongs = (state: ConsentState) => !!stored && state.decided && stored.id === state.id && stored.at === state.updatedAt
   // A returning visitor: the stored string answers `tcloaded` now, before the vendor list arrives.
   if (!applies) cmp.update('tcloaded', body(undefined))
   else if (belongs(host.$consent.get())) cmp.update('tcloaded', body(stored))
@@ -127,9 +127,9 @@ export function startTcf(host: TcfHost): TcfSession {
   })
 
   host.$view.subscribe((view) => {
-    const visible = view != 'hidden'
+    const visible = view !== 'hidden'
     cmp.displayStatus(visible)
-    if (visible && applies && view == 'banner') cmp.update('cmpuishown', body(stored))
+    if (visible && applies && view === 'banner') cmp.update('cmpuishown', body(stored))
   })
 
   return {

@@ -2,13 +2,13 @@
 // server gives it: `tcf.vendorList` and, for other languages, the GVL's translation file
 // `purposes-<lang>.json` beside it. The browser never asks the IAB's host.
 
-export interface GvlItem {
+interface GvlItem {
   id: number
   name: string
   description: string
   illustrations?: string[]
 }
-export interface GvlStack extends Omit<GvlItem, 'illustrations'> {
+interface GvlStack extends Omit<GvlItem, 'illustrations'> {
   purposes: number[]
   specialFeatures: number[]
 }
@@ -58,9 +58,9 @@ async function json<T>(url: string): Promise<T> {
 export async function loadGvl(url: string, lang: string): Promise<Gvl> {
   const base = new URL(url, document.baseURI)
   const translation =
-    lang == 'en' ? undefined : json<Partial<Gvl>>(new URL(`purposes-${encodeURIComponent(lang)}.json`, base).href).catch(() => undefined)
+    lang === 'en' ? undefined : json<Partial<Gvl>>(new URL(`purposes-${encodeURIComponent(lang)}.json`, base).href).catch(() => undefined)
   const gvl = await json<Gvl>(base.href)
-  if (!gvl || typeof gvl.vendorListVersion != 'number' || typeof gvl.vendors != 'object' || typeof gvl.purposes != 'object')
+  if (!gvl || typeof gvl.vendorListVersion !== 'number' || typeof gvl.vendors !== 'object' || typeof gvl.purposes !== 'object')
     throw new Error(`Consentry TCF: ${url} is not a Global Vendor List (v3)`)
   gvl.lang = 'en'
   const texts = await translation
@@ -75,6 +75,6 @@ export async function loadGvl(url: string, lang: string): Promise<Gvl> {
 /** The vendors this site shows: the configured ids that the list has and has not deleted, by id. */
 export function shownVendors(gvl: Gvl, wanted: number[] | 'all' | undefined): GvlVendor[] {
   const all = Object.values(gvl.vendors).filter((v) => !v.deletedDate)
-  const ids = wanted == 'all' || !wanted ? undefined : new Set(wanted)
+  const ids = wanted === 'all' || !wanted ? undefined : new Set(wanted)
   return all.filter((v) => !ids || ids.has(v.id)).sort((a, b) => a.id - b.id)
 }

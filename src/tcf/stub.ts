@@ -12,7 +12,7 @@ export function installStub(w: Window & { __tcfapi?: TcfApi }): void {
   if (w.__tcfapi) return
   const queue: unknown[][] = []
   const stub: TcfApi = (command, version, callback, parameter) => {
-    if (command == 'ping') callback?.({ cmpLoaded: false, cmpStatus: 'stub', apiVersion: '2.3' }, true)
+    if (command === 'ping') callback?.({ cmpLoaded: false, cmpStatus: 'stub', apiVersion: '2.3' }, true)
     else queue.push([command, version, callback, parameter])
   }
   stub.a = queue
@@ -31,7 +31,7 @@ export function installStub(w: Window & { __tcfapi?: TcfApi }): void {
   else d.addEventListener('DOMContentLoaded', frame)
   // Calls from child frames (the locator's protocol); older clients post JSON text.
   w.addEventListener('message', (event) => {
-    const text = typeof event.data == 'string'
+    const text = typeof event.data === 'string'
     let call: Call | undefined
     try {
       call = (text ? JSON.parse(event.data) : event.data)?.__tcfapiCall

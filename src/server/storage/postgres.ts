@@ -82,7 +82,7 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
     return new Map(rows.map((r) => [nodeId(r.level, Number(r.idx)), r.hash as Buffer]))
   }
   /** Adds entries to the statistics rollups, inside the caller's transaction. */
-  const rollUp = async (q: (sql: string, params?: unknown[]) => Promise<any[]>, entries: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>[]) => {
+  const rollUp = async (q: (sql: string, params?: unknown[]) => Promise<unknown[]>, entries: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>[]) => {
     for (const { sql, params } of upserts(new Rollup().addEntries(entries))) await q(sql, params)
   }
   const headOf = async (q: typeof query): Promise<Head> => ((await q(HEAD))[0] as Head | undefined) ?? { logIndex: 0, entryHash: '' }

@@ -8,14 +8,14 @@ import type { LogEntry } from './types.js'
 
 /** The dimensions a statistic can be broken down by, beside `day`. */
 export const DIMENSIONS = ['region', 'mode', 'revision', 'language'] as const
-export type Dimension = (typeof DIMENSIONS)[number]
+type Dimension = (typeof DIMENSIONS)[number]
 /** The rollup rows of the whole day (no dimension) use this dimension name and an empty key. */
-export const TOTAL = 'all'
+const TOTAL = 'all'
 
 export const DAY_MS = 86_400_000
 export const dayOf = (ms: number): number => Math.floor(ms / DAY_MS)
 
-export type Choice = 'acceptAll' | 'rejectAll' | 'custom'
+type Choice = 'acceptAll' | 'rejectAll' | 'custom'
 
 /** What one receipt adds to the statistics. */
 export interface Tally {
@@ -31,7 +31,7 @@ export interface Tally {
  * the site's config, so a site's own extra `required` category is counted as optional too).
  * A receipt with no optional category at all is `acceptAll`: nothing was refused.
  */
-export function choiceOf(categories: Record<string, boolean>): Choice {
+function choiceOf(categories: Record<string, boolean>): Choice {
   const optional = Object.keys(categories).filter((name) => name !== 'necessary')
   if (optional.every((name) => categories[name] === true)) return 'acceptAll'
   if (optional.every((name) => categories[name] === false)) return 'rejectAll'
@@ -44,7 +44,7 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
  * Reads a stored (already verified) receipt. An erased receipt (no JWS) or one whose payload
  * cannot be read gives undefined: it adds nothing.
  */
-export function tallyOf(entry: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>): Tally | undefined {
+function tallyOf(entry: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>): Tally | undefined {
   if (entry.kind !== 'receipt' || !entry.jws) return undefined
   let payload: Record<string, unknown>
   try {
@@ -134,13 +134,13 @@ export class Rollup {
 const ROW_COLUMNS = 8
 const CATEGORY_COLUMNS = 6
 
-export const upsertRows = (count: number): string =>
+const upsertRows = (count: number): string =>
   `INSERT INTO stats_daily (dimension, day, key, decisions, accept_all, reject_all, custom, gpc) VALUES ${values(count, ROW_COLUMNS)}
    ON CONFLICT (dimension, day, key) DO UPDATE SET decisions = stats_daily.decisions + excluded.decisions,
      accept_all = stats_daily.accept_all + excluded.accept_all, reject_all = stats_daily.reject_all + excluded.reject_all,
      custom = stats_daily.custom + excluded.custom, gpc = stats_daily.gpc + excluded.gpc`
 
-export const upsertCategories = (count: number): string =>
+const upsertCategories = (count: number): string =>
   `INSERT INTO stats_daily_categories (dimension, day, key, category, granted, denied) VALUES ${values(count, CATEGORY_COLUMNS)}
    ON CONFLICT (dimension, day, key, category) DO UPDATE SET granted = stats_daily_categories.granted + excluded.granted,
      denied = stats_daily_categories.denied + excluded.denied`
@@ -148,11 +148,11 @@ export const upsertCategories = (count: number): string =>
 const values = (count: number, columns: number): string =>
   Array.from({ length: count }, () => `(${Array(columns).fill('?').join(', ')})`).join(', ')
 
-export const rowParams = (r: RollupRow): unknown[] => [r.dimension, r.day, r.key, r.decisions, r.acceptAll, r.rejectAll, r.custom, r.gpc]
-export const categoryParams = (c: CategoryRow): unknown[] => [c.dimension, c.day, c.key, c.category, c.granted, c.denied]
+const rowParams = (r: RollupRow): unknown[] => [r.dimension, r.day, r.key, r.decisions, r.acceptAll, r.rejectAll, r.custom, r.gpc]
+const categoryParams = (c: CategoryRow): unknown[] => [c.dimension, c.day, c.key, c.category, c.granted, c.denied]
 
 /** Rows per upsert statement: well under PostgreSQL's 65 535 parameters. */
-export const UPSERT_CHUNK = 500
+const UPSERT_CHUNK = 500
 
 /** The upserts for a rollup, as (sql, params) pairs of at most `chunk` rows (SQLite: 1, one prepared statement). */
 export function upserts(rollup: Rollup, chunk = UPSERT_CHUNK): { sql: string; params: unknown[] }[] {

@@ -170,7 +170,7 @@ export const LEAVES_FROM = `SELECT idx, hash FROM log_tree WHERE level = 0 AND i
 /** Params: level, after idx, limit. */
 export const LEVEL_PAGE = `SELECT level, idx AS "index", hash FROM log_tree WHERE level = ? AND idx > ? ORDER BY idx LIMIT ?`
 
-export const CHECKPOINT_COLUMNS = `tree_size AS "size", root_hash AS "root", note, created_ms AS "createdMs"`
+const CHECKPOINT_COLUMNS = `tree_size AS "size", root_hash AS "root", note, created_ms AS "createdMs"`
 
 export const INSERT_CHECKPOINT = `INSERT INTO log_checkpoints (tree_size, root_hash, note, created_ms) VALUES (?, ?, ?, ?)`
 

@@ -7,7 +7,7 @@ import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto
 
 export const H = (...parts: Buffer[]): Buffer => createHash('sha256').update(Buffer.concat(parts)).digest()
 export const leafOf = (data: string): Buffer => H(Buffer.from([0]), Buffer.from(data, 'utf8'))
-export const node = (l: Buffer, r: Buffer): Buffer => H(Buffer.from([1]), l, r)
+const node = (l: Buffer, r: Buffer): Buffer => H(Buffer.from([1]), l, r)
 
 /** §2.1.1: MTH over leaf hashes. */
 export function mth(leaves: Buffer[]): Buffer {

@@ -3,10 +3,10 @@
 // 2026-03-01 … 2026-03-04.
 import { Browser, sha256 } from './receipts.js'
 
-export const CFG_A = sha256('{"revision":1,"a":1}')
-export const CFG_B = sha256('{"revision":2,"b":2}')
-export const ALL = { necessary: true, functional: true, analytics: true, advertising: true }
-export const NONE = { necessary: true, functional: false, analytics: false, advertising: false }
+const CFG_A = sha256('{"revision":1,"a":1}')
+const CFG_B = sha256('{"revision":2,"b":2}')
+const ALL = { necessary: true, functional: true, analytics: true, advertising: true }
+const NONE = { necessary: true, functional: false, analytics: false, advertising: false }
 
 export interface Seed {
   day: string
