@@ -100,7 +100,7 @@ export default [
   // Script-tag build: one file, everything inside, window.Consentry. After terser,
   // scripts/eager-first-view.mjs marks the functions a first view calls so that V8
   // compiles them while it streams the file, off the main thread, and leaves the
-  // rest to be compiled when first used (issue 8). hoist_funs puts declarations
+  // rest to be compiled when first used (test/bench/README.md). hoist_funs puts declarations
   // where the plugin turns them into expressions: 32 B less gzip than moving them.
   {
     input: 'src/browser.ts',

@@ -1,5 +1,5 @@
 // Rollup plugin for the script-tag build: V8 compiles at load, off the main thread,
-// exactly the functions a first view calls, and leaves the rest for later (issue 8).
+// exactly the functions a first view calls, and leaves the rest for later (test/bench/README.md).
 //
 // V8 compiles a function lazily, on the main thread when it is first called, unless a
 // hint says it will be called at once. The file-wide hint (`//# allFunctionsCalledOnLoad`)

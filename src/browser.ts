@@ -9,7 +9,7 @@ const src = script?.src
 api.configureHost({
   nonce: script?.nonce || script?.getAttribute('data-nonce') || undefined,
   // The tag's folder: src without its last segment, query or hash. A string
-  // operation, because building a URL object costs every page view 7.5 KB of heap (issue 8).
+  // operation, because building a URL object costs every page view 7.5 KB of heap (test/bench/README.md).
   base: src ? src.replace(/[^/?#]*([?#].*)?$/, '') : undefined,
 })
 
@@ -32,7 +32,7 @@ if (inline) {
     // and V8 compiles source positions for every function on it: the whole bundle's
     // top level made that first read 25–35 ms at 4× CPU. From the microtask, init
     // reads it with only itself and this arrow on the stack: 0.8–2.6 ms in 4 of 5
-    // traced loads (issue 8).
+    // traced loads (test/bench/README.md).
     queueMicrotask(() => void api.init(config))
   } catch (error) {
     fail('#consentry-config', error)

@@ -64,7 +64,7 @@ export function start(input: unknown, options: StartOptions): Instance {
   if (problems.length) console.error(new ConfigError(problems).message + '\nConsentry fails closed: optional scripts stay blocked.')
   const source: Config = problems.length ? {} : (input as Config)
   // The cookie is Secure on https pages. Read from document.URL, not location:
-  // the Location interface's bindings cost every page view 3 KB of heap (issue 8).
+  // the Location interface's bindings cost every page view 3 KB of heap (test/bench/README.md).
   const config = resolve(source, document.URL.startsWith('https:'), document.querySelector('script[data-region],html[data-region]')?.getAttribute('data-region'))
   const nonce = source.ui?.nonce ?? options.nonce
   const { emitter } = options

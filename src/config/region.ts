@@ -1,6 +1,6 @@
 import type { Mode } from './types.js'
 
-// Regional rules (issue 6): `mode` may map regions to modes. Keys are ISO 3166-1
+// Regional rules (docs/regions.md): `mode` may map regions to modes. Keys are ISO 3166-1
 // countries ("DE"), ISO 3166-2 subdivisions ("US-CA"), the groups "EU", "EEA" and
 // "UK", and "*" for any other known region. The most specific key wins; an
 // unknown region gets the strictest mode the rules name.

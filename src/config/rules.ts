@@ -4,7 +4,7 @@
 
 // `x` says what was expected, for messages. Where it can be derived (numbers,
 // enums) it is built only when a message is needed: building strings from
-// numbers at load time costs the page heap (benchmark, issue 8).
+// numbers at load time costs the page heap (test/bench/README.md).
 export type Rule =
   | { t: 'string'; x: string; re?: RegExp; check?: (value: string) => boolean }
   | { t: 'integer' | 'number'; min?: number; max?: number }

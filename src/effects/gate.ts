@@ -56,7 +56,7 @@ export function createGate(options: GateOptions): Gate {
     for (const el of list) {
       if (started.has(el) || !el.isConnected) continue
       // A tag name test, not instanceof: naming HTMLIFrameElement builds its
-      // interface object, heap that every page view pays (issue 8).
+      // interface object, heap that every page view pays (test/bench/README.md).
       const frame = el.tagName === 'IFRAME' ? (el as HTMLIFrameElement) : undefined
       if (!options.allows(subjectOf(el))) {
         if (frame) options.onBlocked?.(frame)
@@ -92,7 +92,7 @@ export function createGate(options: GateOptions): Gate {
   // Batches chain: a release during a slow external script waits its turn, so
   // nothing runs twice and order holds across batches. When nothing is in
   // flight the batch starts at once, inside the click that allowed it, instead
-  // of after the rest of that click's work (issue 8: click → script runs).
+  // of after the rest of that click's work (test/bench/README.md: click → script runs).
   let busy = 0
   const track = (batch: Promise<void>): Promise<void> => {
     busy++
@@ -111,7 +111,7 @@ export function createGate(options: GateOptions): Gate {
     }
   })
   // While the parser is still at work, watching every node it inserts costs more
-  // than it saves (issue 8 profile): gated markup is inert until released anyway,
+  // than it saves (test/bench/README.md): gated markup is inert until released anyway,
   // so one pass in document order at DOMContentLoaded catches all of it.
   const watch = () => {
     void release()

@@ -35,7 +35,7 @@ export const loadExtras = (): Promise<Extras> => load<Extras>(EXTRAS, 'Consentry
 /**
  * Fetches the extras chunk into the HTTP cache without evaluating it: most
  * visitors never open the preference centre, and an evaluated chunk stays in
- * the page's heap (issue 8). Opening it later runs the cached file. A prefetch
+ * the page's heap (test/bench/README.md). Opening it later runs the cached file. A prefetch
  * is a hint: it needs no nonce (CSP script-src governs running the script, and
  * that still goes through load() with the nonce), and if the browser or a CSP
  * drops it, the first use fetches the file as before.

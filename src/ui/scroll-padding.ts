@@ -6,7 +6,7 @@ import type { UiConfig } from '../config/types.js'
  * Obscured). It is set from the visitor's first key press on: only keyboard
  * focus moves need it, and setting it at start-up made every page view lay the
  * whole page out a second time (the root's style changed after the first
- * layout: issue 8). A keydown comes before the focus move it causes, so the
+ * layout: test/bench/README.md). A keydown comes before the focus move it causes, so the
  * padding is there when the browser scrolls. Then a ResizeObserver follows the
  * bar: it wraps on a narrow screen, and a removed bar has no height. Set through
  * CSSOM, which a strict CSP allows. Returns a function that stops and clears it.
@@ -22,7 +22,7 @@ export function padScrollOnKeyboard(bar: HTMLElement, position: UiConfig['positi
   const start = () => {
     removeEventListener('keydown', start, true)
     measure()
-    // Made only now: a ResizeObserver costs the page heap (issue 8).
+    // Made only now: a ResizeObserver costs the page heap (test/bench/README.md).
     ;(sizer = new ResizeObserver(measure)).observe(bar)
   }
   addEventListener('keydown', start, true)

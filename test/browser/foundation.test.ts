@@ -166,7 +166,7 @@ describe('script tag on a real page', () => {
 
   test("the banner's text takes the page's size and language, and bold is the page's bold", async () => {
     // Chromium sets up a font per family, size, weight and text locale: one the page
-    // does not use itself costs the banner's first frame (issue 8). The page's CSS on
+    // does not use itself costs the banner's first frame (test/bench/README.md). The page's CSS on
     // #consentry-root still sets another size.
     const typeOn = async (path: string, css: string) => {
       const embed = '<iframe data-category="functional" data-src="/embed" width="300" height="150"></iframe>'

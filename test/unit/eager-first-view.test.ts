@@ -1,6 +1,6 @@
 // @vitest-environment node
 // The script-tag build marks the functions a first view calls for eager compilation
-// (issue 8, scripts/eager-first-view.mjs): V8 compiles those while it streams the file,
+// (scripts/eager-first-view.mjs): V8 compiles those while it streams the file,
 // and the rest only when first called. Which functions are marked changes speed and heap
 // only, so these tests check that the right ones are marked and that nothing else changes.
 import { existsSync, readFileSync } from 'node:fs'
