@@ -4,28 +4,9 @@ import resolve from '@rollup/plugin-node-resolve'
 import json from '@rollup/plugin-json'
 import terser from '@rollup/plugin-terser'
 import { eagerFirstView } from './scripts/eager-first-view.mjs'
+import { rawCss } from './scripts/raw-css.mjs'
 
 const pkg = JSON.parse(readFileSync('./package.json', 'utf8'))
-
-/** `import css from './x.css?raw'` → the file as a minified string (vite does the same in tests). */
-function rawCss() {
-  return {
-    name: 'raw-css',
-    resolveId(id, importer) {
-      if (id.endsWith('.css?raw')) return new URL(id.slice(0, -4), 'file://' + importer).pathname + '?raw'
-    },
-    load(id) {
-      if (!id.endsWith('.css?raw')) return null
-      const css = readFileSync(id.slice(0, -4), 'utf8')
-        .replace(/\/\*[\s\S]*?\*\//g, '')
-        .replace(/\s+/g, ' ')
-        .replace(/\s*([{}:;,>])\s*/g, '$1')
-        .replace(/;}/g, '}')
-        .trim()
-      return `export default ${JSON.stringify(css)}`
-    },
-  }
-}
 
 /** Other languages are fetched at run time from dist/locales/, never bundled. */
 function copyLocales() {
