@@ -59,8 +59,6 @@ export function typeText(schema: JsonSchema): string {
       return schema.pattern ? `string matching \`${String(schema.pattern)}\`` : 'string'
     case 'integer':
       return 'integer' + range()
-    case 'number':
-      return 'number' + range()
     case 'boolean':
       return '`true` or `false`'
     case 'array':

@@ -7,7 +7,7 @@
 // numbers at load time costs the page heap (test/bench/README.md).
 export type Rule =
   | { t: 'string'; x: string; re?: RegExp; check?: (value: string) => boolean }
-  | { t: 'integer' | 'number'; min?: number; max?: number }
+  | { t: 'integer'; min?: number; max?: number }
   | { t: 'boolean' }
   | { t: 'enum'; values: readonly (string | boolean)[] }
   | { t: 'object'; props: Record<string, Rule>; required?: string[] }
@@ -22,7 +22,6 @@ export function expected(rule: Rule): string {
     case 'anyOf':
       return rule.x
     case 'integer':
-    case 'number':
       return rule.min === undefined ? 'an integer' : rule.max === undefined ? `an integer >= ${rule.min}` : `an integer from ${rule.min} to ${rule.max}`
     case 'boolean':
       return 'true or false'

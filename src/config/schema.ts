@@ -21,7 +21,6 @@ function convert(rule: Rule, describe: Describe, path: string, stack: Rule[]): J
     case 'string':
       return doc({ type: 'string', ...(rule.re ? { pattern: rule.re.source } : {}) })
     case 'integer':
-    case 'number':
       return doc({ type: rule.t, ...(rule.min !== undefined ? { minimum: rule.min } : {}), ...(rule.max !== undefined ? { maximum: rule.max } : {}) })
     case 'boolean':
       return doc({ type: 'boolean' })

@@ -32,11 +32,9 @@ function check(rule: Rule, value: unknown, path: string, out: Problem[]): void {
       if (typeof value !== 'string' || (rule.re && !rule.re.test(value)) || (rule.check && !rule.check(value))) fail()
       return
     case 'integer':
-    case 'number':
       if (
         typeof value !== 'number' ||
-        !Number.isFinite(value) ||
-        (rule.t === 'integer' && !Number.isInteger(value)) ||
+        !Number.isInteger(value) ||
         (rule.min !== undefined && value < rule.min) ||
         (rule.max !== undefined && value > rule.max)
       )
