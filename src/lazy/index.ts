@@ -19,7 +19,10 @@ export const loadReceipts = (): Promise<import('../receipts/client.js').StartRec
 export function setChunkBase(_url: string | undefined, _nonce: string | undefined): void {}
 
 /** Auto-blocking (docs/auto-blocking.md): part of this bundle, it starts at once. */
-export { autoBlock as startAutoBlock, byInsertion } from '../effects/autoblock.js'
+import { byInsertion as sortByInsertion } from '../effects/autoblock.js'
+export { autoBlock as startAutoBlock } from '../effects/autoblock.js'
+/** Sorts gated scripts by insertion; the plain script-tag build has none (script.ts), so callers guard. */
+export const byInsertion: ((list: Element[]) => void) | undefined = sortByInsertion
 
 /** IAB TCF (docs/tcf.md): its own chunk, loaded only when the config has `tcf`. */
 export const startTcf = (host: import('../tcf/cmp.js').TcfHost): void => void import('../tcf/cmp.js').then((m) => m.startTcf(host), reportError)

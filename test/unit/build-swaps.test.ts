@@ -1,0 +1,26 @@
+// The script-tag builds swap modules at build time (rollup.config.mjs): the lazy loader
+// (src/lazy/index.ts → script.ts or script-autoblock.ts) and, without TCF, the TCF hook and
+// config shape (→ src/tcf/none.ts). A swapped module must offer what the original does,
+// or a build would break only where it is used. The type checks below run under
+// `npm run typecheck`; the name checks at test time.
+import { expect, test } from 'vitest'
+import type * as shape from '../../src/config/tcf-shape.js'
+import * as lazy from '../../src/lazy/index.js'
+import * as script from '../../src/lazy/script.js'
+import * as scriptAutoblock from '../../src/lazy/script-autoblock.js'
+import type * as hook from '../../src/tcf/hook.js'
+import * as none from '../../src/tcf/none.js'
+
+// Each swap must be assignable where the original is used.
+const swaps: [typeof lazy, typeof lazy, Pick<typeof hook, 'tcfHook'>, Pick<typeof shape, 'tcfShape'>] = [script, scriptAutoblock, none, none]
+
+test('the script-tag loaders export the same names as the npm loader', () => {
+  const names = (m: object) => Object.keys(m).sort()
+  expect(names(swaps[0])).toEqual(names(lazy))
+  expect(names(swaps[1])).toEqual(names(lazy))
+})
+
+test('the no-TCF stand-in exports what the plain builds import from the TCF modules', () => {
+  expect(typeof swaps[2].tcfHook).toBe('function')
+  expect(swaps[3].tcfShape).toEqual({})
+})
