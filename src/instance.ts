@@ -186,7 +186,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     if (consent.ask) $view.set('banner')
     await show(chooseLanguage(config))
     // Receipts still waiting from earlier page views go out once the page is idle.
-    if (withReceipts) setTimeout(() => void loaded().then((r) => r.record(), report), 1000)
+    if (withReceipts) setTimeout(() => destroyed || void loaded().then((r) => r.record(), report), 1000)
     const state = $consent.get()
     if (!destroyed) {
       dispatch('ready', state)
@@ -209,6 +209,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     },
     destroy() {
       destroyed = true
+      void receipts?.then((r) => r.stop())
       stopChange()
       gate.stop()
       tabs.stop()

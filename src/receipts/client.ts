@@ -54,6 +54,8 @@ export interface Receipts {
   record(): Promise<void>
   flush(): Promise<void>
   list(): Promise<StoredReceipt[]>
+  /** Removes its listeners and timers (the SDK's destroy()); the outbox stays for the next page view. */
+  stop(): void
 }
 
 /** A dead endpoint must not fill the disk: past this, new receipts wait as notes, with a warning. */
@@ -247,9 +249,16 @@ export function startReceipts({ config: { source: config, mode, region }, texts,
   const beacon = () => {
     for (const jws of fresh) navigator.sendBeacon?.(endpoint, new Blob([jws], { type: 'text/plain;charset=UTF-8' }))
   }
-  addEventListener('pagehide', beacon)
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && beacon())
-  addEventListener('online', () => void flush())
+  const listening = new AbortController()
+  const signal = listening.signal
+  addEventListener('pagehide', beacon, { signal })
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && beacon(), { signal })
+  addEventListener('online', () => void flush(), { signal })
 
-  return { record, flush, list: all }
+  const stop = () => {
+    listening.abort()
+    clearTimeout(timer)
+    clearTimeout(proofTimer)
+  }
+  return { record, flush, list: all, stop }
 }

@@ -165,6 +165,23 @@ describe('outbox', () => {
     noteDecision({ state: { ...emptyState(), id: 'AbCdEfGhIjKlMnOpQrStUv', decided: true }, previous: emptyState(), event, source: 'api' })
   const answer = (status: number) => ({ status, text: async () => (status < 300 ? '{"logIndex":7}' : 'down') })
 
+  test('stop(), which destroy() calls, removes every listener it added and its timers', async () => {
+    const added: { type: string; signal?: AbortSignal }[] = []
+    for (const target of [window, document]) {
+      const original = target.addEventListener.bind(target)
+      vi.spyOn(target, 'addEventListener').mockImplementation((type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions) => {
+        added.push({ type, signal: typeof options === 'object' ? options.signal : undefined })
+        original(type, listener, options)
+      })
+    }
+    const receipts = await start()
+    expect(added.map((a) => a.type).sort()).toEqual(['online', 'pagehide', 'visibilitychange'])
+    expect(added.every((a) => a.signal && !a.signal.aborted)).toBe(true)
+    receipts.stop()
+    expect(added.every((a) => a.signal?.aborted)).toBe(true)
+    vi.restoreAllMocks()
+  })
+
   test('keeps a receipt until a 2xx, retrying with backoff', async () => {
     fetchMock.mockResolvedValueOnce(answer(503)).mockResolvedValueOnce(answer(503)).mockResolvedValue(answer(201))
     const receipts = await start()
