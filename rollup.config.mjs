@@ -51,7 +51,8 @@ const browserPlugins = (declarations) => [
 const scriptLoader = (file = './src/lazy/script.ts') => ({
   name: 'script-loader',
   resolveId(id, importer) {
-    if (importer && /src[\\/](ui|index|instance|tcf[\\/]hook|effects[\\/]gate)/.test(importer) && id.endsWith('lazy/index.js')) return new URL(file, import.meta.url).pathname
+    if (importer && /src[\\/](ui|index|instance|tcf[\\/]hook|effects[\\/]gate)/.test(importer) && id.endsWith('lazy/index.js'))
+      return new URL(file, import.meta.url).pathname
   },
 })
 
@@ -85,19 +86,31 @@ export default [
   // where the plugin turns them into expressions: 32 B less gzip than moving them.
   {
     input: 'src/browser.ts',
-    output: { file: 'dist/consentry.iife.js', format: 'iife', plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()] },
+    output: {
+      file: 'dist/consentry.iife.js',
+      format: 'iife',
+      plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()],
+    },
     plugins: [noTcf(), scriptLoader(), ...browserPlugins(false), copyLocales()],
   },
   // The same with auto-blocking inside (config autoBlock), started before the parser goes on.
   {
     input: 'src/browser.ts',
-    output: { file: 'dist/consentry-autoblock.iife.js', format: 'iife', plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()] },
+    output: {
+      file: 'dist/consentry-autoblock.iife.js',
+      format: 'iife',
+      plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()],
+    },
     plugins: [noTcf(), scriptLoader('./src/lazy/script-autoblock.ts'), ...browserPlugins(false)],
   },
   // The same with IAB TCF (config tcf, docs/tcf.md): the `__tcfapi` stub, the `tcf` key, and the hook that loads consentry-tcf.js.
   {
     input: 'src/browser-tcf.ts',
-    output: { file: 'dist/consentry-tcf.iife.js', format: 'iife', plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()] },
+    output: {
+      file: 'dist/consentry-tcf.iife.js',
+      format: 'iife',
+      plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()],
+    },
     plugins: [scriptLoader(), ...browserPlugins(false)],
   },
   // Its lazy parts (src/lazy): same folder, loaded on first use.
@@ -151,7 +164,13 @@ export default [
   // Receipt collector (Node only).
   {
     input: { server: 'src/server/index.ts', 'collector-cli': 'src/server/cli.ts', 'consentry-cli': 'src/cli/bin.ts' },
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', banner: (chunk) => (chunk.name.endsWith('-cli') ? '#!/usr/bin/env node' : '') },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].mjs',
+      chunkFileNames: 'chunks/[name]-[hash].mjs',
+      banner: (chunk) => (chunk.name.endsWith('-cli') ? '#!/usr/bin/env node' : ''),
+    },
     external: nodeExternal,
     plugins: [defines, json({ preferConst: true, compact: true }), typescript({ tsconfig: './tsconfig.json', noEmitOnError: true })],
   },

@@ -39,7 +39,8 @@
     ['preferences.description', 'Preference centre text'],
     ['preferences.save', '"Save choices" button'],
   ]
-  const LANGS = 'ar bg bs ca cs da de el en es es-419 et eu fa fi fr ga gl he hr hu is it ja ko lt lv mt nb nl pl pt pt-BR ro ru sk sl sr sv tr uk zh-CN zh-TW'.split(' ')
+  const LANGS =
+    'ar bg bs ca cs da de el en es es-419 et eu fa fi fr ga gl he hr hu is it ja ko lt lv mt nb nl pl pt pt-BR ro ru sk sl sr sv tr uk zh-CN zh-TW'.split(' ')
 
   // ------------------------------------------------------------ config helpers
 
@@ -151,17 +152,27 @@
           legend.textContent = `Category “${name}”`
         },
       }),
-      field({ label: 'Always on (required)', type: 'checkbox', path: msgFor('.required'), value: cat().required, onInput: (v) => setPath(cat(), 'required', v || undefined) }),
+      field({
+        label: 'Always on (required)',
+        type: 'checkbox',
+        path: msgFor('.required'),
+        value: cat().required,
+        onInput: (v) => setPath(cat(), 'required', v || undefined),
+      }),
       field({ label: 'Title', path: msgFor('.title'), value: cat().title, onInput: (v) => setPath(cat(), 'title', v) }),
-      field({ label: 'Description', multiline: true, path: msgFor('.description'), value: cat().description, onInput: (v) => setPath(cat(), 'description', v) }),
+      field({
+        label: 'Description',
+        multiline: true,
+        path: msgFor('.description'),
+        value: cat().description,
+        onInput: (v) => setPath(cat(), 'description', v),
+      }),
     )
     mark(start)
     const services = document.createElement('div')
     for (const service of Object.keys(cat().services ?? {})) services.append(serviceBox(() => name, service))
     box.append(services)
-    box.append(
-      Object.assign(document.createElement('div'), { className: 'actions' }),
-    )
+    box.append(Object.assign(document.createElement('div'), { className: 'actions' }))
     const actions = box.lastChild
     const add = button('Add service', () => {
       const c = cat()
@@ -227,7 +238,10 @@
         value: cookieNames(),
         onInput: (v) => {
           const old = svc().cookies ?? []
-          const names = v.split(',').map((s) => s.trim()).filter(Boolean)
+          const names = v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
           // Described cookies (objects) keep their details while their name stays listed.
           const cookies = names.map((n) => old.find((c) => typeof c === 'object' && c.name === n) ?? n)
           setPath(svc(), 'cookies', cookies.length ? cookies : undefined)
@@ -362,7 +376,14 @@
         button(f ? 'Go to field' : 'Show in file', () => {
           if (f) f.input.focus()
           else {
-            const offset = text.split('\n').slice(0, finding.line - 1).join('\n').length + (finding.line > 1 ? 1 : 0) + finding.column - 1
+            const offset =
+              text
+                .split('\n')
+                .slice(0, finding.line - 1)
+                .join('\n').length +
+              (finding.line > 1 ? 1 : 0) +
+              finding.column -
+              1
             json.focus()
             json.setSelectionRange(offset, offset)
           }
@@ -393,7 +414,8 @@
     if (cfg.cookie && typeof cfg.cookie === 'object') cfg.cookie = { ...cfg.cookie, name: 'consentry_playground', domain: '' }
     else cfg.cookie = { name: 'consentry_playground' }
     const lang = $('#f-preview-lang').value.trim()
-    if (/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)) cfg.language = { ...(typeof cfg.language === 'object' ? cfg.language : {}), default: lang, autoDetect: false }
+    if (/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang))
+      cfg.language = { ...(typeof cfg.language === 'object' ? cfg.language : {}), default: lang, autoDetect: false }
     await w.Consentry.init(cfg)
     if (run !== previewRun) return
     const view = $('input[name="view"]:checked').value
@@ -472,7 +494,13 @@
 
   /** A `consentry scan --format json` report: its `draft` is a config to start from (docs/scanner.md). */
   const isScan = (value) =>
-    value && typeof value === 'object' && typeof value.scannedAt === 'string' && Array.isArray(value.cookies) && value.draft && typeof value.draft === 'object' && !Array.isArray(value.draft)
+    value &&
+    typeof value === 'object' &&
+    typeof value.scannedAt === 'string' &&
+    Array.isArray(value.cookies) &&
+    value.draft &&
+    typeof value.draft === 'object' &&
+    !Array.isArray(value.draft)
 
   $('#load').addEventListener('change', async (event) => {
     const file = event.target.files?.[0]

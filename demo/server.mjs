@@ -58,7 +58,8 @@ app.get('*', (c) => {
   if (type.startsWith('text/html') && body.includes('{{nonce}}')) {
     const nonce = randomBytes(16).toString('base64')
     body = body.toString('utf8').replaceAll('{{nonce}}', nonce)
-    headers['content-security-policy'] = `default-src 'self'; script-src 'nonce-${nonce}'; style-src 'self' 'nonce-${nonce}'; frame-src 'self'; object-src 'none'; base-uri 'none'`
+    headers['content-security-policy'] =
+      `default-src 'self'; script-src 'nonce-${nonce}'; style-src 'self' 'nonce-${nonce}'; frame-src 'self'; object-src 'none'; base-uri 'none'`
   }
   return c.body(body, 200, headers)
 })
@@ -66,7 +67,9 @@ app.get('*', (c) => {
 const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info) => {
   console.log(`Consentry demo:      http://127.0.0.1:${info.port}/`)
   console.log(`Receipt collector:   http://127.0.0.1:${info.port}/receipts (SQLite: ${dbFile})`)
-  console.log(`Console:             http://127.0.0.1:${info.port}/dashboard (admin token: ${process.env.CONSENTRY_ADMIN_TOKEN ? 'CONSENTRY_ADMIN_TOKEN' : adminToken})`)
+  console.log(
+    `Console:             http://127.0.0.1:${info.port}/dashboard (admin token: ${process.env.CONSENTRY_ADMIN_TOKEN ? 'CONSENTRY_ADMIN_TOKEN' : adminToken})`,
+  )
   console.log('Stop with Ctrl+C.')
 })
 const stop = async () => {

@@ -90,7 +90,8 @@ export function markEager(code, ast, calls) {
   let marked = 0
   for (const { node, parent } of found) {
     // Class members and accessors have no parenthesised form.
-    if (parent && (parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition' || (parent.type === 'Property' && parent.kind !== 'init'))) continue
+    if (parent && (parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition' || (parent.type === 'Property' && parent.kind !== 'init')))
+      continue
     if (parent?.type === 'Property' && parent.method) {
       // `m(…){…}` → `m:(function(…){…})`. V8's range of a method starts at its name.
       if (node.async || node.generator || /\bsuper\b/.test(code.slice(node.start, node.end)) || !ran.has(`${parent.key.start}:${node.end}`)) continue

@@ -73,7 +73,16 @@ export function compact(csv) {
     if (!name) throw new Error(`row ${n + 2} has no cookie name`)
     const wildcard = get('wildcard')
     if (wildcard !== '0' && wildcard !== '1') throw new Error(`row ${n + 2} (${name}): "${COLUMNS.wildcard}" is "${wildcard}", expected 0 or 1`)
-    entries.push([name, index('platforms', get('platform')), index('categories', get('category')), get('domain'), get('description'), get('retention'), index('controllers', get('controller')), Number(wildcard)])
+    entries.push([
+      name,
+      index('platforms', get('platform')),
+      index('categories', get('category')),
+      get('domain'),
+      get('description'),
+      get('retention'),
+      index('controllers', get('controller')),
+      Number(wildcard),
+    ])
   })
   return {
     source: 'Open Cookie Database, https://github.com/jkwakman/Open-Cookie-Database (Apache-2.0, see LICENSE beside this file)',

@@ -43,5 +43,8 @@ if (inline) {
       if (!response.ok) throw new Error(`HTTP ${response.status}`)
       return response.json()
     })
-    .then((config) => api.init(config), (error) => fail(url, error))
+    .then(
+      (config) => api.init(config),
+      (error) => fail(url, error),
+    )
 }

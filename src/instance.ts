@@ -65,7 +65,11 @@ export function start(input: unknown, options: StartOptions): Instance {
   const source: Config = problems.length ? {} : (input as Config)
   // The cookie is Secure on https pages. Read from document.URL, not location:
   // the Location interface's bindings cost every page view 3 KB of heap (test/bench/README.md).
-  const config = resolve(source, document.URL.startsWith('https:'), document.querySelector('script[data-region],html[data-region]')?.getAttribute('data-region'))
+  const config = resolve(
+    source,
+    document.URL.startsWith('https:'),
+    document.querySelector('script[data-region],html[data-region]')?.getAttribute('data-region'),
+  )
   const nonce = source.ui?.nonce ?? options.nonce
   const { emitter } = options
   // nanostores runs every $consent listener and then rethrows the last error. A page's own
@@ -95,8 +99,7 @@ export function start(input: unknown, options: StartOptions): Instance {
   // by a lazy chunk off the critical path. A failed-closed config makes none.
   const withReceipts = !problems.length && !!source.receipts
   let receipts: Promise<Receipts> | undefined
-  const loaded = (): Promise<Receipts> =>
-    (receipts ??= loadReceipts().then((startReceipts) => startReceipts({ config, texts: () => texts, sdk: SDK_VERSION })))
+  const loaded = (): Promise<Receipts> => (receipts ??= loadReceipts().then((startReceipts) => startReceipts({ config, texts: () => texts, sdk: SDK_VERSION })))
   const report = (error: Error) => console.error(error.message)
 
   const decide = (partial: Partial | boolean, from: ReceiptSource): ConsentState => {
@@ -140,7 +143,12 @@ export function start(input: unknown, options: StartOptions): Instance {
   // empty iframe keeps its box, so the swap shifts no layout.
   let embedsUi: Promise<Embeds> | undefined
   const withEmbeds = (fn: (e: Embeds) => void) =>
-    void (embedsUi ??= loadExtras().then((x) => x.embeds((name) => decide({ [name]: true }, 'placeholder'), () => shown))).then(fn, report)
+    void (embedsUi ??= loadExtras().then((x) =>
+      x.embeds(
+        (name) => decide({ [name]: true }, 'placeholder'),
+        () => shown,
+      ),
+    )).then(fn, report)
   // GPC (docs/regions.md): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"), before anything is released or told to
   // Google; in opt-in regions the signal is never read (it is checked last for that).

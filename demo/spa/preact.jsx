@@ -8,7 +8,13 @@ init(config)
 
 function Video() {
   const { categories } = useStore($consent)
-  return categories.functional ? <iframe title="Video" src="/vendor/video.html" /> : <button type="button" onClick={showPreferences}>Allow videos</button>
+  return categories.functional ? (
+    <iframe title="Video" src="/vendor/video.html" />
+  ) : (
+    <button type="button" onClick={showPreferences}>
+      Allow videos
+    </button>
+  )
 }
 
 render(<Video />, document.getElementById('app'))

@@ -8,7 +8,12 @@ init(config)
 
 function Video({ id }) {
   const consent = useStore($consent)
-  if (!consent.categories.functional) return <button type="button" onClick={showPreferences}>Allow videos</button>
+  if (!consent.categories.functional)
+    return (
+      <button type="button" onClick={showPreferences}>
+        Allow videos
+      </button>
+    )
   return <iframe title="Video" src={`/vendor/video.html?${id}`} />
 }
 

@@ -203,8 +203,7 @@ function pitfalls(config: Config): Lint[] {
       })
     for (const [service, svc] of Object.entries<ServiceConfig>(category.services ?? {})) {
       const sat = `${at}.services.${service}`
-      const described =
-        !!svc.description || languages.some((lang) => !!textAt(translations[lang], `services.${service}.description`))
+      const described = !!svc.description || languages.some((lang) => !!textAt(translations[lang], `services.${service}.description`))
       if (svc.cookies?.length && !described)
         out.push({
           severity: 'warning',
@@ -293,7 +292,8 @@ function pitfalls(config: Config): Lint[] {
         if (typeof value === 'object') {
           // Under categories and services the keys are names, and under each name title/description.
           const names = path === `translations.${lang}` && (key === 'categories' || key === 'services')
-          if (names) for (const [name, inner] of Object.entries(value)) typeof inner === 'object' && walk(inner, { title: '', description: '' }, `${sub}.${name}`, false)
+          if (names)
+            for (const [name, inner] of Object.entries(value)) typeof inner === 'object' && walk(inner, { title: '', description: '' }, `${sub}.${name}`, false)
           else walk(value, typeof known === 'object' ? known : undefined, sub, false)
         }
       }
@@ -385,7 +385,14 @@ export async function check(text: string, options: CheckOptions = {}): Promise<R
   }
   const add = (lint: Lint): void => {
     const { line, column } = positionOf(paths, lint.path, lint.at)
-    findings.push({ severity: lint.severity, path: lint.path, message: lint.message, line, column, ...(lint.suggestion ? { suggestion: lint.suggestion } : {}) })
+    findings.push({
+      severity: lint.severity,
+      path: lint.path,
+      message: lint.message,
+      line,
+      column,
+      ...(lint.suggestion ? { suggestion: lint.suggestion } : {}),
+    })
   }
   lints.forEach(add)
 
@@ -421,7 +428,11 @@ export async function check(text: string, options: CheckOptions = {}): Promise<R
       const bumpNeeded = changed && diff.current <= diff.previous
       extra.revisionAdvice = { ...diff, bumpNeeded }
       if (diff.current < diff.previous)
-        add({ severity: 'warning', path: 'revision', message: `revision went down from ${diff.previous} to ${diff.current}: every visitor is asked again, and receipts become hard to read in order` })
+        add({
+          severity: 'warning',
+          path: 'revision',
+          message: `revision went down from ${diff.previous} to ${diff.current}: every visitor is asked again, and receipts become hard to read in order`,
+        })
       else if (bumpNeeded && diff.purposes.length)
         add({
           severity: 'warning',
@@ -435,7 +446,11 @@ export async function check(text: string, options: CheckOptions = {}): Promise<R
           message: `texts changed (${diff.texts.join(', ')}): if this changes the meaning of a purpose, release it with "revision": ${diff.previous + 1}; wording fixes need no bump`,
         })
       else if (diff.current > diff.previous && !changed)
-        add({ severity: 'info', path: 'revision', message: `revision raised from ${diff.previous} to ${diff.current} although no purpose or text changed: every visitor will be asked again` })
+        add({
+          severity: 'info',
+          path: 'revision',
+          message: `revision raised from ${diff.previous} to ${diff.current} although no purpose or text changed: every visitor will be asked again`,
+        })
     }
   }
   return finish(extra)

@@ -37,8 +37,7 @@ const nodeIo: Io = {
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /** One line per finding: `file:line:column  severity  path: message`. */
-const formatFinding = (file: string, f: Finding): string =>
-  `${file}:${f.line}:${f.column}  ${f.severity.padEnd(7)}  ${f.path || '(root)'}: ${f.message}`
+const formatFinding = (file: string, f: Finding): string => `${file}:${f.line}:${f.column}  ${f.severity.padEnd(7)}  ${f.path || '(root)'}: ${f.message}`
 
 function text(file: string, report: Report, strict: boolean): string[] {
   const lines = report.findings.map((f) => formatFinding(file, f))
@@ -92,7 +91,9 @@ export async function run(args: string[], io: Io = nodeIo): Promise<number> {
   }
   const [command, file, ...rest] = positionals
   if (command !== 'validate' || !file || rest.length || (values.format !== 'text' && values.format !== 'json')) {
-    io.err(`consentry: ${command && command !== 'validate' ? `unknown command "${command}" (validate or scan)` : !file ? 'no config file given' : rest.length ? `one file at a time (got ${positionals.length - 1})` : `unknown --format "${values.format}" (text or json)`}\n\n${USAGE}`)
+    io.err(
+      `consentry: ${command && command !== 'validate' ? `unknown command "${command}" (validate or scan)` : !file ? 'no config file given' : rest.length ? `one file at a time (got ${positionals.length - 1})` : `unknown --format "${values.format}" (text or json)`}\n\n${USAGE}`,
+    )
     return 2
   }
   const json = values.format === 'json'

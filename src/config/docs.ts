@@ -97,7 +97,11 @@ export const slug = (heading: string): string =>
     .replace(/\s/g, '-')
 
 const example = (path: string, value: unknown): string => {
-  const key = path.split(/\.|\[\]/).filter(Boolean).pop() ?? path
+  const key =
+    path
+      .split(/\.|\[\]/)
+      .filter(Boolean)
+      .pop() ?? path
   const json = JSON.stringify(value, null, 2)
   return '```json\n' + `"${key}": ${json}` + '\n```'
 }
@@ -116,5 +120,10 @@ export function renderConfigDocs(schema: JsonSchema): string {
     lines.push(`- Type: ${typeText(e.schema)}${e.schema['x-required'] ? ' — *required*' : ''}`, '')
     for (const value of (e.schema.examples ?? []) as unknown[]) lines.push('Example:', '', example(e.path, value), '')
   }
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n'
+  return (
+    lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  )
 }

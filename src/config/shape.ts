@@ -32,13 +32,7 @@ const service: Rule = obj({
   provider: str(),
   policyUrl: url,
   retention: str(),
-  cookies: list(
-    anyOf(
-      'a cookie name or /regex/',
-      cookieName,
-      obj({ name: cookieName, provider: str(), purpose: str(), duration: str() }, ['name']),
-    ),
-  ),
+  cookies: list(anyOf('a cookie name or /regex/', cookieName, obj({ name: cookieName, provider: str(), purpose: str(), duration: str() }, ['name']))),
   storage: list(cookieName),
   domains: list(str('a host name', /^[\w.-]+$/)),
 })
@@ -71,11 +65,7 @@ export const configShape: Rule = obj({
     secure: bool,
     expiresDays: int(1, 400),
   }),
-  categories: record(
-    NAME,
-    NAME_X,
-    obj({ required: bool, title: str(), description: str(), services: record(NAME, NAME_X, service) }),
-  ),
+  categories: record(NAME, NAME_X, obj({ required: bool, title: str(), description: str(), services: record(NAME, NAME_X, service) })),
   google: obj({
     consentMode: bool,
     waitForUpdate: int(0, 10000),

@@ -32,12 +32,7 @@ function check(rule: Rule, value: unknown, path: string, out: Problem[]): void {
       if (typeof value !== 'string' || (rule.re && !rule.re.test(value)) || (rule.check && !rule.check(value))) fail()
       return
     case 'integer':
-      if (
-        typeof value !== 'number' ||
-        !Number.isInteger(value) ||
-        (rule.min !== undefined && value < rule.min) ||
-        (rule.max !== undefined && value > rule.max)
-      )
+      if (typeof value !== 'number' || !Number.isInteger(value) || (rule.min !== undefined && value < rule.min) || (rule.max !== undefined && value > rule.max))
         fail()
       return
     case 'boolean':

@@ -31,8 +31,7 @@ export function applyPartial(config: Resolved, current: Choice, partial: Partial
     let on = c.required || (typeof named === 'boolean' ? named : !!current.categories[c.name])
     for (const s of c.services) {
       const own = partial[s.key]
-      next.services[s.key] =
-        c.required || (typeof own === 'boolean' ? own : typeof named === 'boolean' ? named : current.services[s.key] ?? on)
+      next.services[s.key] = c.required || (typeof own === 'boolean' ? own : typeof named === 'boolean' ? named : (current.services[s.key] ?? on))
     }
     if (c.services.length && typeof named !== 'boolean') on = c.required || c.services.some((s) => next.services[s.key])
     next.categories[c.name] = on

@@ -44,7 +44,10 @@ export interface Consent {
 
 const newId = (): string => {
   const bytes = crypto.getRandomValues(new Uint8Array(16))
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 }
 
 const DAY = 86_400
@@ -56,9 +59,7 @@ const DAY = 86_400
 export function createConsent(config: Resolved, options: ConsentOptions): Consent {
   const now = options.now ?? Date.now
   const persist = options.persist !== false
-  const stored: Stored = persist
-    ? readStored(config, Math.floor(now() / 1000), cookieValue(config, options.cookies))
-    : { record: null, ask: 'missing' }
+  const stored: Stored = persist ? readStored(config, Math.floor(now() / 1000), cookieValue(config, options.cookies)) : { record: null, ask: 'missing' }
   let last: ConsentRecord | null = stored.record
   let ask: AskReason | null = stored.ask
 
@@ -76,8 +77,7 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
   const initial = (): ConsentState => toState(uniform(config, config.mode !== 'opt-in'), last, false, null)
 
   /** The state a stored record stands for: a decision, a placeholder's partial one, or nothing. */
-  const fromStored = (): ConsentState =>
-    last && (!ask || ask === 'partial') ? toState(choiceOf(config, last), last, !ask, last.source ?? null) : initial()
+  const fromStored = (): ConsentState => (last && (!ask || ask === 'partial') ? toState(choiceOf(config, last), last, !ask, last.source ?? null) : initial())
 
   let current: ConsentState = fromStored()
   options.set(current)
@@ -85,7 +85,8 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
   function classify(before: Choice | null, after: Choice, renewal: boolean, source: ReceiptSource): ReceiptEvent {
     // A GPC-derived first decision is a refusal, whatever opt-out left on.
     // (A placeholder's service allowed alone is consent given too.)
-    if (!before) return source !== 'gpc' && (source === 'placeholder' || config.categories.some((c) => !c.required && after.categories[c.name])) ? 'given' : 'refused'
+    if (!before)
+      return source !== 'gpc' && (source === 'placeholder' || config.categories.some((c) => !c.required && after.categories[c.name])) ? 'given' : 'refused'
     if (renewal && same(before, after)) return 'renewed'
     return takesBack(before, after) ? 'withdrawn' : 'updated'
   }
@@ -100,7 +101,11 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
       // A placeholder before any decision: its service only (it always names one).
       const isPartial = source === 'placeholder' && !current.decided
       const base: Choice = current.decided || granted ? current : uniform(config, false)
-      let choice = isPartial ? grant(config, base, Object.keys(partial)) : typeof partial === 'boolean' ? uniform(config, partial) : applyPartial(config, base, partial)
+      let choice = isPartial
+        ? grant(config, base, Object.keys(partial))
+        : typeof partial === 'boolean'
+          ? uniform(config, partial)
+          : applyPartial(config, base, partial)
       // "Accept all" / "Reject all" after a placeholder's "Always allow" decide what the
       // visitor was still asked about; the service they allowed themselves stays allowed.
       if (granted && !isPartial) choice = grant(config, choice, last!.services)

@@ -33,7 +33,8 @@ const NAMES = /^([A-Za-z][\w-]*(:[A-Za-z][\w-]*)?(\+[A-Za-z][\w-]*(:[A-Za-z][\w-
 const B36 = /^[0-9a-z]{1,10}$/
 
 export const encodeRecord = (r: ConsentRecord): string =>
-  ['1', r.id, r.revision, r.decidedAt.toString(36), r.expiresAt.toString(36), r.categories.join('+'), r.services.join('+')].join('.') + (r.source ? '.' + r.source + (r.partial ? '.p' : '') : '')
+  ['1', r.id, r.revision, r.decidedAt.toString(36), r.expiresAt.toString(36), r.categories.join('+'), r.services.join('+')].join('.') +
+  (r.source ? '.' + r.source + (r.partial ? '.p' : '') : '')
 
 /** null for anything that is not a well-formed version-1 record: never throws. */
 export function decodeRecord(value: unknown): ConsentRecord | null {

@@ -49,8 +49,7 @@ export interface Stats {
   rows: StatsRow[]
 }
 
-export const stats = (from: string, to: string, by: By) =>
-  getJson<Stats>(`stats?${new URLSearchParams({ from, to, by })}`)
+export const stats = (from: string, to: string, by: By) => getJson<Stats>(`stats?${new URLSearchParams({ from, to, by })}`)
 
 export interface Health {
   storage: string

@@ -83,7 +83,9 @@ export function drawFigure(figure: HTMLElement, spec: ChartSpec, caption: string
               incrs: DAY_STEPS,
               space: 56,
               values: (_u: uPlot, splits: number[]) =>
-                splits.map((t, i) => (i === 0 || new Date(t * 1e3).getUTCFullYear() !== new Date(splits[i - 1]! * 1e3).getUTCFullYear() ? yearLabel : dayLabel).format(t * 1e3)),
+                splits.map((t, i) =>
+                  (i === 0 || new Date(t * 1e3).getUTCFullYear() !== new Date(splits[i - 1]! * 1e3).getUTCFullYear() ? yearLabel : dayLabel).format(t * 1e3),
+                ),
             }),
       },
       {
@@ -101,7 +103,14 @@ export function drawFigure(figure: HTMLElement, spec: ChartSpec, caption: string
         const color = css(s.color)
         return s.kind === 'bar'
           ? { label: s.label, stroke: color, fill: color, width: 0, paths: bars, points: { show: false } }
-          : { label: s.label, stroke: color, width: 2, dash: s.dashed ? [6, 4] : [], points: { show: spec.x.length <= 62, size: 6, fill: color, stroke: color }, spanGaps: false }
+          : {
+              label: s.label,
+              stroke: color,
+              width: 2,
+              dash: s.dashed ? [6, 4] : [],
+              points: { show: spec.x.length <= 62, size: 6, fill: color, stroke: color },
+              spanGaps: false,
+            }
       }),
     ],
   }

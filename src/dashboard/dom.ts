@@ -38,7 +38,17 @@ export function dataTable(caption: string, head: string[], rows: (string | numbe
     { class: 'data' },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, ...head.map((label, i) => h('th', { scope: 'col', class: i === 0 ? '' : 'num' }, label)))),
-    h('tbody', {}, ...rows.map((row) => h('tr', {}, ...row.map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, cell) : h('td', { class: 'num' }, typeof cell === 'number' ? count(cell) : cell)))))),
+    h(
+      'tbody',
+      {},
+      ...rows.map((row) =>
+        h(
+          'tr',
+          {},
+          ...row.map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, cell) : h('td', { class: 'num' }, typeof cell === 'number' ? count(cell) : cell))),
+        ),
+      ),
+    ),
   )
 }
 

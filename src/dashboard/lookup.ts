@@ -59,7 +59,11 @@ export function renderSubject(subject: Subject): HTMLElement {
   const n = subject.receipts.length
   const status = subject.chain.ok
     ? h('p', { class: 'badge ok' }, `Chain intact: ${n} receipt${n === 1 ? '' : 's'}, each linked to the one before.`)
-    : h('p', { class: 'badge warn' }, `${subject.chain.breaks.length} chain break${subject.chain.breaks.length === 1 ? '' : 's'} in ${n} receipts (recorded on arrival, not refused).`)
+    : h(
+        'p',
+        { class: 'badge warn' },
+        `${subject.chain.breaks.length} chain break${subject.chain.breaks.length === 1 ? '' : 's'} in ${n} receipts (recorded on arrival, not refused).`,
+      )
   const table = h(
     'table',
     { class: 'data receipts' },
@@ -67,7 +71,13 @@ export function renderSubject(subject: Subject): HTMLElement {
     h(
       'thead',
       {},
-      h('tr', {}, ...['Seq', 'Log index', 'Received', 'Event / source', 'Categories', 'Mode / region', 'Revision / config hash', 'Language / texts hash', 'Chain'].map((l) => h('th', { scope: 'col' }, l))),
+      h(
+        'tr',
+        {},
+        ...['Seq', 'Log index', 'Received', 'Event / source', 'Categories', 'Mode / region', 'Revision / config hash', 'Language / texts hash', 'Chain'].map(
+          (l) => h('th', { scope: 'col' }, l),
+        ),
+      ),
     ),
     h('tbody', {}, ...subject.receipts.map(receiptRow)),
   )

@@ -109,7 +109,8 @@ const sum = (rows: StatsRow[], field: 'decisions' | 'acceptAll' | 'rejectAll' | 
 
 function renderSummary(s: Stats): void {
   const decisions = sum(s.rows, 'decisions')
-  const tile = (label: string, value: string, note: string) => h('div', { class: 'tile' }, h('dt', {}, label), h('dd', {}, value, h('span', { class: 'muted' }, note)))
+  const tile = (label: string, value: string, note: string) =>
+    h('div', { class: 'tile' }, h('dt', {}, label), h('dd', {}, value, h('span', { class: 'muted' }, note)))
   el.summary.replaceChildren(
     tile('Decisions', count(decisions), ''),
     tile('Accept all', percent(sum(s.rows, 'acceptAll'), decisions), `${count(sum(s.rows, 'acceptAll'))} of ${count(decisions)}`),
@@ -159,8 +160,7 @@ function renderTime(s: Stats): void {
 }
 
 /** The categories named in the range, `necessary` left out (it is never a choice). */
-const categoriesOf = (rows: StatsRow[]): string[] =>
-  [...new Set(rows.flatMap((r) => Object.keys(r.categories)))].filter((c) => c !== 'necessary').sort()
+const categoriesOf = (rows: StatsRow[]): string[] => [...new Set(rows.flatMap((r) => Object.keys(r.categories)))].filter((c) => c !== 'necessary').sort()
 
 function renderOptin(s: Stats): void {
   const names = categoriesOf(s.rows)
@@ -179,7 +179,11 @@ function renderOptin(s: Stats): void {
           {},
           h('span', { class: 'rate-name' }, t.name),
           h('span', { class: 'rate-value' }, percent(t.granted, t.granted + t.denied)),
-          h('span', { class: 'meter', 'aria-hidden': 'true' }, h('span', { class: `fill w${Math.round((t.granted / Math.max(1, t.granted + t.denied)) * 20) * 5}` })),
+          h(
+            'span',
+            { class: 'meter', 'aria-hidden': 'true' },
+            h('span', { class: `fill w${Math.round((t.granted / Math.max(1, t.granted + t.denied)) * 20) * 5}` }),
+          ),
           h('span', { class: 'muted' }, `${count(t.granted)} of ${count(t.granted + t.denied)}`),
         ),
       ),
@@ -201,7 +205,12 @@ function renderOptin(s: Stats): void {
   const table = dataTable(
     'Opt-in rate per category and day (granted of decided)',
     ['Day', ...names],
-    all.filter(({ row }) => row).map(({ day, row }) => [day, ...names.map((name) => percent(row!.categories[name]?.granted ?? 0, (row!.categories[name]?.granted ?? 0) + (row!.categories[name]?.denied ?? 0)))]),
+    all
+      .filter(({ row }) => row)
+      .map(({ day, row }) => [
+        day,
+        ...names.map((name) => percent(row!.categories[name]?.granted ?? 0, (row!.categories[name]?.granted ?? 0) + (row!.categories[name]?.denied ?? 0))),
+      ]),
   )
   drawFigure(el.optinChart, spec, 'Opt-in rate per category and day', scrollable('Opt-in rate per category and day', table))
 }

@@ -79,7 +79,7 @@ const inText = (text: string): string | undefined => {
 
 /** The blocked service `value` (of `el`'s attribute `attr`) needs, or undefined when it may load. */
 function blocked(el: Element, attr: string, value: string): string | undefined {
-  if (!URLS[el.tagName]?.includes(attr) || native.getAttribute.call(el, 'data-category') !== null && !el.hasAttribute(HELD)) return
+  if (!URLS[el.tagName]?.includes(attr) || (native.getAttribute.call(el, 'data-category') !== null && !el.hasAttribute(HELD))) return
   const name = attr === 'srcset' || attr === 'srcdoc' ? inText(attr === 'srcset' ? ' ' + value : value) : serviceOf(value)
   return name && !allows(name) ? name : undefined
 }
@@ -145,7 +145,8 @@ function scan(node: Node, inserted = false): void {
       if (value !== null) hold(el, attr, value, inserted)
     }
     // Gated scripts run in the order they were inserted (the gate sorts by this stamp).
-    if (el.tagName === 'SCRIPT' && native.getAttribute.call(el, 'type') === 'text/plain' && el.hasAttribute('data-category') && !el.hasAttribute(SEQ)) set(el, SEQ, String(++seq))
+    if (el.tagName === 'SCRIPT' && native.getAttribute.call(el, 'type') === 'text/plain' && el.hasAttribute('data-category') && !el.hasAttribute(SEQ))
+      set(el, SEQ, String(++seq))
   }
 }
 
@@ -176,7 +177,11 @@ function patchSetter(type: { prototype: object } | undefined, prop: string, fn: 
   })
 }
 
-function patchMethod(target: object | undefined, method: string, wrap: (original: (...args: never[]) => unknown) => (this: never, ...args: never[]) => unknown): void {
+function patchMethod(
+  target: object | undefined,
+  method: string,
+  wrap: (original: (...args: never[]) => unknown) => (this: never, ...args: never[]) => unknown,
+): void {
   const original = target && ((target as Record<string, unknown>)[method] as ((...args: never[]) => unknown) | undefined)
   if (typeof original === 'function') (target as Record<string, unknown>)[method] = wrap(original)
 }
@@ -225,42 +230,59 @@ export function autoBlock(list: Categories, store: typeof $consent): void {
     if (heldScript(this)) set(this, 'data-type', value)
     else setter(value)
   })
-  patchMethod(proto, 'setAttribute', (original) =>
-    function (this: Element, name: string, value: string) {
-      const attr = String(name).toLowerCase()
-      if (attr === 'type' && this.tagName === 'SCRIPT' && heldScript(this)) return set(this, 'data-type', String(value))
-      if (!hold(this, attr, String(value))) original.call(this, name as never, value as never)
-    } as never,
+  patchMethod(
+    proto,
+    'setAttribute',
+    (original) =>
+      function (this: Element, name: string, value: string) {
+        const attr = String(name).toLowerCase()
+        if (attr === 'type' && this.tagName === 'SCRIPT' && heldScript(this)) return set(this, 'data-type', String(value))
+        if (!hold(this, attr, String(value))) original.call(this, name as never, value as never)
+      } as never,
   )
-  patchMethod(proto, 'setAttributeNS', (original) =>
-    function (this: Element, ns: string | null, name: string, value: string) {
-      if (!hold(this, String(name).toLowerCase().replace(/^.*:/, ''), String(value))) original.call(this, ns as never, name as never, value as never)
-    } as never,
+  patchMethod(
+    proto,
+    'setAttributeNS',
+    (original) =>
+      function (this: Element, ns: string | null, name: string, value: string) {
+        if (!hold(this, String(name).toLowerCase().replace(/^.*:/, ''), String(value))) original.call(this, ns as never, name as never, value as never)
+      } as never,
   )
   // HTML strings: parsed once more in an inert template, held there, then given to the browser.
   for (const type of [Element, typeof ShadowRoot === 'undefined' ? undefined : ShadowRoot])
-    for (const prop of ['innerHTML', 'outerHTML'])
-      patchSetter(type, prop, (value, setter) => setter(clean(String(value))))
-  patchMethod(proto, 'insertAdjacentHTML', (original) =>
-    function (this: Element, where: string, html: string) {
-      return original.call(this, where as never, clean(String(html)) as never)
-    } as never,
+    for (const prop of ['innerHTML', 'outerHTML']) patchSetter(type, prop, (value, setter) => setter(clean(String(value))))
+  patchMethod(
+    proto,
+    'insertAdjacentHTML',
+    (original) =>
+      function (this: Element, where: string, html: string) {
+        return original.call(this, where as never, clean(String(html)) as never)
+      } as never,
   )
-  patchMethod(proto, 'setHTMLUnsafe', (original) =>
-    function (this: Element, html: string) {
-      return original.call(this, clean(String(html)) as never)
-    } as never,
+  patchMethod(
+    proto,
+    'setHTMLUnsafe',
+    (original) =>
+      function (this: Element, html: string) {
+        return original.call(this, clean(String(html)) as never)
+      } as never,
   )
-  patchMethod(Range.prototype, 'createContextualFragment', (original) =>
-    function (this: Range, html: string) {
-      return original.call(this, clean(String(html)) as never)
-    } as never,
+  patchMethod(
+    Range.prototype,
+    'createContextualFragment',
+    (original) =>
+      function (this: Range, html: string) {
+        return original.call(this, clean(String(html)) as never)
+      } as never,
   )
   for (const method of ['write', 'writeln'])
-    patchMethod(Document.prototype, method, (original) =>
-      function (this: Document, ...html: string[]) {
-        return original.call(this, clean(html.join('')) as never)
-      } as never,
+    patchMethod(
+      Document.prototype,
+      method,
+      (original) =>
+        function (this: Document, ...html: string[]) {
+          return original.call(this, clean(html.join('')) as never)
+        } as never,
     )
   // Insertions, clones and imports: nodes that got their URL without a setter (cloneNode,
   // importNode, DOMParser, template content) are held before the browser sees them. Nodes
@@ -268,11 +290,13 @@ export function autoBlock(list: Categories, store: typeof $consent): void {
   // but an image loads off the document, and images are held when their URL is set.
   const beforeInsert = (original: (...args: never[]) => unknown) =>
     function (this: Node, ...args: unknown[]) {
-      for (const arg of args) if (arg && typeof arg === 'object' && 'nodeType' in (arg as Node) && (this.isConnected || (arg as Node).ownerDocument !== document)) scan(arg as Node)
+      for (const arg of args)
+        if (arg && typeof arg === 'object' && 'nodeType' in (arg as Node) && (this.isConnected || (arg as Node).ownerDocument !== document)) scan(arg as Node)
       return original.apply(this, args as never[])
     } as never
   for (const method of ['appendChild', 'insertBefore', 'replaceChild']) patchMethod(Node.prototype, method, beforeInsert)
-  for (const method of ['append', 'prepend', 'before', 'after', 'replaceWith', 'replaceChildren', 'insertAdjacentElement']) patchMethod(proto, method, beforeInsert)
+  for (const method of ['append', 'prepend', 'before', 'after', 'replaceWith', 'replaceChildren', 'insertAdjacentElement'])
+    patchMethod(proto, method, beforeInsert)
   const afterCopy = (original: (...args: never[]) => unknown) =>
     function (this: Node, ...args: unknown[]) {
       const copy = original.apply(this, args as never[]) as Node

@@ -11,7 +11,12 @@ import type { ConsentState } from '../core/state.js'
 
 /** Domain attributes to try for `host`: itself and its parents, never a bare TLD; none for an IP. */
 export const domainCandidates = (host: string): string[] =>
-  /^[\d.]+$|:/.test(host) ? [] : host.split('.').slice(1).map((_, i) => host.split('.').slice(i).join('.'))
+  /^[\d.]+$|:/.test(host)
+    ? []
+    : host
+        .split('.')
+        .slice(1)
+        .map((_, i) => host.split('.').slice(i).join('.'))
 
 /** "/a/b" → ["/", "/a", "/a/b"]. */
 export const pathCandidates = (path: string): string[] => path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/') || '/')
@@ -38,6 +43,9 @@ export function cleanUp(config: Resolved, before: ConsentState, after: ConsentSt
                 remove(name, { path, domain: domain || undefined })
         }
         for (const pattern of service.storage ?? [])
-          for (const store of [localStorage, sessionStorage]) Object.keys(store).filter(matcher(pattern)).forEach((k) => store.removeItem(k))
+          for (const store of [localStorage, sessionStorage])
+            Object.keys(store)
+              .filter(matcher(pattern))
+              .forEach((k) => store.removeItem(k))
       }
 }

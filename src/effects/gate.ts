@@ -25,7 +25,6 @@ export interface GateOptions {
   root?: Document
 }
 
-
 function recreate(old: HTMLScriptElement, nonce: string | undefined): HTMLScriptElement {
   const script = document.createElement('script')
   for (const { name, value } of Array.from(old.attributes)) {

@@ -8,8 +8,7 @@ export function lookup(texts: TextTree, path: string): string | undefined {
 }
 
 /** `{service}` and friends replaced; unknown names stay visible rather than vanish. */
-export const format = (text: string, values: Record<string, string>): string =>
-  text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole)
+export const format = (text: string, values: Record<string, string>): string => text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole)
 
 /** Deep merge of text trees, later ones winning key by key (docs/config.md, translations). */
 export function mergeTexts(...trees: (TextTree | undefined)[]): TextTree {

@@ -177,9 +177,28 @@ export function startReceipts({ config: { source: config, mode, region }, texts,
         } catch {
           last = undefined
         }
-        const payload = buildPayload(note, { ...base, gcm: config.google?.consentMode ? gcmValues(note.categories, config.google?.mapping) : undefined }, nextLink(last, key.kid, note.continued, key.persistent))
+        const payload = buildPayload(
+          note,
+          { ...base, gcm: config.google?.consentMode ? gcmValues(note.categories, config.google?.mapping) : undefined },
+          nextLink(last, key.kid, note.continued, key.persistent),
+        )
         const jws = await signReceipt(payload, key)
-        await save({ jti, note: note.id, sub: note.sub, seq: payload.seq, iat: payload.iat, event: note.event, source: note.source, jws, status: 'pending', attempts: 0, nextAt: 0 }, key.persistent)
+        await save(
+          {
+            jti,
+            note: note.id,
+            sub: note.sub,
+            seq: payload.seq,
+            iat: payload.iat,
+            event: note.event,
+            source: note.source,
+            jws,
+            status: 'pending',
+            attempts: 0,
+            nextAt: 0,
+          },
+          key.persistent,
+        )
         if (key.persistent) await idb.put('chains', { seq: payload.seq, hash: await sha256(jws), kid: key.kid }, note.sub).catch(() => {})
         // Without IndexedDB the note stays until the receipt is delivered, so a reload cannot lose it.
         if (key.persistent) dropNote(note.id)

@@ -15,7 +15,7 @@ const encoder = new TextEncoder()
 const concat = (...parts: Uint8Array[]): Uint8Array<ArrayBuffer> => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let at = 0
-  for (const p of parts) (out.set(p, at), (at += p.length))
+  for (const p of parts) out.set(p, at), (at += p.length)
   return out
 }
 

@@ -85,8 +85,7 @@ const show = (value: unknown): string => {
   return text.length > 60 ? text.slice(0, 57) + '...' : text
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 // Made once: a collector verifies thousands of receipts a second, and neither keeps state
 // between calls (no `stream` option).
@@ -421,6 +420,16 @@ function lastBelow(sorted: VerifiedReceipt[], seq: number): ChainLink | undefine
 // consentry/verify also checks the collector's verifiable log in a browser (WebCrypto only):
 // inclusion of a receipt under a signed checkpoint, consistency of two checkpoints.
 export {
-  verifyReceiptInclusion, verifyInclusion, verifyConsistency, verifyCheckpointSignature, parseCheckpoint, parseVerifierKey, logLeafHash,
-  type InclusionProof, type ConsistencyProof, type Checkpoint, type VerifierKey, type ReceiptInclusion,
+  verifyReceiptInclusion,
+  verifyInclusion,
+  verifyConsistency,
+  verifyCheckpointSignature,
+  parseCheckpoint,
+  parseVerifierKey,
+  logLeafHash,
+  type InclusionProof,
+  type ConsistencyProof,
+  type Checkpoint,
+  type VerifierKey,
+  type ReceiptInclusion,
 } from './log-proof.js'

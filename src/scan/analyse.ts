@@ -11,11 +11,22 @@
 import type { Declarations } from './declared.js'
 import { categoryOf, matchOcd } from './ocd.js'
 import type { PhaseRecord } from './record.js'
-import { PHASES, type CategorisedBy, type Declared, type Findings, type NotSeen, type OcdMatch, type Phase, type ScanCookie, type ScanRequest, type ScanStorage, type Violation } from './types.js'
+import {
+  PHASES,
+  type CategorisedBy,
+  type Declared,
+  type Findings,
+  type NotSeen,
+  type OcdMatch,
+  type Phase,
+  type ScanCookie,
+  type ScanRequest,
+  type ScanStorage,
+  type Violation,
+} from './types.js'
 
 /** Storage keys the SDK itself writes (cross-tab sync, decision notes for receipts). */
 const OWN_KEY = /^consentry:/
-
 
 /** True when `host` belongs to the site at `siteHost` (itself, its parent without "www.", or a subdomain). */
 export function firstParty(host: string, siteHost: string): boolean {
@@ -64,8 +75,7 @@ export function analyse(records: PhaseRecord[], decl: Declarations, siteHost: st
       const declared = decl.storageKey(s.key)
       storage.push({ ...s, phase: record.phase, match, declared, ...categorise(OWN_KEY.test(s.key), declared, match) })
     }
-    for (const [host, count] of record.hosts)
-      if (!firstParty(host, siteHost)) requests.push({ host, phase: record.phase, declared: decl.host(host), count })
+    for (const [host, count] of record.hosts) if (!firstParty(host, siteHost)) requests.push({ host, phase: record.phase, declared: decl.host(host), count })
   }
   const order = (p: Phase) => PHASES.indexOf(p)
   cookies.sort((a, b) => order(a.phase) - order(b.phase) || a.name.localeCompare(b.name) || a.domain.localeCompare(b.domain) || a.path.localeCompare(b.path))
@@ -75,7 +85,9 @@ export function analyse(records: PhaseRecord[], decl: Declarations, siteHost: st
   const warnings: string[] = []
   const optInRules = decl.resolved.mode === 'opt-in'
   if (!optInRules)
-    warnings.push(`the config's mode is "${decl.resolved.mode}": optional cookies before a choice are by design there, so no before-consent violations are counted`)
+    warnings.push(
+      `the config's mode is "${decl.resolved.mode}": optional cookies before a choice are by design there, so no before-consent violations are counted`,
+    )
   const violations: Violation[] = []
   const seen = new Set<string>()
   const add = (v: Violation, key: string) => {
@@ -87,31 +99,86 @@ export function analyse(records: PhaseRecord[], decl: Declarations, siteHost: st
   const what = { cookie: 'cookie', storage: 'storage key', request: 'host' }
   type Item = { subject: Violation['subject']; name: string; phase: Phase; category: string | null; declared: Declared | null; own: boolean }
   const items: Item[] = [
-    ...cookies.map((c) => ({ subject: 'cookie' as const, name: c.name, phase: c.phase, category: c.category, declared: c.declared, own: c.categorisedBy === 'consentry' })),
-    ...storage.map((s) => ({ subject: 'storage' as const, name: s.key, phase: s.phase, category: s.category, declared: s.declared, own: s.categorisedBy === 'consentry' })),
+    ...cookies.map((c) => ({
+      subject: 'cookie' as const,
+      name: c.name,
+      phase: c.phase,
+      category: c.category,
+      declared: c.declared,
+      own: c.categorisedBy === 'consentry',
+    })),
+    ...storage.map((s) => ({
+      subject: 'storage' as const,
+      name: s.key,
+      phase: s.phase,
+      category: s.category,
+      declared: s.declared,
+      own: s.categorisedBy === 'consentry',
+    })),
     // A host counts only when the config ties it to a service: hosts alone say nothing about purpose.
-    ...requests.map((r) => ({ subject: 'request' as const, name: r.host, phase: r.phase, category: r.declared?.category ?? null, declared: r.declared, own: false })),
+    ...requests.map((r) => ({
+      subject: 'request' as const,
+      name: r.host,
+      phase: r.phase,
+      category: r.declared?.category ?? null,
+      declared: r.declared,
+      own: false,
+    })),
   ]
   for (const item of items) {
     const label = `${what[item.subject]} ${item.name}${item.category ? ` (${item.category}${item.declared ? `, service ${item.declared.service}` : ''})` : ''}`
     if (item.phase === 'before-consent' && optInRules && optional(item.category))
-      add({ kind: 'before-consent', name: item.name, phase: item.phase, subject: item.subject, category: item.category, message: `${label} is there before any choice: only necessary ones may be` }, `b|${item.subject}|${item.name}`)
+      add(
+        {
+          kind: 'before-consent',
+          name: item.name,
+          phase: item.phase,
+          subject: item.subject,
+          category: item.category,
+          message: `${label} is there before any choice: only necessary ones may be`,
+        },
+        `b|${item.subject}|${item.name}`,
+      )
     if (item.phase === 'after-reject' && optional(item.category))
-      add({ kind: 'after-reject', name: item.name, phase: item.phase, subject: item.subject, category: item.category, message: `${label} is there after "Reject all"` }, `r|${item.subject}|${item.name}`)
+      add(
+        {
+          kind: 'after-reject',
+          name: item.name,
+          phase: item.phase,
+          subject: item.subject,
+          category: item.category,
+          message: `${label} is there after "Reject all"`,
+        },
+        `r|${item.subject}|${item.name}`,
+      )
     if (hasConfig && item.subject !== 'request' && !item.declared && !item.own)
-      add({ kind: 'undeclared', name: item.name, phase: item.phase, subject: item.subject, category: item.category, message: `${label} is set but no service of the config lists it` }, `u|${item.subject}|${item.name}`)
+      add(
+        {
+          kind: 'undeclared',
+          name: item.name,
+          phase: item.phase,
+          subject: item.subject,
+          category: item.category,
+          message: `${label} is set but no service of the config lists it`,
+        },
+        `u|${item.subject}|${item.name}`,
+      )
   }
 
   const KINDS = ['before-consent', 'after-reject', 'undeclared']
   const SUBJECTS = ['cookie', 'storage', 'request']
-  violations.sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || SUBJECTS.indexOf(a.subject) - SUBJECTS.indexOf(b.subject) || a.name.localeCompare(b.name))
+  violations.sort(
+    (a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || SUBJECTS.indexOf(a.subject) - SUBJECTS.indexOf(b.subject) || a.name.localeCompare(b.name),
+  )
 
   const declaredNotSeen: NotSeen[] = []
   if (hasConfig) {
     for (const entry of decl.cookies)
-      if (!cookies.some((c) => entry.test(c.name))) declaredNotSeen.push({ subject: 'cookie', name: entry.pattern, category: entry.category, service: entry.service })
+      if (!cookies.some((c) => entry.test(c.name)))
+        declaredNotSeen.push({ subject: 'cookie', name: entry.pattern, category: entry.category, service: entry.service })
     for (const entry of decl.storage)
-      if (!storage.some((s) => entry.test(s.key))) declaredNotSeen.push({ subject: 'storage', name: entry.pattern, category: entry.category, service: entry.service })
+      if (!storage.some((s) => entry.test(s.key)))
+        declaredNotSeen.push({ subject: 'storage', name: entry.pattern, category: entry.category, service: entry.service })
   }
 
   const unknown = [...new Set([...cookies.filter((c) => !c.category).map((c) => c.name), ...storage.filter((s) => !s.category).map((s) => s.key)])]

@@ -11,7 +11,8 @@ const SITEMAP_BYTES = 10 * 1024 * 1024
 const CHILD_SITEMAPS = 5
 
 /** Files a browser would download rather than render: never worth a page visit. */
-const NOT_PAGES = /\.(?:pdf|zip|gz|tgz|rar|7z|dmg|exe|msi|apk|jpe?g|png|gif|webp|avif|svg|ico|bmp|tiff?|mp[34]|m4[av]|webm|ogg|wav|mov|avi|css|js|mjs|json|xml|txt|csv|xlsx?|docx?|pptx?|woff2?|ttf|otf|eot)$/i
+const NOT_PAGES =
+  /\.(?:pdf|zip|gz|tgz|rar|7z|dmg|exe|msi|apk|jpe?g|png|gif|webp|avif|svg|ico|bmp|tiff?|mp[34]|m4[av]|webm|ogg|wav|mov|avi|css|js|mjs|json|xml|txt|csv|xlsx?|docx?|pptx?|woff2?|ttf|otf|eot)$/i
 
 /** `href` as a page of `origin` to visit (no fragment), or undefined. */
 export function pageUrl(href: string, origin: string): string | undefined {
@@ -86,7 +87,10 @@ export async function sitemapPages(origin: string, limit: number, fetch: Fetch):
     const { index, locs } = parseSitemap(xml)
     if (index) {
       if (depth > 0) return
-      for (const child of locs.map((loc) => sameOrigin(loc, origin)).filter((url) => url !== undefined).slice(0, CHILD_SITEMAPS)) {
+      for (const child of locs
+        .map((loc) => sameOrigin(loc, origin))
+        .filter((url) => url !== undefined)
+        .slice(0, CHILD_SITEMAPS)) {
         if (pages.length >= limit) return
         await read(child, depth + 1)
       }

@@ -56,7 +56,9 @@ export function draft(findings: Findings, config: Config | undefined, scannedAt:
     const service = (services[key] ??= {
       title,
       ...(match.controller ? { provider: match.controller } : {}),
-      description: match.description ? `${title}: ${match.description}` : `${title} (${match.category} in the Open Cookie Database), found by consentry scan on ${date}.`,
+      description: match.description
+        ? `${title}: ${match.description}`
+        : `${title} (${match.category} in the Open Cookie Database), found by consentry scan on ${date}.`,
     })
     const entry = match.wildcard ? `/^${escapeRegExp(match.pattern)}/` : literal(name)
     const info: CookieInfo = { name: entry }

@@ -26,7 +26,12 @@ export function lifetime(expires: string | null, from: string): string {
 export function table(rows: string[][], max = 48): string[] {
   const cut = rows.map((row) => row.map((cell) => (cell.length > max ? cell.slice(0, max - 1) + '…' : cell)))
   const widths = cut[0].map((_, i) => Math.max(...cut.map((row) => row[i].length)))
-  return cut.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd())
+  return cut.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  )
 }
 
 const declaredText = (d: { category: string; service: string } | null, own = false) => (d ? `${d.category}:${d.service}` : own ? '(Consentry)' : '—')
@@ -44,7 +49,15 @@ export function formatText(report: ScanReport): string {
       out.push(
         ...table([
           ['COOKIE', 'DOMAIN', 'EXPIRES', 'CATEGORY', 'DECLARED', 'OPEN COOKIE DATABASE', 'SET BY'],
-          ...cookies.map((c) => [c.name, c.domain, lifetime(c.expires, report.scannedAt), c.category ?? '?', declaredText(c.declared, c.categorisedBy === 'consentry'), matchText(c.match), setByText(c)]),
+          ...cookies.map((c) => [
+            c.name,
+            c.domain,
+            lifetime(c.expires, report.scannedAt),
+            c.category ?? '?',
+            declaredText(c.declared, c.categorisedBy === 'consentry'),
+            matchText(c.match),
+            setByText(c),
+          ]),
         ]).map((line) => '  ' + line),
       )
     if (storage.length)
@@ -55,7 +68,11 @@ export function formatText(report: ScanReport): string {
         ]).map((line) => '  ' + line),
       )
     if (requests.length)
-      out.push(...table([['THIRD-PARTY HOST', 'REQUESTS', 'DECLARED'], ...requests.map((r) => [r.host, String(r.count), declaredText(r.declared)])]).map((line) => '  ' + line))
+      out.push(
+        ...table([['THIRD-PARTY HOST', 'REQUESTS', 'DECLARED'], ...requests.map((r) => [r.host, String(r.count), declaredText(r.declared)])]).map(
+          (line) => '  ' + line,
+        ),
+      )
   }
   if (report.declaredNotSeen.length) {
     out.push('', 'Declared in the config, never seen:')
@@ -68,7 +85,12 @@ export function formatText(report: ScanReport): string {
   out.push('')
   if (report.violations.length) {
     out.push(`✖ ${plural(report.violations.length, 'violation')}`)
-    out.push(...table(report.violations.map((v) => [v.kind, v.message]), 200).map((line) => '  ' + line))
+    out.push(
+      ...table(
+        report.violations.map((v) => [v.kind, v.message]),
+        200,
+      ).map((line) => '  ' + line),
+    )
   } else out.push(`✔ no violations${report.complete ? '' : ' in what was scanned (the scan did not finish)'}`)
   return out.join('\n')
 }
@@ -91,7 +113,15 @@ function describe(config: Config, name: string, field: 'cookies' | 'storage'): D
       for (const item of s[field] ?? []) {
         const info: CookieInfo = typeof item === 'string' ? { name: item } : item
         const hit = /^\/.+\/$/.test(info.name) ? new RegExp(info.name.slice(1, -1)).test(name) : info.name === name
-        if (hit) return { category, service, title: s.title ?? service, provider: info.provider ?? s.provider, purpose: info.purpose ?? s.description, duration: info.duration }
+        if (hit)
+          return {
+            category,
+            service,
+            title: s.title ?? service,
+            provider: info.provider ?? s.provider,
+            purpose: info.purpose ?? s.description,
+            duration: info.duration,
+          }
       }
   return undefined
 }
@@ -130,7 +160,13 @@ export function formatMarkdown(report: ScanReport): string {
   const order = Object.keys(report.draft.categories ?? {})
   categories.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99))
   for (const category of categories) {
-    out.push('', `## ${category[0].toUpperCase()}${category.slice(1)}`, '', '| Cookie | Domain | Provider | Purpose | Duration | Seen |', '| --- | --- | --- | --- | --- | --- |')
+    out.push(
+      '',
+      `## ${category[0].toUpperCase()}${category.slice(1)}`,
+      '',
+      '| Cookie | Domain | Provider | Purpose | Duration | Seen |',
+      '| --- | --- | --- | --- | --- | --- |',
+    )
     for (const row of rows.filter((r) => r.category === category)) out.push(`| ${row.cells.map(md).join(' | ')} |`)
   }
   const keys = new Map<string, (typeof report.storage)[number]>()
@@ -140,13 +176,25 @@ export function formatMarkdown(report: ScanReport): string {
     for (const s of keys.values()) {
       const d = describe(report.draft, s.key, 'storage')
       const own = s.categorisedBy === 'consentry'
-      const cells = [`\`${s.key}\``, s.kind, d?.category ?? s.category ?? 'unidentified', (own ? 'this site (Consentry)' : d ? d.provider : s.match?.controller) || '—', (own ? 'Consentry’s own record' : d ? d.purpose : s.match?.description) || '—']
+      const cells = [
+        `\`${s.key}\``,
+        s.kind,
+        d?.category ?? s.category ?? 'unidentified',
+        (own ? 'this site (Consentry)' : d ? d.provider : s.match?.controller) || '—',
+        (own ? 'Consentry’s own record' : d ? d.purpose : s.match?.description) || '—',
+      ]
       out.push(`| ${cells.map(md).join(' | ')} |`)
     }
   }
   const hosts = [...new Set(report.requests.map((r) => r.host))]
   if (hosts.length) {
-    out.push('', '## Third-party hosts contacted', '', '| Host | Service | Before consent | After “Reject all” | After “Accept all” |', '| --- | --- | --- | --- | --- |')
+    out.push(
+      '',
+      '## Third-party hosts contacted',
+      '',
+      '| Host | Service | Before consent | After “Reject all” | After “Accept all” |',
+      '| --- | --- | --- | --- | --- |',
+    )
     for (const host of hosts) {
       const per = PHASES.map((p) => report.requests.find((r) => r.host === host && r.phase === p))
       const declared = per.find((r) => r?.declared)?.declared

@@ -87,7 +87,10 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
       warn: (message) => warnings.push(message),
       progress: options.progress,
     })
-    if (!crawl.complete) warnings.push(`stopped at the total time limit (--max-time ${Math.round((options.maxTimeMs ?? DEFAULTS.maxTimeMs) / 1000)} s): some pages of some phases were not visited`)
+    if (!crawl.complete)
+      warnings.push(
+        `stopped at the total time limit (--max-time ${Math.round((options.maxTimeMs ?? DEFAULTS.maxTimeMs) / 1000)} s): some pages of some phases were not visited`,
+      )
     const findings = analyse(crawl.records, decl, new URL(crawl.pages[0]).hostname, !!options.config)
     return {
       url: start.href,

@@ -53,7 +53,11 @@ export interface Crawl {
   complete: boolean
 }
 
-const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0].replace(/^page\.goto: /, '').replace(/ at \S+$/, '')
+const firstLine = (error: unknown) =>
+  String((error as Error)?.message ?? error)
+    .split('\n')[0]
+    .replace(/^page\.goto: /, '')
+    .replace(/ at \S+$/, '')
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`
 
 type Visit = { ok: true; url: string } | { ok: false; reason: string; fatal: boolean }
@@ -71,7 +75,8 @@ async function load(page: Page, url: string, limit: Deadline, options: PhaseOpti
       return { ok: false, reason: `cannot load ${url}: ${reason}${tls}`, fatal: true }
     }
     // The page's own limit, or what was left of the scan's when that came first.
-    const which = limit.at - started < options.pageMs - 50 ? `${seconds(limit.at - started)} (what was left of --max-time)` : `${seconds(options.pageMs)} (--page-timeout)`
+    const which =
+      limit.at - started < options.pageMs - 50 ? `${seconds(limit.at - started)} (what was left of --max-time)` : `${seconds(options.pageMs)} (--page-timeout)`
     if (page.url() === 'about:blank') return { ok: false, reason: `${url} sent no page within ${which}`, fatal: true }
     options.warn(`${url} did not finish loading within ${which}: recorded as it was then`)
     return { ok: true, url: page.url() }
@@ -151,7 +156,10 @@ async function links(page: Page, options: PhaseOptions): Promise<string[]> {
   return found ?? []
 }
 
-async function open(options: PhaseOptions, phase: Phase): Promise<{ context: BrowserContext; page: Page; rec: Recorder; quiet: (ms: number) => Promise<void> }> {
+async function open(
+  options: PhaseOptions,
+  phase: Phase,
+): Promise<{ context: BrowserContext; page: Page; rec: Recorder; quiet: (ms: number) => Promise<void> }> {
   const context = await options.browser.newContext({ ignoreHTTPSErrors: options.ignoreHttpsErrors })
   const rec = await recorder(context, phase)
   const page = await context.newPage()
@@ -222,7 +230,9 @@ async function decided(options: PhaseOptions, phase: Phase, selector: string, pa
       if (!clicked) {
         clicked = true
         if (!(await decide(page, selector, limit, quiet)))
-          options.warn(`${phase}: no visible ${selector} on ${url} within ${seconds(Math.max(CLICK_GRACE_MS, Math.min(BUTTON_MS, options.pageMs)))}: this phase browsed without a decision`)
+          options.warn(
+            `${phase}: no visible ${selector} on ${url} within ${seconds(Math.max(CLICK_GRACE_MS, Math.min(BUTTON_MS, options.pageMs)))}: this phase browsed without a decision`,
+          )
       }
       options.progress?.({ phase, done: i + 1, total: pages.length, url })
       await rec.snapshot(page, READ_MS)

@@ -156,7 +156,8 @@ export async function recorder(context: BrowserContext, phase: Phase): Promise<R
       )
       for (const found of frames) {
         if (!found || found.origin === 'null') continue
-        for (const [kind, key] of found.keys) record.storage.set(`${kind}\0${found.origin}\0${key}`, { kind: kind as RawStorage['kind'], key, origin: found.origin })
+        for (const [kind, key] of found.keys)
+          record.storage.set(`${kind}\0${found.origin}\0${key}`, { kind: kind as RawStorage['kind'], key, origin: found.origin })
       }
     },
     async settle(ms) {

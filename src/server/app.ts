@@ -54,7 +54,8 @@ const MAX_PAGE = 1000
 function whole(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined || value === '') return fallback
   const n = Number(value)
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new HttpError(400, 'query', `${name}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`)
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new HttpError(400, 'query', `${name}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`)
   return n
 }
 
@@ -200,8 +201,7 @@ export function createApp(options: AppOptions): Hono {
         if (next.done) {
           if (header) controller.enqueue(encoder.encode(header))
           controller.close()
-        }
-        else controller.enqueue(encoder.encode(header + formatEntry(next.value, format as 'jsonl' | 'csv')))
+        } else controller.enqueue(encoder.encode(header + formatEntry(next.value, format as 'jsonl' | 'csv')))
         header = ''
       },
       async cancel() {

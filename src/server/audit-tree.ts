@@ -61,12 +61,17 @@ class Level {
  * `leaves[i]` is the recomputed leaf hash of entry i + 1, or null when it cannot be recomputed
  * (an erased receipt). Returns the findings and what was checked.
  */
-export async function auditTree(store: Repository, leaves: (Buffer | null)[], options: TreeAuditOptions = {}): Promise<{ findings: TreeFinding[]; tree: TreeReport }> {
+export async function auditTree(
+  store: Repository,
+  leaves: (Buffer | null)[],
+  options: TreeAuditOptions = {},
+): Promise<{ findings: TreeFinding[]; tree: TreeReport }> {
   const findings: TreeFinding[] = []
   const find = (logIndex: number, kind: TreeFinding['kind'], detail: string) => findings.push({ logIndex, kind, detail })
   const latest = await store.checkpoint()
   const size = Math.min(latest?.size ?? 0, leaves.length)
-  if (latest && latest.size > leaves.length) find(leaves.length + 1, 'removed', `the newest checkpoint covers ${latest.size} entries, the log holds ${leaves.length}`)
+  if (latest && latest.size > leaves.length)
+    find(leaves.length + 1, 'removed', `the newest checkpoint covers ${latest.size} entries, the log holds ${leaves.length}`)
 
   // Level 0: the leaves, compared with the stored ones.
   const levels: Level[] = [new Level(leaves.length)]
@@ -159,7 +164,8 @@ export async function auditTree(store: Repository, leaves: (Buffer | null)[], op
         find(row.size, 'altered', `checkpoint of ${row.size}: ${(error as Error).message}`)
         continue
       }
-      if (note.size !== row.size || note.root.toString('base64') !== row.root) find(row.size, 'altered', `checkpoint of ${row.size}: the stored size or root differs from its signed note`)
+      if (note.size !== row.size || note.root.toString('base64') !== row.root)
+        find(row.size, 'altered', `checkpoint of ${row.size}: the stored size or root differs from its signed note`)
       check(note, `checkpoint of ${note.size}`, note.size, row.createdMs)
       if (previous && previous.size <= note.size && note.size <= n) {
         const proof = { from: previous.size, to: note.size, hashes: consistencyPath(previous.size, note.size, nodes).map((h) => h.toString('base64')) }

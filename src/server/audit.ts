@@ -71,7 +71,16 @@ async function checkReceipt(e: LogEntry): Promise<string | undefined> {
 }
 
 export async function audit(store: Repository, jwks: PublicJwks, options: AuditOptions = {}): Promise<AuditReport> {
-  const report: AuditReport = { ok: true, entries: 0, receipts: 0, erased: 0, records: 0, head: { logIndex: 0, entryHash: '' }, tree: { size: 0, checkpoints: 0, signaturesChecked: false }, findings: [] }
+  const report: AuditReport = {
+    ok: true,
+    entries: 0,
+    receipts: 0,
+    erased: 0,
+    records: 0,
+    head: { logIndex: 0, entryHash: '' },
+    tree: { size: 0, checkpoints: 0, signaturesChecked: false },
+    findings: [],
+  }
   /** Recomputed leaf hashes by leaf index; null where the text is gone (erased) or the entry is missing. */
   const leaves: (Buffer | null)[] = []
   const find = (logIndex: number, kind: FindingKind, detail: string) => report.findings.push({ logIndex, kind, detail })
@@ -106,7 +115,7 @@ export async function audit(store: Repository, jwks: PublicJwks, options: AuditO
       if (e.kind === 'receipt') {
         report.receipts++
         if (receiptProblems[i]) find(e.logIndex, 'altered', receiptProblems[i]!)
-        if (e.jws === null) (report.erased++, blanked.push(e.logIndex))
+        if (e.jws === null) report.erased++, blanked.push(e.logIndex)
       } else {
         report.records++
         if (e.record === null || sha256(e.record) !== e.contentHash) {
@@ -142,7 +151,11 @@ export async function audit(store: Repository, jwks: PublicJwks, options: AuditO
     }
   }
   report.head = previous
-  const tree = await auditTree(store, leaves, { checkpointKeys: options.checkpointKeys, expectCheckpoint: options.expectCheckpoint, checkpointKeysSince: options.checkpointKeysSince })
+  const tree = await auditTree(store, leaves, {
+    checkpointKeys: options.checkpointKeys,
+    expectCheckpoint: options.expectCheckpoint,
+    checkpointKeysSince: options.checkpointKeysSince,
+  })
   report.tree = tree.tree
   report.findings.sort((a, b) => a.logIndex - b.logIndex)
   // The entries' own findings first (they say most precisely what happened), then the tree's.

@@ -58,6 +58,7 @@ export async function checkProof(authorization: string | undefined, sub: string,
     throw new HttpError(401, 'proof', 'proof: nonce must be a random string of 16 to 128 characters')
   }
   // Kept until no proof with this nonce could pass the iat check above.
-  if (!(await useNonce(payload.nonce, nowMs, nowMs + 2 * PROOF_WINDOW_SECONDS * 1000))) throw new HttpError(401, 'proof', 'proof: this nonce was already used; sign a new proof')
+  if (!(await useNonce(payload.nonce, nowMs, nowMs + 2 * PROOF_WINDOW_SECONDS * 1000)))
+    throw new HttpError(401, 'proof', 'proof: this nonce was already used; sign a new proof')
   return header.kid
 }

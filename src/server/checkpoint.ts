@@ -33,7 +33,12 @@ const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex')
 const rawPublic = (publicKey: KeyObject): Buffer => Buffer.from((publicKey.export({ format: 'jwk' }) as { x: string }).x, 'base64url')
 
 const keyIdOf = (name: string, publicKey: KeyObject): Buffer =>
-  createHash('sha256').update(`${name}\n`).update(Buffer.from([1])).update(rawPublic(publicKey)).digest().subarray(0, 4)
+  createHash('sha256')
+    .update(`${name}\n`)
+    .update(Buffer.from([1]))
+    .update(rawPublic(publicKey))
+    .digest()
+    .subarray(0, 4)
 
 export const verifierKeyOf = (name: string, publicKey: KeyObject): string =>
   `${name}+${keyIdOf(name, publicKey).toString('hex')}+${Buffer.concat([Buffer.from([1]), rawPublic(publicKey)]).toString('base64')}`
@@ -85,12 +90,16 @@ export function parseNote(note: string): ParsedNote {
   if (!origin || !/^(0|[1-9]\d{0,15})$/.test(sizeText ?? '')) throw new Error('checkpoint: lines 1–2 must be the origin and a tree size')
   const root = Buffer.from(rootText ?? '', 'base64')
   if (root.length !== 32) throw new Error('checkpoint: line 3 is not a base64 SHA-256 root hash')
-  const signatures = note.slice(split + 2).split('\n').filter(Boolean).map((line) => {
-    const match = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line)
-    if (!match) throw new Error(`checkpoint: not a signature line: ${JSON.stringify(line)}`)
-    const bytes = Buffer.from(match[2]!, 'base64')
-    return { name: match[1]!, keyId: bytes.subarray(0, 4), signature: bytes.subarray(4) }
-  })
+  const signatures = note
+    .slice(split + 2)
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const match = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line)
+      if (!match) throw new Error(`checkpoint: not a signature line: ${JSON.stringify(line)}`)
+      const bytes = Buffer.from(match[2]!, 'base64')
+      return { name: match[1]!, keyId: bytes.subarray(0, 4), signature: bytes.subarray(4) }
+    })
   return { origin, size: Number(sizeText), root, text, signatures }
 }
 
@@ -104,7 +113,8 @@ export function noteSignedBy(note: ParsedNote, publicKey: KeyObject): boolean {
 export function publicKeyOfVkey(vkey: string): { name: string; publicKey: KeyObject } {
   const match = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey.trim())
   const bytes = match ? Buffer.from(match[3]!, 'base64') : Buffer.alloc(0)
-  if (!match || bytes.length !== 33 || bytes[0] !== 1) throw new Error('log key: expected <name>+<8 hex digits>+<base64(0x01 ‖ Ed25519 key)> as GET /log/key gives it')
+  if (!match || bytes.length !== 33 || bytes[0] !== 1)
+    throw new Error('log key: expected <name>+<8 hex digits>+<base64(0x01 ‖ Ed25519 key)> as GET /log/key gives it')
   const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: bytes.subarray(1).toString('base64url') }, format: 'jwk' })
   if (keyIdOf(match[1]!, publicKey).toString('hex') !== match[2]) throw new Error('log key: the key id does not match the name and key')
   return { name: match[1]!, publicKey }

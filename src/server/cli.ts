@@ -54,7 +54,8 @@ function location(values: { db?: string | undefined }): StoreLocation {
 /** For the commands that read or change an existing log: a mistyped --db must not create one. */
 function existing(values: { db?: string | undefined }): StoreLocation {
   const where = location(values)
-  if (!where.databaseUrl && !existsSync(where.db!)) throw new UsageError(`--db: ${where.db} does not exist (nothing was created); give the collector's database file, or DATABASE_URL`)
+  if (!where.databaseUrl && !existsSync(where.db!))
+    throw new UsageError(`--db: ${where.db} does not exist (nothing was created); give the collector's database file, or DATABASE_URL`)
   return where
 }
 
@@ -107,7 +108,8 @@ function ipPolicy(): IpPolicy {
 function maxBody(): number | undefined {
   if (!env.CONSENTRY_MAX_BODY) return undefined
   const bytes = Number(env.CONSENTRY_MAX_BODY)
-  if (!Number.isInteger(bytes) || bytes < 1024) throw new UsageError(`CONSENTRY_MAX_BODY: expected a number of bytes ≥ 1024, got ${JSON.stringify(env.CONSENTRY_MAX_BODY)}`)
+  if (!Number.isInteger(bytes) || bytes < 1024)
+    throw new UsageError(`CONSENTRY_MAX_BODY: expected a number of bytes ≥ 1024, got ${JSON.stringify(env.CONSENTRY_MAX_BODY)}`)
   return bytes
 }
 
@@ -120,16 +122,33 @@ function time(value: string | undefined, name: string): number | undefined {
 }
 
 async function serveCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, key: { type: 'string' }, 'trust-proxy': { type: 'boolean' }, 'verify-threads': { type: 'string' }, gvl: { type: 'string' }, 'gvl-upstream': { type: 'string' } } })
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      key: { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
+      'verify-threads': { type: 'string' },
+      gvl: { type: 'string' },
+      'gvl-upstream': { type: 'string' },
+    },
+  })
   const port = Number(values.port ?? env.PORT ?? 8787)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a port number, got ${JSON.stringify(values.port ?? env.PORT)}`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port: expected a port number, got ${JSON.stringify(values.port ?? env.PORT)}`)
   const host = values.host ?? env.HOST ?? '127.0.0.1'
   const where = location(values)
-  const origins = (env.CONSENTRY_ALLOWED_ORIGINS ?? '*').split(',').map((o) => o.trim()).filter(Boolean)
+  const origins = (env.CONSENTRY_ALLOWED_ORIGINS ?? '*')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
   const adminToken = env.CONSENTRY_ADMIN_TOKEN || undefined
   const threadsText = values['verify-threads'] ?? env.CONSENTRY_VERIFY_THREADS
   const verifyThreads = threadsText === undefined || threadsText === '' ? defaultVerifyThreads() : Number(threadsText)
-  if (!Number.isInteger(verifyThreads) || verifyThreads < 0 || verifyThreads > 256) throw new UsageError(`--verify-threads: expected a number of threads (0 = main thread), got ${JSON.stringify(threadsText)}`)
+  if (!Number.isInteger(verifyThreads) || verifyThreads < 0 || verifyThreads > 256)
+    throw new UsageError(`--verify-threads: expected a number of threads (0 = main thread), got ${JSON.stringify(threadsText)}`)
   const limits = { maxConnections: maxConnections() }
   const collector = await createCollector({
     store: await openStore(where),
@@ -146,9 +165,7 @@ async function serveCommand(args: string[]): Promise<number> {
     verifyThreads,
     // Behind a reverse proxy the socket peer is the proxy; the last X-Forwarded-For hop is the
     // address the proxy saw (earlier hops are whatever the client claimed).
-    clientIp: values['trust-proxy']
-      ? (c) => c.req.header('x-forwarded-for')?.split(',').pop()?.trim()
-      : undefined,
+    clientIp: values['trust-proxy'] ? (c) => c.req.header('x-forwarded-for')?.split(',').pop()?.trim() : undefined,
   })
   if (!adminToken) console.error('warning: CONSENTRY_ADMIN_TOKEN is not set; export and erasure routes answer 403')
   const server = serve({ fetch: collector.app.fetch, port, hostname: host, serverOptions: serverOptions(limits) }, (info) => {
@@ -171,7 +188,18 @@ function anchorKeys(values: { key?: string | undefined; jwks?: string | undefine
 }
 
 async function auditCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { db: { type: 'string' }, key: { type: 'string' }, jwks: { type: 'string' }, 'expect-head': { type: 'string' }, json: { type: 'boolean' }, 'log-key': { type: 'string', multiple: true }, checkpoint: { type: 'string' } } })
+  const { values } = parseArgs({
+    args,
+    options: {
+      db: { type: 'string' },
+      key: { type: 'string' },
+      jwks: { type: 'string' },
+      'expect-head': { type: 'string' },
+      json: { type: 'boolean' },
+      'log-key': { type: 'string', multiple: true },
+      checkpoint: { type: 'string' },
+    },
+  })
   let expectHead
   if (values['expect-head']) {
     const match = /^(\d+):([A-Za-z0-9_-]{43})$/.exec(values['expect-head'])
@@ -192,11 +220,19 @@ async function auditCommand(args: string[]): Promise<number> {
     const report = await audit(store, await trustedKeys(store, anchor), { expectHead, checkpointKeys, expectCheckpoint, checkpointKeysSince: since })
     if (values.json) console.log(JSON.stringify(report, null, 2))
     else {
-      console.log(`${report.entries} entries (${report.receipts} receipts, ${report.erased} erased, ${report.records} erasure/purge records); head ${report.head.logIndex}:${report.head.entryHash}`)
-      console.log(`merkle tree: ${report.tree.size} leaves checkpointed, ${report.tree.checkpoints} checkpoints${report.tree.signaturesChecked ? '' : ' (signatures NOT checked: give --log-key)'}`)
+      console.log(
+        `${report.entries} entries (${report.receipts} receipts, ${report.erased} erased, ${report.records} erasure/purge records); head ${report.head.logIndex}:${report.head.entryHash}`,
+      )
+      console.log(
+        `merkle tree: ${report.tree.size} leaves checkpointed, ${report.tree.checkpoints} checkpoints${report.tree.signaturesChecked ? '' : ' (signatures NOT checked: give --log-key)'}`,
+      )
       for (const f of report.findings.slice(0, 50)) console.log(`entry ${f.logIndex}: ${f.kind}: ${f.detail}`)
       if (report.findings.length > 50) console.log(`… and ${report.findings.length - 50} more findings`)
-      console.log(report.ok ? 'OK: every signature, the whole hash chain, the Merkle tree and its checkpoints check out' : `FAILED: ${report.findings.length} finding(s), first at entry ${report.findings[0]!.logIndex}`)
+      console.log(
+        report.ok
+          ? 'OK: every signature, the whole hash chain, the Merkle tree and its checkpoints check out'
+          : `FAILED: ${report.findings.length} finding(s), first at entry ${report.findings[0]!.logIndex}`,
+      )
     }
     return report.ok ? 0 : 1
   } finally {
@@ -213,8 +249,12 @@ const readVkey = (value: string): string => (/^[^+\s]+\+[0-9a-f]{8}\+/.test(valu
  * Uses the same checks as the browser module consentry/verify (receipts/log-proof.ts).
  */
 async function verifyCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { checkpoint: { type: 'string' }, proof: { type: 'string' }, receipt: { type: 'string' }, 'log-key': { type: 'string' } } })
-  if (!values.checkpoint || !values.proof || !values.receipt) throw new UsageError('verify needs --checkpoint FILE (GET /log/checkpoint), --proof FILE (GET /log/proof/inclusion) and --receipt FILE (the compact JWS)')
+  const { values } = parseArgs({
+    args,
+    options: { checkpoint: { type: 'string' }, proof: { type: 'string' }, receipt: { type: 'string' }, 'log-key': { type: 'string' } },
+  })
+  if (!values.checkpoint || !values.proof || !values.receipt)
+    throw new UsageError('verify needs --checkpoint FILE (GET /log/checkpoint), --proof FILE (GET /log/proof/inclusion) and --receipt FILE (the compact JWS)')
   const note = readFileSync(values.checkpoint, 'utf8')
   let proof: InclusionProof
   try {
@@ -238,7 +278,8 @@ async function verifyCommand(args: string[]): Promise<number> {
 async function exportCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { db: { type: 'string' }, format: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } })
   const format = (values.format ?? 'jsonl') as ExportFormat | 'dpv'
-  if (format !== 'jsonl' && format !== 'csv' && format !== 'dpv') throw new UsageError(`--format: expected jsonl, csv or dpv, got ${JSON.stringify(values.format)}`)
+  if (format !== 'jsonl' && format !== 'csv' && format !== 'dpv')
+    throw new UsageError(`--format: expected jsonl, csv or dpv, got ${JSON.stringify(values.format)}`)
   const range = { fromMs: time(values.from, '--from'), toMs: time(values.to, '--to') }
   const store = await openStore(existing(values))
   try {
@@ -274,7 +315,8 @@ async function purgeCommand(args: string[]): Promise<number> {
     await adoptKey(store, key)
     // In chunks of 1000, one short transaction each: `serve` keeps appending in between.
     const { erased, entries } = await new ReceiptService({ store, key }).purge(before)
-    const records = entries.length === 1 ? `purge record is entry ${entries[0]!.logIndex}` : `purge records are entries ${entries.map((e) => e.logIndex).join(', ')}`
+    const records =
+      entries.length === 1 ? `purge record is entry ${entries[0]!.logIndex}` : `purge records are entries ${entries.map((e) => e.logIndex).join(', ')}`
     console.log(entries.length ? `erased ${erased.length} receipt(s) received before ${new Date(before).toISOString()}; ${records}` : 'nothing to purge')
     return 0
   } finally {

@@ -27,7 +27,26 @@ function exportRow(e: LogEntry) {
   }
 }
 
-const CSV_COLUMNS = Object.keys(exportRow({ logIndex: 0, kind: 'receipt', receivedMs: 0, contentHash: '', entryHash: '', countersignature: '', jti: null, sub: null, kid: null, seq: null, iat: null, jws: null, record: null, chain: null, ip: null, erasedMs: null }))
+const CSV_COLUMNS = Object.keys(
+  exportRow({
+    logIndex: 0,
+    kind: 'receipt',
+    receivedMs: 0,
+    contentHash: '',
+    entryHash: '',
+    countersignature: '',
+    jti: null,
+    sub: null,
+    kid: null,
+    seq: null,
+    iat: null,
+    jws: null,
+    record: null,
+    chain: null,
+    ip: null,
+    erasedMs: null,
+  }),
+)
 
 const csvCell = (value: unknown): string => {
   if (value === null || value === undefined) return ''

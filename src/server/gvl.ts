@@ -37,7 +37,14 @@ export function gvlSource(options: GvlOptions): (name: string) => Promise<GvlAns
       // The list's own texts are English: purposes-en.json can always be made from it.
       if (name !== 'purposes-en.json') return undefined
       const list = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
-      return { body: JSON.stringify(Object.fromEntries(Object.entries(list).filter(([key]) => !['vendors'].includes(key) && (TEXT_GROUPS.includes(key) || typeof list[key] !== 'object')))), maxAge: FILE_MAX_AGE }
+      return {
+        body: JSON.stringify(
+          Object.fromEntries(
+            Object.entries(list).filter(([key]) => !['vendors'].includes(key) && (TEXT_GROUPS.includes(key) || typeof list[key] !== 'object')),
+          ),
+        ),
+        maxAge: FILE_MAX_AGE,
+      }
     }
   }
 

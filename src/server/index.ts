@@ -76,7 +76,10 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   const { maxFutureSkewSeconds, maxAgeSeconds, keyCacheSize } = options
   const verifyPool = options.verifyThreads ? new VerifyPool({ threads: options.verifyThreads, maxFutureSkewSeconds, maxAgeSeconds, keyCacheSize }) : undefined
   const signer = checkpointSigner(key, options.logOrigin ?? defaultOrigin())
-  const integrator = options.integrate === false ? undefined : new Integrator({ store: options.store, signer, now: options.now, onError: options.onError, ...options.integrator })
+  const integrator =
+    options.integrate === false
+      ? undefined
+      : new Integrator({ store: options.store, signer, now: options.now, onError: options.onError, ...options.integrator })
   const service = new ReceiptService({
     onAppended: () => integrator?.poke(),
     store: options.store,
@@ -91,7 +94,14 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   const app = createApp({ ...options, service, logKey: signer.vkey })
   integrator?.start()
   let closing: Promise<void> | undefined
-  return { app, service, store: options.store, key, signer, integrator, close: () =>
+  return {
+    app,
+    service,
+    store: options.store,
+    key,
+    signer,
+    integrator,
+    close: () =>
       (closing ??= service
         .settled()
         .then(() => integrator?.stop())
@@ -111,7 +121,16 @@ export { guardConnections, type ConnectionLimits } from './connections.js'
 export { StoreBusyError } from './storage/types.js'
 export { loadOrCreateKey, collectorKeyFrom, verifyCountersignature, COUNTERSIGNATURE_TYP, type CollectorKey, type KeySource, type PublicJwks } from './keys.js'
 export { entryHash, countersigned } from './log.js'
-export { checkpointSigner, checkpointPublicKeyOf, verifierKeyOf, parseNote, noteSignedBy, publicKeyOfVkey, defaultOrigin, type CheckpointSigner } from './checkpoint.js'
+export {
+  checkpointSigner,
+  checkpointPublicKeyOf,
+  verifierKeyOf,
+  parseNote,
+  noteSignedBy,
+  publicKeyOfVkey,
+  defaultOrigin,
+  type CheckpointSigner,
+} from './checkpoint.js'
 export { Integrator, growAndSign, type IntegratorOptions } from './integrator.js'
 export { inclusionProof, consistencyProof, storedRoot } from './proofs.js'
 export { leafHash, interiorHash, rootHash, inclusionPath, consistencyPath } from './merkle.js'

@@ -23,7 +23,12 @@ export class KeyHistoryError extends Error {
 }
 
 const recordOf = (key: CollectorKey, nowMs: number): KeyRecord => ({
-  kid: key.kid, jwk: JSON.stringify(key.publicJwk), status: 'current', createdMs: nowMs, retiredMs: null, endorsement: null,
+  kid: key.kid,
+  jwk: JSON.stringify(key.publicJwk),
+  status: 'current',
+  createdMs: nowMs,
+  retiredMs: null,
+  endorsement: null,
 })
 
 /** The kid in the header of the countersignature of entry `logIndex`. */
@@ -36,7 +41,8 @@ async function signerOf(store: Repository, logIndex: number): Promise<string> {
   }
 }
 
-const ROTATE_HINT = 'If that key is lost for good, start a new one on purpose with `consentry-collector rotate-key --key-lost` (docs/collector.md, "Key rotation").'
+const ROTATE_HINT =
+  'If that key is lost for good, start a new one on purpose with `consentry-collector rotate-key --key-lost` (docs/collector.md, "Key rotation").'
 
 /**
  * Loads the collector key for `store`: a missing key file is created only for an empty log, so
@@ -66,7 +72,9 @@ export async function adoptKey(store: Repository, key: CollectorKey, nowMs = Dat
     const mine = keys.find((k) => k.kid === key.kid)
     if (mine?.status === 'current') return
     if (mine) {
-      throw new KeyHistoryError(`collector key ${key.kid} was retired on ${receivedAtOf(mine.retiredMs ?? 0)}; start the collector with the current key (${keys.find((k) => k.status === 'current')?.kid}).`)
+      throw new KeyHistoryError(
+        `collector key ${key.kid} was retired on ${receivedAtOf(mine.retiredMs ?? 0)}; start the collector with the current key (${keys.find((k) => k.status === 'current')?.kid}).`,
+      )
     }
     const current = keys.find((k) => k.status === 'current')
     if (current) {

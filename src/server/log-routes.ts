@@ -12,7 +12,8 @@ const MAX_CHECKPOINTS = 1000
 
 function whole(value: string | undefined, name: string, min: number): number | undefined {
   if (value === undefined || value === '') return undefined
-  if (!/^\d{1,16}$/.test(value) || Number(value) < min) throw new HttpError(400, 'query', `${name}: expected a whole number ≥ ${min}, got ${JSON.stringify(value)}`)
+  if (!/^\d{1,16}$/.test(value) || Number(value) < min)
+    throw new HttpError(400, 'query', `${name}: expected a whole number ≥ ${min}, got ${JSON.stringify(value)}`)
   return Number(value)
 }
 

@@ -51,16 +51,32 @@ const NO_RECEIPT = { jti: null, sub: null, kid: null, seq: null, iat: null, jws:
 export function sealers(key: CollectorKey, now: () => number) {
   const receipt: SealReceipt = (head, r, neighbours) => {
     const breaks = checkLink(neighbours.previous, { jti: r.jti, seq: r.seq, kid: r.kid, hash: r.contentHash, prev: r.prev, reset: r.reset }, neighbours.same)
-    return chainTo(head, 'receipt', r.contentHash, now(), key)({
-      jti: r.jti, sub: r.sub, kid: r.kid, seq: r.seq, iat: r.iat, jws: r.jws, record: null,
-      chain: breaks.length ? JSON.stringify(breaks) : null, ip: r.ip, erasedMs: null,
+    return chainTo(
+      head,
+      'receipt',
+      r.contentHash,
+      now(),
+      key,
+    )({
+      jti: r.jti,
+      sub: r.sub,
+      kid: r.kid,
+      seq: r.seq,
+      iat: r.iat,
+      jws: r.jws,
+      record: null,
+      chain: breaks.length ? JSON.stringify(breaks) : null,
+      ip: r.ip,
+      erasedMs: null,
     })
   }
   /** An erasure or purge record; `details` must not name the consent id (that is what was erased). */
-  const record = (kind: 'erasure' | 'purge', details: Record<string, string>): SealRecord => (head, erased) => {
-    const receivedMs = now()
-    const text = canonicalJson({ kind, ...details, at: receivedAtOf(receivedMs), count: erased.length, erased: toRanges(erased) })
-    return chainTo(head, kind, sha256(text), receivedMs, key)({ ...NO_RECEIPT, record: text })
-  }
+  const record =
+    (kind: 'erasure' | 'purge', details: Record<string, string>): SealRecord =>
+    (head, erased) => {
+      const receivedMs = now()
+      const text = canonicalJson({ kind, ...details, at: receivedAtOf(receivedMs), count: erased.length, erased: toRanges(erased) })
+      return chainTo(head, kind, sha256(text), receivedMs, key)({ ...NO_RECEIPT, record: text })
+    }
   return { receipt, record }
 }

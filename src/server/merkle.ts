@@ -19,9 +19,18 @@ export type Nodes = (level: number, index: number) => Buffer
 
 export const nodeId = (level: number, index: number): string => `${level}:${index}`
 
-export const leafHash = (data: string): Buffer => createHash('sha256').update(Buffer.from([0])).update(data, 'utf8').digest()
+export const leafHash = (data: string): Buffer =>
+  createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(data, 'utf8')
+    .digest()
 
-export const interiorHash = (left: Buffer, right: Buffer): Buffer => createHash('sha256').update(Buffer.from([1])).update(left).update(right).digest()
+export const interiorHash = (left: Buffer, right: Buffer): Buffer =>
+  createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(left)
+    .update(right)
+    .digest()
 
 /** SHA-256 of nothing: the root of the empty tree (RFC 9162 §2.1.1). */
 const EMPTY_ROOT = createHash('sha256').digest()
@@ -51,9 +60,7 @@ function path(m: number, lo: number, hi: number, nodes: Nodes): Buffer[] {
   const size = hi - lo
   if (size <= 1) return []
   const k = split(size)
-  return m < k
-    ? [...path(m, lo, lo + k, nodes), rangeHash(lo + k, hi, nodes)]
-    : [...path(m - k, lo + k, hi, nodes), rangeHash(lo, lo + k, nodes)]
+  return m < k ? [...path(m, lo, lo + k, nodes), rangeHash(lo + k, hi, nodes)] : [...path(m - k, lo + k, hi, nodes), rangeHash(lo, lo + k, nodes)]
 }
 
 export const inclusionPath = (index: number, size: number, nodes: Nodes): Buffer[] => path(index, 0, size, nodes)

@@ -47,7 +47,12 @@ export class RateLimiter {
     const tokens = bucket ? Math.min(this.rate.n, bucket.tokens + (now - bucket.at) * this.perMs) : this.rate.n
     if (tokens < 1) {
       const retryAfter = Math.max(1, Math.ceil((1 - tokens) / this.perMs / 1000))
-      throw new HttpError(429, 'rate-limited', `too many requests for this ${this.what} (at most ${this.rate.n} per ${this.rate.seconds} s); try again in ${retryAfter} s`, retryAfter)
+      throw new HttpError(
+        429,
+        'rate-limited',
+        `too many requests for this ${this.what} (at most ${this.rate.n} per ${this.rate.seconds} s); try again in ${retryAfter} s`,
+        retryAfter,
+      )
     }
     if (!bucket && this.buckets.size >= MAX_BUCKETS) this.forget(now)
     this.buckets.set(key, { tokens: tokens - 1, at: now })

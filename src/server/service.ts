@@ -157,7 +157,7 @@ export class ReceiptService {
     for (;;) {
       const done = await this.store.tombstone({ beforeMs }, this.now(), record, chunk)
       erased.push(...done.erased)
-      if (done.entry) (entries.push(done.entry), this.onAppended())
+      if (done.entry) entries.push(done.entry), this.onAppended()
       if (done.erased.length < chunk) return { erased, entries, entry: entries[entries.length - 1] }
     }
   }
@@ -178,7 +178,10 @@ export class ReceiptService {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch)
       try {
-        const outcomes = await this.store.appendReceipts(batch.map((p) => p.receipt), this.seal.receipt)
+        const outcomes = await this.store.appendReceipts(
+          batch.map((p) => p.receipt),
+          this.seal.receipt,
+        )
         batch.forEach((p, i) => p.resolve(outcomes[i]!))
         if (outcomes.some((o) => !o.duplicate)) this.onAppended()
       } catch (error) {

@@ -46,7 +46,14 @@ export interface ReceiptFacts {
 }
 
 export const factsOf = ({ header, payload, hash }: VerifiedReceipt): ReceiptFacts => ({
-  kid: header.kid, jti: payload.jti, sub: payload.sub, seq: payload.seq, iat: payload.iat, prev: payload.prev, reset: payload.reset, hash,
+  kid: header.kid,
+  jti: payload.jti,
+  sub: payload.sub,
+  seq: payload.seq,
+  iat: payload.iat,
+  prev: payload.prev,
+  reset: payload.reset,
+  hash,
 })
 
 if (!isMainThread && (workerData as WorkerSettings | undefined)?.[MARK] === true) {
@@ -58,7 +65,11 @@ if (!isMainThread && (workerData as WorkerSettings | undefined)?.[MARK] === true
       let answer: Answer
       try {
         const verified = await verifyReceipt(jws, {
-          now, maxFutureSkewSeconds: settings.maxFutureSkewSeconds, maxAgeSeconds: settings.maxAgeSeconds, sha256, es256,
+          now,
+          maxFutureSkewSeconds: settings.maxFutureSkewSeconds,
+          maxAgeSeconds: settings.maxAgeSeconds,
+          sha256,
+          es256,
         })
         answer = { id, facts: factsOf(verified) }
       } catch (error) {
@@ -101,7 +112,12 @@ export class VerifyPool {
   private closed = false
 
   constructor(options: VerifyPoolOptions = {}) {
-    this.settings = { [MARK]: true, maxFutureSkewSeconds: options.maxFutureSkewSeconds, maxAgeSeconds: options.maxAgeSeconds, keyCacheSize: options.keyCacheSize }
+    this.settings = {
+      [MARK]: true,
+      maxFutureSkewSeconds: options.maxFutureSkewSeconds,
+      maxAgeSeconds: options.maxAgeSeconds,
+      keyCacheSize: options.keyCacheSize,
+    }
     const count = options.threads ?? defaultVerifyThreads()
     for (let i = 0; i < count; i++) this.threads.push(this.spawn())
   }

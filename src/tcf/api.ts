@@ -15,7 +15,11 @@ export interface Cmp {
   displayStatus(visible: boolean): void
 }
 
-export function takeOver(w: Window & { __tcfapi?: TcfApi }, base: { cmpId: number; cmpVersion: number; gdprApplies: boolean }, gvl: () => { vendorListVersion: number; tcfPolicyVersion: number } | undefined): Cmp {
+export function takeOver(
+  w: Window & { __tcfapi?: TcfApi },
+  base: { cmpId: number; cmpVersion: number; gdprApplies: boolean },
+  gvl: () => { vendorListVersion: number; tcfPolicyVersion: number } | undefined,
+): Cmp {
   const queued = w.__tcfapi?.a ?? []
   let status: EventStatus | undefined
   let body: TcBody | undefined

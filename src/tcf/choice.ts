@@ -19,7 +19,10 @@ export interface TcfChoice {
 /** Since TCF 2.2 purposes 1 and 3–6 may only rest on consent. */
 const LI_PURPOSES = [2, 7, 8, 9, 10, 11]
 
-const ids = (group: Record<string, unknown>): number[] => Object.keys(group).map(Number).sort((a, b) => a - b)
+const ids = (group: Record<string, unknown>): number[] =>
+  Object.keys(group)
+    .map(Number)
+    .sort((a, b) => a - b)
 
 /** "Accept all": every purpose, special feature and shown vendor, legitimate interests kept. */
 export function allowAll(gvl: Gvl, vendors: GvlVendor[], config: TcfConfig): TcfChoice {

@@ -36,8 +36,7 @@ export interface TcfHost {
 }
 
 /** GDPR and its UK and Swiss twins apply in the EEA, the UK and Switzerland, and, to be safe, where the region is unknown. */
-export const gdprApplies = (region: string | undefined): boolean =>
-  !region || regionKeys(region).some((key) => key === 'EEA' || key === 'UK' || key === 'CH')
+export const gdprApplies = (region: string | undefined): boolean => !region || regionKeys(region).some((key) => key === 'EEA' || key === 'UK' || key === 'CH')
 
 const read = (): StoredTc | undefined => {
   try {

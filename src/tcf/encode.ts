@@ -79,7 +79,7 @@ const base64url = (bits: string): string => {
 
 export function encodeTcString(m: TcModel): string {
   // TCF 2.2+ wants Created and LastUpdated equal and day-granular, so a string does not time the visit.
-  const deciseconds = Math.floor(Math.floor(m.time / DAY) * DAY / 100)
+  const deciseconds = Math.floor((Math.floor(m.time / DAY) * DAY) / 100)
   const core =
     int(2, 6) +
     int(deciseconds, 36) +

@@ -57,8 +57,7 @@ async function json<T>(url: string): Promise<T> {
  */
 export async function loadGvl(url: string, lang: string): Promise<Gvl> {
   const base = new URL(url, document.baseURI)
-  const translation =
-    lang === 'en' ? undefined : json<Partial<Gvl>>(new URL(`purposes-${encodeURIComponent(lang)}.json`, base).href).catch(() => undefined)
+  const translation = lang === 'en' ? undefined : json<Partial<Gvl>>(new URL(`purposes-${encodeURIComponent(lang)}.json`, base).href).catch(() => undefined)
   const gvl = await json<Gvl>(base.href)
   if (!gvl || typeof gvl.vendorListVersion !== 'number' || typeof gvl.vendors !== 'object' || typeof gvl.purposes !== 'object')
     throw new Error(`Consentry TCF: ${url} is not a Global Vendor List (v3)`)

@@ -34,7 +34,9 @@ export function placeholder(frame: HTMLIFrameElement, { lang, texts, styles }: S
       { part: 'placeholder', class: 'embed', role: 'region', 'aria-label': t('placeholder.title'), lang },
       el('h2', {}, t('placeholder.title')),
       el('p', {}, t('placeholder.description')),
-      el('div', { class: 'actions' },
+      el(
+        'div',
+        { class: 'actions' },
         el('button', { type: 'button', part: 'button load-once', onclick: load }, t('placeholder.loadOnce')),
         el('button', { type: 'button', part: 'button allow-service', onclick: allow }, t('placeholder.allow')),
       ),

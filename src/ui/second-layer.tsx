@@ -29,7 +29,10 @@ export interface SecondLayer {
 /** A cookie with bites; an inline SVG is markup, not a style, so a strict CSP allows it. */
 const Icon = () => (
   <svg viewBox="0 0 24 24" aria-hidden="true">
-    <path fill="currentColor" d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5Zm-4 9a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Zm6 6a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Z" />
+    <path
+      fill="currentColor"
+      d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5Zm-4 9a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Zm6 6a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3Z"
+    />
   </svg>
 )
 

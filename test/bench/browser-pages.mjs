@@ -19,13 +19,16 @@ const ARTICLE = `<header class="site"><strong>Example News</strong> <nav><a href
 <main>
 <h1>How small websites can stay fast</h1>
 <p class="lead">Every byte and millisecond a script costs is paid by every visitor, on every page view, on every device.</p>
-${Array.from({ length: 8 }, (_, i) => `<h2>Section ${i + 1}</h2>
+${Array.from(
+  { length: 8 },
+  (_, i) => `<h2>Section ${i + 1}</h2>
 <p>Performance budgets are a simple idea: decide in advance how much a page may weigh and how long it may take, and then keep
 to that decision as the site grows. Images, fonts and third-party scripts are the usual suspects, but small scripts that run on
 every page deserve the same scrutiny, because their cost is multiplied by every page view. Measure on slow devices, not only on
 the laptop of the developer, and measure the whole path: download, parse, compile, run, style, layout and paint.</p>
 <p>A consent banner is one such script. It must be visible at once, it must not shift the content under the reader's finger,
-and it must get out of the way the moment the visitor has decided.</p>`).join('\n')}
+and it must get out of the way the moment the visitor has decided.</p>`,
+).join('\n')}
 </main>
 <footer>© Example News</footer>`
 
@@ -98,11 +101,7 @@ export function vanillaPage(t) {
             acceptNecessaryBtn: t.preferences.rejectAll,
             savePreferencesBtn: t.preferences.save,
             closeIconLabel: t.preferences.close,
-            sections: [
-              { title: t.preferences.title, description: t.preferences.description },
-              section('necessary'),
-              ...OPTIONAL.map(section),
-            ],
+            sections: [{ title: t.preferences.title, description: t.preferences.description }, section('necessary'), ...OPTIONAL.map(section)],
           },
         },
       },
@@ -162,6 +161,8 @@ export function klaroPage(t) {
   return html({
     head: `<script>var klaroConfig=${JSON.stringify(config)}</script>
 <script defer data-config="klaroConfig" src="/vendor/klaro/klaro.js"></script>`,
-    body: OPTIONAL.map((c) => `<script type="text/plain" data-type="application/javascript" data-name="${KLARO_SERVICE[c]}">${gatedBody(c)}</script>`).join('\n'),
+    body: OPTIONAL.map((c) => `<script type="text/plain" data-type="application/javascript" data-name="${KLARO_SERVICE[c]}">${gatedBody(c)}</script>`).join(
+      '\n',
+    ),
   })
 }

@@ -82,7 +82,11 @@ const server = createServer((req, res) => {
   served.push([performance.now(), req.method, path])
   if (req.method === 'POST' && path === '/receipts') {
     req.resume()
-    req.on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ jti: 'bench', receivedAt: new Date().toISOString(), logIndex: served.length })))
+    req.on('end', () =>
+      res
+        .writeHead(201, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ jti: 'bench', receivedAt: new Date().toISOString(), logIndex: served.length })),
+    )
     return
   }
   const variant = VARIANTS.find((v) => path === `/${encodeURIComponent(v.id)}`)
@@ -266,7 +270,9 @@ async function load(browser, variant, rate, n) {
     }
 
     // Click "Accept all" with a real (trusted) mouse event at the centre of the button.
-    const point = await page.evaluate(`(() => { const r = ${acceptButton(variant.kind)}.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 } })()`)
+    const point = await page.evaluate(
+      `(() => { const r = ${acceptButton(variant.kind)}.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 } })()`,
+    )
     const receiptsBefore = served.filter(([, m, p]) => m === 'POST' && p === '/receipts').length
     await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', ...point })
     await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', ...point, button: 'left', clickCount: 1 })
@@ -327,7 +333,9 @@ const machine = {
   window: WINDOW,
   loadavgBefore: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
 }
-console.log(`Browser benchmark ${machine.date} · ${machine.nproc} × ${machine.cpu} · Chromium ${machine.chromium} · ${LOADS} loads per page and rate, ${VARIANTS.length} pages, rates ${RATES.join('×, ')}×`)
+console.log(
+  `Browser benchmark ${machine.date} · ${machine.nproc} × ${machine.cpu} · Chromium ${machine.chromium} · ${LOADS} loads per page and rate, ${VARIANTS.length} pages, rates ${RATES.join('×, ')}×`,
+)
 
 const results = []
 try {
@@ -397,8 +405,12 @@ let markdown = ''
 for (const rate of RATES) {
   const cols = VARIANTS.filter((v) => summary[rate][v.id])
   markdown += `\n### ${rate}× CPU — median (min–max) of ${LOADS} loads\n\n`
-  markdown += `| metric | ${cols.map((v) => v.id).join(' | ')} |${ANCHORS.filter((a) => cols.some((v) => v.id === a)).map((a) => ` Consentry ÷ ${a} |`).join('')}\n`
-  markdown += `|---|${cols.map(() => '---:').join('|')}|${ANCHORS.filter((a) => cols.some((v) => v.id === a)).map(() => '---:|').join('')}\n`
+  markdown += `| metric | ${cols.map((v) => v.id).join(' | ')} |${ANCHORS.filter((a) => cols.some((v) => v.id === a))
+    .map((a) => ` Consentry ÷ ${a} |`)
+    .join('')}\n`
+  markdown += `|---|${cols.map(() => '---:').join('|')}|${ANCHORS.filter((a) => cols.some((v) => v.id === a))
+    .map(() => '---:|')
+    .join('')}\n`
   for (const row of ROWS) {
     const s = summary[rate]
     markdown += `| ${row.name} | ${cols.map((v) => cell(s[v.id][row.key], row, v)).join(' | ')} |`
@@ -408,7 +420,8 @@ for (const rate of RATES) {
     markdown += '\n'
   }
   const lazy = Object.entries(summary[rate]).filter(([, s]) => s.lazy.length)
-  if (lazy.length) markdown += `\nLazy chunks fetched before the click (not in "JS+CSS gzip"): ${lazy.map(([id, s]) => `${id}: ${s.lazy.join(' + ')} = ${fmt(s.lazyBytes / 1000, 1)} kB gzip`).join('; ')}.\n`
+  if (lazy.length)
+    markdown += `\nLazy chunks fetched before the click (not in "JS+CSS gzip"): ${lazy.map(([id, s]) => `${id}: ${s.lazy.join(' + ')} = ${fmt(s.lazyBytes / 1000, 1)} kB gzip`).join('; ')}.\n`
 }
 
 /** The issue's targets, checked on the medians at the highest rate. */
@@ -419,21 +432,42 @@ const check = (ok, text) => targets.push(`${ok === null ? '?' : ok ? 'met   ' : 
 if (S.consentry) {
   const c = S.consentry
   const vis = c.visibleAfterFp.median
-  check(vis === null ? null : vis <= FRAME && c.framesAfterFp.median <= 1, `banner visible no later than one frame after first paint: ${fmt(vis, 1)} ms, ${fmt(c.framesAfterFp.median, 0)} frame(s) after it`)
-  if (S.vanilla) check(c.scriptToSettled.median <= 0.5 * S.vanilla.scriptToSettled.median, `page JS CPU ≤ 0.5× vanilla-cookieconsent's: ${ratio(c.scriptToSettled.median, S.vanilla.scriptToSettled.median)}`)
-  if (S.none) check(c.tbt.median - S.none.tbt.median <= 10, `TBT within 10 ms of the page without a banner: ${fmt(c.tbt.median - S.none.tbt.median, 0)} ms more`)
+  check(
+    vis === null ? null : vis <= FRAME && c.framesAfterFp.median <= 1,
+    `banner visible no later than one frame after first paint: ${fmt(vis, 1)} ms, ${fmt(c.framesAfterFp.median, 0)} frame(s) after it`,
+  )
+  if (S.vanilla)
+    check(
+      c.scriptToSettled.median <= 0.5 * S.vanilla.scriptToSettled.median,
+      `page JS CPU ≤ 0.5× vanilla-cookieconsent's: ${ratio(c.scriptToSettled.median, S.vanilla.scriptToSettled.median)}`,
+    )
+  if (S.none)
+    check(c.tbt.median - S.none.tbt.median <= 10, `TBT within 10 ms of the page without a banner: ${fmt(c.tbt.median - S.none.tbt.median, 0)} ms more`)
   if (S.none) check(c.heap.median - S.none.heap.median <= 150, `added JS heap ≤ 150 KB: ${fmt(c.heap.median - S.none.heap.median, 0)} KB`)
-  if (S.vanilla) check(c.clickToGated.median <= 0.5 * S.vanilla.clickToGated.median, `click → gated analytics ≤ 0.5× vanilla-cookieconsent's: ${ratio(c.clickToGated.median, S.vanilla.clickToGated.median)}`)
-  check(c.framesShownAfterClick.median === 0, `click → banner gone within one frame: gone in the ${c.framesShownAfterClick.median === 0 ? 'first' : `${fmt(c.framesShownAfterClick.median + 1, 0)}th`} frame after the click, ${fmt(c.clickToGone.median, 1)} ms`)
+  if (S.vanilla)
+    check(
+      c.clickToGated.median <= 0.5 * S.vanilla.clickToGated.median,
+      `click → gated analytics ≤ 0.5× vanilla-cookieconsent's: ${ratio(c.clickToGated.median, S.vanilla.clickToGated.median)}`,
+    )
+  check(
+    c.framesShownAfterClick.median === 0,
+    `click → banner gone within one frame: gone in the ${c.framesShownAfterClick.median === 0 ? 'first' : `${fmt(c.framesShownAfterClick.median + 1, 0)}th`} frame after the click, ${fmt(c.clickToGone.median, 1)} ms`,
+  )
   for (const v of VARIANTS.filter((v) => v.kind === 'consentry')) check(S[v.id].cls.range?.[1] === 0, `CLS 0 in ${v.id}: max ${fmt(S[v.id].cls.range?.[1], 4)}`)
   if (S['consentry+receipts']) {
     const r = S['consentry+receipts']
     // The banner target in frames: "banner visible − first paint" is negative when the banner is
     // part of the first paint, and a later first paint makes it more negative without delaying
     // the banner (until 2026-12-02 this compared those ms and printed MISSED for 0 frames vs 0).
-    check(r.framesAfterFp.median <= c.framesAfterFp.median, `receipts do not delay the banner after first paint: ${fmt(r.framesAfterFp.median, 0)} vs ${fmt(c.framesAfterFp.median, 0)} frame(s)`)
+    check(
+      r.framesAfterFp.median <= c.framesAfterFp.median,
+      `receipts do not delay the banner after first paint: ${fmt(r.framesAfterFp.median, 0)} vs ${fmt(c.framesAfterFp.median, 0)} frame(s)`,
+    )
     for (const key of ['visible', 'scriptToSettled', 'tbt', 'clickToGated', 'clickToGone'])
-      check(r[key].median - c[key].median <= Math.max(FRAME, 0.1 * c[key].median), `receipts do not delay ${ROWS.find((row) => row.key === key).name}: ${fmt(r[key].median, 1)} vs ${fmt(c[key].median, 1)}`)
+      check(
+        r[key].median - c[key].median <= Math.max(FRAME, 0.1 * c[key].median),
+        `receipts do not delay ${ROWS.find((row) => row.key === key).name}: ${fmt(r[key].median, 1)} vs ${fmt(c[key].median, 1)}`,
+      )
   }
 }
 
@@ -444,7 +478,10 @@ console.log(`\n${header}\n${markdown}\nTargets (medians, ${top}× CPU):\n${targe
 writeFileSync(join(OUT, 'results.json'), JSON.stringify({ machine, elapsed, summary, results }, null, 1))
 writeFileSync(join(OUT, 'results.md'), `${header}\n${markdown}\nTargets (medians, ${top}× CPU):\n\n${targets.map((x) => '- ' + x).join('\n')}\n`)
 const shifted = results.filter((r) => r.shifts.length)
-if (shifted.length) console.log(`\nLayout shifts (load: time ms, value, sources):\n${shifted.map((r) => `  ${r.rate}× ${r.variant}: ${r.shifts.map(([t, v, src]) => `${t} ms ${v.toFixed(4)} ${src}`).join('; ')}`).join('\n')}`)
+if (shifted.length)
+  console.log(
+    `\nLayout shifts (load: time ms, value, sources):\n${shifted.map((r) => `  ${r.rate}× ${r.variant}: ${r.shifts.map(([t, v, src]) => `${t} ms ${v.toFixed(4)} ${src}`).join('; ')}`).join('\n')}`,
+  )
 if (failures.length) {
   console.error(`\nFAILED:\n${failures.map((f) => '  ' + f).join('\n')}`)
   process.exitCode = 1

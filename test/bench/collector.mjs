@@ -59,7 +59,11 @@ function presign(count) {
   for (let b = 0; b < browsers; b++) {
     // Encoded keys, not KeyObjects + export({format: 'jwk'}): the latter deadlocks Node 20 now
     // and then (a GC inside ExportJWK runs ~KeyGenJob, which takes a mutex already held).
-    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } })
+    const pair = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      publicKeyEncoding: { type: 'spki', format: 'der' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+    })
     const privateKey = createPrivateKey({ key: pair.privateKey, format: 'der', type: 'pkcs8' })
     const publicKey = b < 1000 ? createPublicKey({ key: pair.publicKey, format: 'der', type: 'spki' }) : undefined
     // The SPKI of a P-256 key ends with the uncompressed point 0x04 ‖ x ‖ y.
@@ -72,12 +76,24 @@ function presign(count) {
     const chain = []
     for (let seq = 1; seq <= perBrowser; seq++) {
       const payload = {
-        jti: uuidv7(), sub, iat: Math.floor(Date.now() / 1000), seq, ...(prev ? { prev } : {}),
-        event: seq === 1 ? 'given' : 'updated', source: 'banner',
+        jti: uuidv7(),
+        sub,
+        iat: Math.floor(Date.now() / 1000),
+        seq,
+        ...(prev ? { prev } : {}),
+        event: seq === 1 ? 'given' : 'updated',
+        source: 'banner',
         categories: { necessary: true, functional: seq % 2 === 0, analytics: true, advertising: false },
-        services: { 'analytics:ga4': true }, revision: 1, config: sha('config'), texts: { lang: 'en', sha256: sha('texts') },
+        services: { 'analytics:ga4': true },
+        revision: 1,
+        config: sha('config'),
+        texts: { lang: 'en', sha256: sha('texts') },
         gcm: { analytics_storage: 'granted', ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' },
-        gpc: false, origin: 'https://shop.example', controller: 'Example Ltd', policyUrl: 'https://shop.example/privacy', sdk: '0.1.0',
+        gpc: false,
+        origin: 'https://shop.example',
+        controller: 'Example Ltd',
+        policyUrl: 'https://shop.example/privacy',
+        sdk: '0.1.0',
       }
       const input = `${header}.${b64(JSON.stringify(payload))}`
       const jws = `${input}.${b64(sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }))}`
@@ -102,7 +118,8 @@ function verifyRate(receipts, seconds = 3) {
   while (performance.now() < end) {
     for (let i = 0; i < 200; i++, n++) {
       const r = sample[n % sample.length]
-      if (!verify('sha256', Buffer.from(r.input), { key: r.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(r.signature, 'base64url'))) throw new Error('bad signature')
+      if (!verify('sha256', Buffer.from(r.input), { key: r.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(r.signature, 'base64url')))
+        throw new Error('bad signature')
     }
   }
   return n / seconds
@@ -144,8 +161,21 @@ async function appendCost(receipts, dir) {
   const seal = sealers({ sign: () => 'x'.repeat(330) }, Date.now).receipt
   const batch = 16
   const rows = receipts.slice(0, 8000).map((r) => {
-    const [header, payload] = r.jws.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()))
-    return { jti: payload.jti, sub: payload.sub, kid: header.kid, seq: payload.seq, iat: payload.iat, prev: payload.prev, jws: r.jws, contentHash: sha(r.jws), ip: '127.0.0.0' }
+    const [header, payload] = r.jws
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()))
+    return {
+      jti: payload.jti,
+      sub: payload.sub,
+      kid: header.kid,
+      seq: payload.seq,
+      iat: payload.iat,
+      prev: payload.prev,
+      jws: r.jws,
+      contentHash: sha(r.jws),
+      ip: '127.0.0.0',
+    }
   })
   const start = process.cpuUsage()
   for (let i = 0; i < rows.length; i += batch) await store.appendReceipts(rows.slice(i, i + batch), seal)
@@ -166,12 +196,26 @@ const BARE_SERVER = `
 
 async function bareHttpCost(receipts, seconds = 5) {
   const child = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const url = await new Promise((res) => child.stdout.on('data', (d) => { const m = /listening on (\S+)/.exec(String(d)); if (m) res(m[1]) }))
+  const url = await new Promise((res) =>
+    child.stdout.on('data', (d) => {
+      const m = /listening on (\S+)/.exec(String(d))
+      if (m) res(m[1])
+    }),
+  )
   let n = 0
-  const run = (s) => autocannon({
-    url: `${url}/receipts`, connections, duration: s,
-    requests: [{ method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, setupRequest: (req) => ({ ...req, body: receipts[n++ % receipts.length].jws }) }],
-  })
+  const run = (s) =>
+    autocannon({
+      url: `${url}/receipts`,
+      connections,
+      duration: s,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain;charset=UTF-8' },
+          setupRequest: (req) => ({ ...req, body: receipts[n++ % receipts.length].jws }),
+        },
+      ],
+    })
   await run(1)
   const server = processCpu(child.pid)
   const self = process.cpuUsage()
@@ -195,7 +239,11 @@ function startCollector(cli, args, env, cwd) {
   env = { CONSENTRY_RATE_RECEIPTS_IP: 'off', CONSENTRY_RATE_RECEIPTS_SUB: 'off', ...env }
   if (opts.threads !== undefined) env = { ...env, CONSENTRY_VERIFY_THREADS: opts.threads }
   const profile = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(opts.profile)] : []
-  const child = spawn(process.execPath, [...profile, cli, 'serve', '--port', '0', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...profile, cli, 'serve', '--port', '0', ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   return new Promise((resolvePromise, reject) => {
     const onData = (chunk) => {
@@ -209,16 +257,27 @@ function startCollector(cli, args, env, cwd) {
   })
 }
 
-const freePort = () => new Promise((res) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)) }) })
+const freePort = () =>
+  new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => res(port))
+    })
+  })
 
 async function startPostgres(dir) {
   const base = '/usr/lib/postgresql'
-  const version = existsSync(base) && readdirSync(base).filter((v) => existsSync(join(base, v, 'bin/pg_ctl'))).sort((a, b) => b - a)[0]
+  const version =
+    existsSync(base) &&
+    readdirSync(base)
+      .filter((v) => existsSync(join(base, v, 'bin/pg_ctl')))
+      .sort((a, b) => b - a)[0]
   if (!version) return undefined
   const bin = join(base, version, 'bin')
   const asRoot = process.getuid() === 0
   if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'])), Number(execFileSync('id', ['-g', 'postgres'])))
-  const run = (cmd, args) => execFileSync(asRoot ? 'runuser' : join(bin, cmd), asRoot ? ['-u', 'postgres', '--', join(bin, cmd), ...args] : args, { stdio: 'pipe' })
+  const run = (cmd, args) =>
+    execFileSync(asRoot ? 'runuser' : join(bin, cmd), asRoot ? ['-u', 'postgres', '--', join(bin, cmd), ...args] : args, { stdio: 'pipe' })
   const data = join(dir, 'data')
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
   const port = await freePort()
@@ -245,7 +304,13 @@ const fire = (url, receipts, seconds) =>
     url: `${url}/receipts`,
     connections,
     duration: seconds,
-    requests: [{ method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, setupRequest: (req) => ({ ...req, body: receipts[sent++ % receipts.length].jws }) }],
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+        setupRequest: (req) => ({ ...req, body: receipts[sent++ % receipts.length].jws }),
+      },
+    ],
   })
 
 async function load(url, pid, receipts) {
@@ -262,7 +327,12 @@ async function load(url, pid, receipts) {
   if (sent > receipts.length) console.warn(`warning: ${sent - receipts.length} receipts were sent twice (raise --receipts)`)
   const ok = result['2xx']
   return {
-    perSecond: ok / duration, p50: result.latency.p50, p99: result.latency.p99, ok, non2xx: result.non2xx, errors: result.errors + result.timeouts,
+    perSecond: ok / duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
     // per receipt, µs; `others` is everything else on the machine (PostgreSQL's server processes
     // in the postgres run, and whatever else runs here)
     cpu: { collector: cpu.collector / ok, loadgen: cpu.loadgen / ok, others: Math.max(0, cpu.machine - cpu.collector - cpu.loadgen) / ok },
@@ -311,7 +381,9 @@ try {
 }
 
 const cores = cpus().length
-console.log(`${connections} connections, ${duration} s measured after ${warmup} s of warm-up, ${Math.min(keyCount, receipts.length)} browser keys, distinct pre-signed receipts\n`)
+console.log(
+  `${connections} connections, ${duration} s measured after ${warmup} s of warm-up, ${Math.min(keyCount, receipts.length)} browser keys, distinct pre-signed receipts\n`,
+)
 console.log('storage    receipts/s   p50 ms   p99 ms   2xx      non-2xx  errors   × verify rate')
 for (const r of rows) {
   console.log(
@@ -331,12 +403,20 @@ for (const r of rows) {
 }
 const verifyUs = 1e6 / rate
 const floorDir = mkdtempSync(join(tmpdir(), 'consentry-bench-floor-'))
-const floor = { verify: verifyUs, import: keyImportCost(receipts), countersign: countersignCost(), append: await appendCost(receipts, floorDir), ...(await bareHttpCost(receipts)) }
+const floor = {
+  verify: verifyUs,
+  import: keyImportCost(receipts),
+  countersign: countersignCost(),
+  append: await appendCost(receipts, floorDir),
+  ...(await bareHttpCost(receipts)),
+}
 rmSync(floorDir, { recursive: true, force: true })
 const floorUs = floor.verify + floor.import + floor.countersign + floor.append + floor.server + floor.loadgen
 const most = (cores * 1e6) / floorUs
 console.log(`\nThe floor (µs per receipt, each part measured alone on one core here; no JWS parsing, claim checks or messages between threads):`)
-console.log(`  ES256 verify ${floor.verify.toFixed(0)} + key import (JWK, cold) ${floor.import.toFixed(0)} + countersignature (Ed25519) ${floor.countersign.toFixed(0)} + SQLite append ${floor.append.toFixed(0)}`)
+console.log(
+  `  ES256 verify ${floor.verify.toFixed(0)} + key import (JWK, cold) ${floor.import.toFixed(0)} + countersignature (Ed25519) ${floor.countersign.toFixed(0)} + SQLite append ${floor.append.toFixed(0)}`,
+)
 console.log(`  + bare node:http request ${floor.server.toFixed(0)} + autocannon per request ${floor.loadgen.toFixed(0)} = ${floorUs.toFixed(0)} µs`)
 console.log(`  → at most ${Math.round(most)} receipts/s on ${cores} cores with nothing else (${(most / rate).toFixed(2)}× the verify rate)`)
 

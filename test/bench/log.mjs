@@ -70,14 +70,20 @@ try {
     return consistencyProof(store, Math.min(a, b), Math.max(a, b))
   })
   await store.close()
-  console.log(JSON.stringify({
-    leaves: size,
-    checkpoints: sizes.length,
-    integrationMicrosPerLeaf: ((integrateMs * 1000) / size).toFixed(2),
-    inclusionMs: inclusion,
-    consistencyMs: consistency,
-    fileBytes: statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0),
-  }, null, 2))
+  console.log(
+    JSON.stringify(
+      {
+        leaves: size,
+        checkpoints: sizes.length,
+        integrationMicrosPerLeaf: ((integrateMs * 1000) / size).toFixed(2),
+        inclusionMs: inclusion,
+        consistencyMs: consistency,
+        fileBytes: statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0),
+      },
+      null,
+      2,
+    ),
+  )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

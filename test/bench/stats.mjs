@@ -47,10 +47,19 @@ for (let i = 0; i < 600; i++) {
   const region = REGIONS[i % REGIONS.length]
   payloads.push(
     `eyJhbGciOiJFUzI1NiJ9.${b64({
-      jti: 'x', sub: 'x', iat: 0, seq: 1, event: 'given', source: i % 17 === 0 ? 'gpc' : 'banner',
+      jti: 'x',
+      sub: 'x',
+      iat: 0,
+      seq: 1,
+      event: 'given',
+      source: i % 17 === 0 ? 'gpc' : 'banner',
       categories: { necessary: true, functional: bit(0), analytics: bit(1), advertising: bit(2), personalisation: bit(3) },
-      revision: 1 + (i % 4), config: `config-${i % 4}`, texts: { lang: LANGS[i % LANGS.length], sha256: 't' },
-      gpc: i % 17 === 0, mode: region === 'US-CA' ? 'opt-out' : 'opt-in', ...(region ? { region } : {}),
+      revision: 1 + (i % 4),
+      config: `config-${i % 4}`,
+      texts: { lang: LANGS[i % LANGS.length], sha256: 't' },
+      gpc: i % 17 === 0,
+      mode: region === 'US-CA' ? 'opt-out' : 'opt-in',
+      ...(region ? { region } : {}),
     })}.sig`,
   )
 }
@@ -67,7 +76,10 @@ async function measure(name, store) {
   // The app without createCollector: the synthetic entries carry no countersignature to adopt.
   const service = new ReceiptService({ store, key: collectorKeyFrom(generateKeyPairSync('ed25519').privateKey), now: () => END })
   const app = createApp({ service, adminToken: 'bench', now: () => END })
-  for (const [by, query] of [['day', 'by=day'], ['region', 'by=region']]) {
+  for (const [by, query] of [
+    ['day', 'by=day'],
+    ['region', 'by=region'],
+  ]) {
     const url = `/stats?from=${new Date(START).toISOString().slice(0, 10)}&to=${new Date(END - DAY).toISOString().slice(0, 10)}&${query}`
     const times = []
     let rows = 0
@@ -82,7 +94,9 @@ async function measure(name, store) {
       if (total !== N) throw new Error(`${name}: /stats counted ${total} decisions, the log has ${N}`)
     }
     times.sort((a, b) => a - b)
-    console.log(`${name.padEnd(9)} /stats a year ${`by=${by}`.padEnd(10)} ${String(rows).padStart(4)} rows  p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times[times.length - 1].toFixed(1)} ms  (${REQUESTS} requests)`)
+    console.log(
+      `${name.padEnd(9)} /stats a year ${`by=${by}`.padEnd(10)} ${String(rows).padStart(4)} rows  p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times[times.length - 1].toFixed(1)} ms  (${REQUESTS} requests)`,
+    )
   }
   await store.close()
 }
@@ -107,7 +121,9 @@ async function sqlite() {
     t = performance.now()
     const store = await sqliteRepository(file, { synchronous: 'NORMAL' })
     await store.migrate()
-    console.log(`sqlite    backfill of the rollups: ${((performance.now() - t) / 1000).toFixed(1)} s (${Math.round(N / ((performance.now() - t) / 1000))} entries/s)`)
+    console.log(
+      `sqlite    backfill of the rollups: ${((performance.now() - t) / 1000).toFixed(1)} s (${Math.round(N / ((performance.now() - t) / 1000))} entries/s)`,
+    )
     await measure('sqlite', store)
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -131,7 +147,10 @@ async function postgres() {
   const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-pg-'))
   const asRoot = process.getuid?.() === 0
   if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'])), Number(execFileSync('id', ['-g', 'postgres'])))
-  const run = (cmd, args) => (asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' }) : execFileSync(join(bin, cmd), args, { stdio: 'pipe' }))
+  const run = (cmd, args) =>
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' })
+      : execFileSync(join(bin, cmd), args, { stdio: 'pipe' })
   const data = join(dir, 'data')
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
   const port = await freePort()
@@ -164,7 +183,9 @@ async function postgres() {
     t = performance.now()
     const store = await postgresRepository({ connectionString: url })
     await store.migrate()
-    console.log(`postgres  backfill of the rollups: ${((performance.now() - t) / 1000).toFixed(1)} s (${Math.round(N / ((performance.now() - t) / 1000))} entries/s)`)
+    console.log(
+      `postgres  backfill of the rollups: ${((performance.now() - t) / 1000).toFixed(1)} s (${Math.round(N / ((performance.now() - t) / 1000))} entries/s)`,
+    )
     await measure('postgres', store)
   } finally {
     try {

@@ -12,7 +12,17 @@ const config = (lang: string, scheme: 'light' | 'dark') => ({
   ui: { theme: { scheme }, floatingButton: { position: 'bottom-right' } },
   categories: {
     necessary: {},
-    functional: { services: { video: { title: 'TubeVideo', provider: 'TubeVideo Ltd', policyUrl: 'https://tube.example/privacy', retention: '6 months', cookies: [{ name: 'tv_pref', purpose: 'Player settings', duration: '6 months' }] } } },
+    functional: {
+      services: {
+        video: {
+          title: 'TubeVideo',
+          provider: 'TubeVideo Ltd',
+          policyUrl: 'https://tube.example/privacy',
+          retention: '6 months',
+          cookies: [{ name: 'tv_pref', purpose: 'Player settings', duration: '6 months' }],
+        },
+      },
+    },
     analytics: { services: { stats: { cookies: ['_ga', '/^_ga_/'] } } },
     advertising: {},
   },
@@ -27,7 +37,8 @@ let server: Site
 beforeAll(async () => {
   browser = await launch()
   const routes: Record<string, string> = { '/video.html': '<!doctype html><title>video</title><p>video</p>' }
-  for (const lang of ['en', 'ar']) for (const scheme of ['light', 'dark'] as const) routes[`/${lang}-${scheme}`] = page(config(lang, scheme), content).replace('lang="en"', `lang="${lang}"`)
+  for (const lang of ['en', 'ar'])
+    for (const scheme of ['light', 'dark'] as const) routes[`/${lang}-${scheme}`] = page(config(lang, scheme), content).replace('lang="en"', `lang="${lang}"`)
   server = await site(routes)
 })
 afterAll(async () => {
@@ -45,9 +56,7 @@ async function open(path: string, viewport = { width: 1280, height: 800 }): Prom
 /** axe-core's violations for the whole page, shadow roots included. */
 async function violations(p: Page): Promise<string[]> {
   await p.addScriptTag({ content: axeSource })
-  const result = await p.evaluate(() =>
-    (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] } }),
-  )
+  const result = await p.evaluate(() => (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] } }))
   return result.violations.map((v: any) => `${v.id}: ${v.help} — ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`)
 }
 
@@ -126,7 +135,9 @@ describe('keyboard only', () => {
     await p.keyboard.press('Space')
     while ((await focused(p)) !== 'save') await p.keyboard.press('Tab')
     await p.keyboard.press('Enter')
-    await expect.poll(() => p.evaluate(() => (window as any).Consentry.get().categories)).toMatchObject({ analytics: true, advertising: false, functional: false })
+    await expect
+      .poll(() => p.evaluate(() => (window as any).Consentry.get().categories))
+      .toMatchObject({ analytics: true, advertising: false, functional: false })
     await p.context().close()
   })
 
@@ -141,7 +152,7 @@ describe('keyboard only', () => {
     expect(await p.evaluate(() => (window as any).Consentry.get())).toMatchObject({ decided: false, categories: { analytics: false } })
   })
 
-  test('the floating button reopens the preference centre after a choice, in the banner\'s typeface', async () => {
+  test("the floating button reopens the preference centre after a choice, in the banner's typeface", async () => {
     const p = await open('/en-light')
     const font = (el: Element) => getComputedStyle(el).font
     const bannerFont = await action(p, 'accept-all').evaluate(font)
@@ -253,7 +264,11 @@ describe('focus not obscured (WCAG 2.4.11)', () => {
       await p.keyboard.press('Tab')
       const [id, link, bar] = await p.evaluate(() => {
         const rect = (el: Element) => el.getBoundingClientRect().toJSON()
-        return [document.activeElement!.id, rect(document.activeElement!), rect(document.getElementById('consentry-root')!.shadowRoot!.querySelector('.banner')!)]
+        return [
+          document.activeElement!.id,
+          rect(document.activeElement!),
+          rect(document.getElementById('consentry-root')!.shadowRoot!.querySelector('.banner')!),
+        ]
       })
       if (id === 'consentry-root') continue // the bar's own buttons
       expect(id).toBe(`l${links++}`)

@@ -24,14 +24,19 @@ const config = {
   },
 }
 
-const VENDORS = /^https:\/\/([\w-]+\.)*(youtube-nocookie\.com|youtube\.com|maps\.googleapis\.com|intercom\.io|intercomcdn\.com|googletagmanager\.com|google-analytics\.com|facebook\.net|facebook\.com|doubleclick\.net|cdn\.allowed\.test)\//
+const VENDORS =
+  /^https:\/\/([\w-]+\.)*(youtube-nocookie\.com|youtube\.com|maps\.googleapis\.com|intercom\.io|intercomcdn\.com|googletagmanager\.com|google-analytics\.com|facebook\.net|facebook\.com|doubleclick\.net|cdn\.allowed\.test)\//
 /** Hosts the config blocks (cdn.allowed.test is a third party the config does not list). */
-const BLOCKED = /^https:\/\/([\w-]+\.)*(youtube-nocookie\.com|youtube\.com|maps\.googleapis\.com|intercom\.io|intercomcdn\.com|googletagmanager\.com|google-analytics\.com|facebook\.net|facebook\.com|doubleclick\.net)\//
+const BLOCKED =
+  /^https:\/\/([\w-]+\.)*(youtube-nocookie\.com|youtube\.com|maps\.googleapis\.com|intercom\.io|intercomcdn\.com|googletagmanager\.com|google-analytics\.com|facebook\.net|facebook\.com|doubleclick\.net)\//
 
 const js = (name: string, more = '') => `(window.ran = window.ran || []).push(${JSON.stringify(name)});${more}`
 /** What the stub vendors answer: scripts record that they ran; a tag manager and a chat widget load more. */
 const STUBS: Record<string, string> = {
-  '/gtm.js': js('gtm', `var g=document.createElement('script');g.async=true;g.src='https://www.google-analytics.com/analytics.js';document.head.appendChild(g)`),
+  '/gtm.js': js(
+    'gtm',
+    `var g=document.createElement('script');g.async=true;g.src='https://www.google-analytics.com/analytics.js';document.head.appendChild(g)`,
+  ),
   '/gtag/js': js('gtag'),
   '/analytics.js': js('ga'),
   '/en_US/fbevents.js': js('fbevents', `new Image().src='https://www.facebook.com/tr?id=1&ev=PageView'`),
@@ -66,7 +71,12 @@ const inline = (code: string) => `<script>${code}</script>`
 
 const CASES: Case[] = [
   // Insertion paths
-  { name: 'createElement + src property', body: inline(`var s=document.createElement('script');s.src='https://cdn.a.googletagmanager.com/a.js';document.head.appendChild(s)`), ran: ['a'], loads: ['/a.js'] },
+  {
+    name: 'createElement + src property',
+    body: inline(`var s=document.createElement('script');s.src='https://cdn.a.googletagmanager.com/a.js';document.head.appendChild(s)`),
+    ran: ['a'],
+    loads: ['/a.js'],
+  },
   {
     name: 'createElement + setAttribute("src")',
     body: inline(`var s=document.createElement('script');s.setAttribute('src','${FB}');document.head.appendChild(s)`),
@@ -75,7 +85,9 @@ const CASES: Case[] = [
   },
   {
     name: 'setAttribute("src") then type: the script keeps waiting',
-    body: inline(`var s=document.createElement('script');s.setAttribute('src','https://x.googletagmanager.com/a.js');s.type='text/javascript';document.body.append(s)`),
+    body: inline(
+      `var s=document.createElement('script');s.setAttribute('src','https://x.googletagmanager.com/a.js');s.type='text/javascript';document.body.append(s)`,
+    ),
     ran: ['a'],
     loads: ['/a.js'],
   },
@@ -115,19 +127,31 @@ const CASES: Case[] = [
     ran: [],
     loads: ['/pixel.gif'],
   },
-  { name: 'iframe .src property', body: inline(`var f=document.createElement('iframe');f.src='${MAP}';document.body.append(f)`), ran: [], loads: ['/maps/embed'] },
+  {
+    name: 'iframe .src property',
+    body: inline(`var f=document.createElement('iframe');f.src='${MAP}';document.body.append(f)`),
+    ran: [],
+    loads: ['/maps/embed'],
+  },
   { name: 'new Image().src pixel', body: inline(`new Image().src='${PIXEL}'`), ran: [], loads: ['/tr'] },
   {
     name: 'link preload, prefetch and modulepreload',
     body: inline(
-      ['preload', 'prefetch', 'modulepreload'].map((rel, i) => `var l${i}=document.createElement('link');l${i}.rel='${rel}';${rel === 'preload' ? `l${i}.as='script';` : ''}l${i}.href='https://www.googletagmanager.com/${'abc'[i]}.js';document.head.append(l${i})`).join(';'),
+      ['preload', 'prefetch', 'modulepreload']
+        .map(
+          (rel, i) =>
+            `var l${i}=document.createElement('link');l${i}.rel='${rel}';${rel === 'preload' ? `l${i}.as='script';` : ''}l${i}.href='https://www.googletagmanager.com/${'abc'[i]}.js';document.head.append(l${i})`,
+        )
+        .join(';'),
     ),
     ran: [],
     loads: ['/a.js', '/b.js', '/c.js'],
   },
   {
     name: 'embed and object',
-    body: inline(`var e=document.createElement('embed');e.src='${YT}';document.body.append(e);var o=document.createElement('object');o.data='${MAP}';document.body.append(o)`),
+    body: inline(
+      `var e=document.createElement('embed');e.src='${YT}';document.body.append(e);var o=document.createElement('object');o.data='${MAP}';document.body.append(o)`,
+    ),
     ran: [],
     loads: ['/embed/abc', '/maps/embed'],
   },
@@ -183,7 +207,11 @@ const CASES: Case[] = [
   },
   {
     name: 'video embed (a CMS block written with innerHTML)',
-    body: `<div class="wp-block-embed"></div>` + inline(`document.querySelector('.wp-block-embed').innerHTML='<div class="wrapper"><iframe width="560" height="315" src="${YT}" allowfullscreen></iframe></div>'`),
+    body:
+      `<div class="wp-block-embed"></div>` +
+      inline(
+        `document.querySelector('.wp-block-embed').innerHTML='<div class="wrapper"><iframe width="560" height="315" src="${YT}" allowfullscreen></iframe></div>'`,
+      ),
     ran: [],
     loads: ['/embed/abc'],
   },
@@ -218,7 +246,12 @@ const t = useChromium(
       const found = CASES.findIndex((c) => path === `/case/${CASES.indexOf(c)}`)
       if (found < 0) return undefined
       const c = CASES[found]
-      return page(config, c.body + inline(`var l=document.createElement('script');l.src='https://cdn.allowed.test/lib.js';document.body.append(l)`), c.head ?? '', SDK)
+      return page(
+        config,
+        c.body + inline(`var l=document.createElement('script');l.src='https://cdn.allowed.test/lib.js';document.body.append(l)`),
+        c.head ?? '',
+        SDK,
+      )
     }),
   // Nothing leaves the machine: the vendors' hosts are answered by page routes, every other name fails.
   ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],

@@ -47,7 +47,13 @@ const t = useChromium(
 describe('auto-blocking', () => {
   test('parser-inserted and createElement scripts from listed domains wait; others run; consent runs them', async () => {
     await t.page.goto(host('www.consentry.test') + '/')
-    const heldScripts = () => t.page.evaluate(() => Array.from(document.querySelectorAll('script[data-category]'), (s) => `${s.getAttribute('type')} ${s.getAttribute('data-category')}:${s.getAttribute('data-service')}`))
+    const heldScripts = () =>
+      t.page.evaluate(() =>
+        Array.from(
+          document.querySelectorAll('script[data-category]'),
+          (s) => `${s.getAttribute('type')} ${s.getAttribute('data-category')}:${s.getAttribute('data-service')}`,
+        ),
+      )
     // Positive signals first: all three were seen and held, and the gate has had its pass since.
     await expect.poll(() => heldScripts().then((held) => held.length)).toBe(3)
     const held = await heldScripts()

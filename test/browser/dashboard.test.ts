@@ -40,7 +40,11 @@ async function watchCsp(context: BrowserContext): Promise<void> {
 const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)
 
 async function open(options: { colorScheme?: 'light' | 'dark'; width?: number } = {}) {
-  const context = await chromium.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: options.width ?? 1200, height: 900 }, deviceScaleFactor: 1 })
+  const context = await chromium.newContext({
+    colorScheme: options.colorScheme ?? 'light',
+    viewport: { width: options.width ?? 1200, height: 900 },
+    deviceScaleFactor: 1,
+  })
   await watchCsp(context)
   const page = await context.newPage()
   const response = await page.goto(`${origin}/dashboard`)
@@ -86,13 +90,18 @@ beforeAll(async () => {
   await seedLog({ post, setClock: (ms) => (clock = ms) })
   // One visitor with three receipts after the range, the third skipping seq 2: a chain break.
   visitor = new Browser()
-  for (const [i, claims] of [{ categories: { necessary: true, analytics: false } }, { categories: { necessary: true, analytics: true }, event: 'updated' }].entries()) {
+  for (const [i, claims] of [
+    { categories: { necessary: true, analytics: false } },
+    { categories: { necessary: true, analytics: true }, event: 'updated' },
+  ].entries()) {
     clock = Date.parse('2026-03-06T09:00:00Z') + i * 60_000
     expect((await post(visitor.receipt({ iat: Math.floor(clock / 1000), ...claims }))).status).toBe(201)
   }
   visitor.seq += 1
   clock = Date.parse('2026-03-06T10:00:00Z')
-  expect((await post(visitor.receipt({ iat: Math.floor(clock / 1000), event: 'withdrawn', categories: { necessary: true, analytics: false } }))).status).toBe(201)
+  expect((await post(visitor.receipt({ iat: Math.floor(clock / 1000), event: 'withdrawn', categories: { necessary: true, analytics: false } }))).status).toBe(
+    201,
+  )
   clock = Date.parse('2026-03-06T12:00:00Z')
   server = serve({ fetch: collector.app.fetch, port: 0, hostname: '127.0.0.1' })
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))
@@ -131,7 +140,11 @@ describe('the console (GET /dashboard)', () => {
       if (i > 0) await page.keyboard.press('ArrowRight')
       await expect.poll(() => page.locator('#breakdown-chart caption').textContent()).toContain(`by ${by}`)
       expect(await tableRows(page, '#breakdown-chart'), by).toEqual(
-        EXPECTED[by].map((r) => [labels[by]!(r.key), ...[r.decisions, r.acceptAll, r.rejectAll, r.custom, r.gpc].map(String), `${((r.acceptAll / r.decisions) * 100).toFixed(1)} %`]),
+        EXPECTED[by].map((r) => [
+          labels[by]!(r.key),
+          ...[r.decisions, r.acceptAll, r.rejectAll, r.custom, r.gpc].map(String),
+          `${((r.acceptAll / r.decisions) * 100).toFixed(1)} %`,
+        ]),
       )
     }
     // uPlot drew its canvases (one per chart), sized to the page.

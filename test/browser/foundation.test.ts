@@ -134,7 +134,7 @@ describe('script tag on a real page', () => {
     expect(t.errors).toEqual([])
   })
 
-  test('a cache-busting query on the tag (?v=2/3) still loads texts and the extras chunk from the tag\'s folder', async () => {
+  test("a cache-busting query on the tag (?v=2/3) still loads texts and the extras chunk from the tag's folder", async () => {
     const tagged = page({ ...config, language: { default: 'de' } }, gated).replace('/dist/consentry.iife.js', '/dist/consentry.iife.js?v=2/3')
     t.server.routes.set('/versioned', tagged)
     await t.page.goto(t.server.origin + '/versioned')
@@ -185,7 +185,11 @@ describe('script tag on a real page', () => {
     const [pageText, ...bannerText] = await typeOn('/sized', '')
     expect(pageText).toBe('17px 400 "en"')
     expect(bannerText).toEqual(['17px 700 "en"', '17px 400 "en"', ...Array(3).fill('17px 700 "en"')])
-    expect((await typeOn('/smaller', '#consentry-root { font-size: 14px }')).slice(1)).toEqual(['14px 700 "en"', '14px 400 "en"', ...Array(3).fill('14px 700 "en"')])
+    expect((await typeOn('/smaller', '#consentry-root { font-size: 14px }')).slice(1)).toEqual([
+      '14px 700 "en"',
+      '14px 400 "en"',
+      ...Array(3).fill('14px 700 "en"'),
+    ])
     // The placeholder of the blocked iframe and the preference centre are in the UI's language too.
     await action(t.page, 'preferences').click()
     await expect.poll(() => t.page.locator('#consentry-root [part~="preferences"]').isVisible()).toBe(true)
@@ -203,7 +207,10 @@ describe('script tag on a real page', () => {
   test('a broken data-config URL fails closed: banner shown, nothing optional runs, error names the URL', async () => {
     const messages: string[] = []
     t.page.on('console', (m) => messages.push(m.text()))
-    t.server.routes.set('/broken', `<!doctype html><html><head><script src="/dist/consentry.iife.js" data-config="/missing.json"></script></head><body><script>window.ran=[]</script>${gated}</body></html>`)
+    t.server.routes.set(
+      '/broken',
+      `<!doctype html><html><head><script src="/dist/consentry.iife.js" data-config="/missing.json"></script></head><body><script>window.ran=[]</script>${gated}</body></html>`,
+    )
     await t.page.goto(t.server.origin + '/broken')
     await expect.poll(() => banner(t.page).isVisible()).toBe(true)
     expect(messages.join('\n')).toContain('/missing.json')

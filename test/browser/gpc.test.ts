@@ -49,7 +49,9 @@ describe('Global Privacy Control', () => {
     await expect.poll(() => receipts.length, { timeout: 10_000 }).toBeGreaterThan(0)
     expect(payload(receipts[0])).toMatchObject({ source: 'gpc', event: 'refused', gpc: true, categories: { advertising: false } })
     // Consent Mode tells Google the same: ads denied, analytics granted (opt-out).
-    const update = await t.page.evaluate(() => Array.from((window as unknown as { dataLayer: ArrayLike<unknown>[] }).dataLayer, (e) => Array.from(e)).find((e) => e[1] === 'update'))
+    const update = await t.page.evaluate(() =>
+      Array.from((window as unknown as { dataLayer: ArrayLike<unknown>[] }).dataLayer, (e) => Array.from(e)).find((e) => e[1] === 'update'),
+    )
     expect(update?.[2]).toMatchObject({ ad_storage: 'denied', ad_user_data: 'denied', analytics_storage: 'granted' })
     await gateSettled(t.page)
     expect(await ran(t.page)).toEqual(['analytics'])

@@ -57,7 +57,11 @@ export async function site(routes: Record<string, Route> = {}, handle?: Handler)
       const r = typeof route === 'string' ? { body: route } : route
       const send = () =>
         res
-          .writeHead(r.status ?? 200, { 'content-type': r.type ?? TYPES[extname(path)] ?? 'text/html; charset=utf-8', 'cache-control': 'no-store', ...r.headers })
+          .writeHead(r.status ?? 200, {
+            'content-type': r.type ?? TYPES[extname(path)] ?? 'text/html; charset=utf-8',
+            'cache-control': 'no-store',
+            ...r.headers,
+          })
           .end(r.body)
       if (r.delay) setTimeout(send, r.delay)
       else send()

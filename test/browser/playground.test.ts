@@ -102,7 +102,9 @@ describe('config playground', () => {
     const msg = p.locator('#' + (await accent.getAttribute('aria-describedby')))
     expect(await msg.textContent()).toBe('Error: expected a CSS value such as "#0b57d0" or "8px", got "red;}"')
     const cli = await check(await p.locator('#json').inputValue())
-    expect(await p.locator('#problems li').first().textContent()).toContain(`${cli.findings[0].line}:${cli.findings[0].column} error ui.theme.accent: ${cli.findings[0].message}`)
+    expect(await p.locator('#problems li').first().textContent()).toContain(
+      `${cli.findings[0].line}:${cli.findings[0].column} error ui.theme.accent: ${cli.findings[0].message}`,
+    )
     expect(await p.locator('#summary').textContent()).toMatch(/^1 error, 0 warnings — not valid/)
     await accent.fill('#7a1fa2')
     await expect.poll(() => accent.getAttribute('aria-invalid')).toBe(null)
@@ -130,13 +132,23 @@ describe('config playground', () => {
     expect(config.translations.en.banner).toEqual({ title: 'Cookies at Acme', acceptAll: 'Allow everything' })
 
     const shown = preview().locator('#consentry-root [part~="banner"]')
-    const previewBanner = { text: await shown.textContent(), actions: await shown.locator('[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action') + ':' + e.textContent)), html: await shown.evaluate((e) => e.outerHTML.replace(/\s(id|aria-labelledby|aria-describedby)="[^"]*"/g, '')) }
+    const previewBanner = {
+      text: await shown.textContent(),
+      actions: await shown.locator('[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action') + ':' + e.textContent)),
+      html: await shown.evaluate((e) => e.outerHTML.replace(/\s(id|aria-labelledby|aria-describedby)="[^"]*"/g, '')),
+    }
 
     server.routes.set('/site.html', page(config, ''))
     const other = await context.newPage()
     await other.goto(server.origin + '/site.html')
     await expect.poll(() => banner(other).isVisible()).toBe(true)
-    const onSite = { text: await banner(other).textContent(), actions: await banner(other).locator('[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action') + ':' + e.textContent)), html: await banner(other).evaluate((e) => e.outerHTML.replace(/\s(id|aria-labelledby|aria-describedby)="[^"]*"/g, '')) }
+    const onSite = {
+      text: await banner(other).textContent(),
+      actions: await banner(other)
+        .locator('[data-action]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-action') + ':' + e.textContent)),
+      html: await banner(other).evaluate((e) => e.outerHTML.replace(/\s(id|aria-labelledby|aria-describedby)="[^"]*"/g, '')),
+    }
     expect(onSite).toEqual(previewBanner)
     expect(onSite.text).toContain('Cookies at Acme')
   })
@@ -177,16 +189,32 @@ describe('config playground', () => {
       url: 'https://shop.example/',
       scannedAt: '2026-12-04T10:00:00.000Z',
       pages: ['https://shop.example/'],
-      cookies: [{ name: '_ga', domain: 'shop.example', path: '/', expires: null, httpOnly: false, secure: true, sameSite: 'Lax', phase: 'before-consent', setBy: null, match: null, declared: null }],
+      cookies: [
+        {
+          name: '_ga',
+          domain: 'shop.example',
+          path: '/',
+          expires: null,
+          httpOnly: false,
+          secure: true,
+          sameSite: 'Lax',
+          phase: 'before-consent',
+          setBy: null,
+          match: null,
+          declared: null,
+        },
+      ],
       storage: [],
       requests: [],
       violations: [{ kind: 'before-consent', name: '_ga', phase: 'before-consent' }],
       draft,
     }
     await p.locator('#load').setInputFiles({ name: 'scan.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scan)) })
-    await expect.poll(() => p.locator('#json-status').textContent()).toBe(
-      'Loaded the config draft from the scan of https://shop.example/ (scan.json: 1 cookie records, 1 violation). Check each service’s wording before you publish it.',
-    )
+    await expect
+      .poll(() => p.locator('#json-status').textContent())
+      .toBe(
+        'Loaded the config draft from the scan of https://shop.example/ (scan.json: 1 cookie records, 1 violation). Check each service’s wording before you publish it.',
+      )
     expect(JSON.parse(await p.locator('#json').inputValue())).toEqual(draft)
     expect(await fieldset('Service “google-analytics”').getByLabel('Title').inputValue()).toBe('Google Analytics')
     await expect.poll(() => p.locator('#summary').textContent()).toMatch(/^No problems/)

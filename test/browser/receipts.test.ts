@@ -126,7 +126,7 @@ describe('signed consent receipts', () => {
     expect(new Set(list.map((r: any) => r.jti)).size).toBe(3)
   })
 
-  test('receipts() lists this browser\'s receipts with the collector\'s answer', async () => {
+  test("receipts() lists this browser's receipts with the collector's answer", async () => {
     await t.page.goto(t.server.url)
     await action(t.page, 'accept-all').click()
     await expect

@@ -126,7 +126,9 @@ export function shopRoutes(thirdParty: string, legacy = false): Record<string, H
     '/': html(pageHtml(thirdParty, 'Home', `${nav}<script>localStorage.setItem('theme', 'dark')</script>`), {
       'set-cookie': 'PHPSESSID=abc123; Path=/; HttpOnly; SameSite=Lax',
     }),
-    '/about': html(pageHtml(thirdParty, 'About', `${nav}<script>document.cookie = "lang=en; path=/; max-age=31536000"; sessionStorage.setItem('tour_step', '1')</script>`)),
+    '/about': html(
+      pageHtml(thirdParty, 'About', `${nav}<script>document.cookie = "lang=en; path=/; max-age=31536000"; sessionStorage.setItem('tour_step', '1')</script>`),
+    ),
     '/shop': html(pageHtml(thirdParty, 'Shop', nav), { 'set-cookie': 'cart=1; Path=/shop; Max-Age=3600' }),
     '/consent.json': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(shopConfig)),
     '/dist/*': (req, res) => {

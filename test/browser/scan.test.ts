@@ -72,7 +72,18 @@ describe('a shop whose Consentry banner keeps its promise', () => {
   let result: Result
   let report: ScanReport
   beforeAll(async () => {
-    result = await scan(shop.origin + '/', '--config', CONFIG, '--format', 'json', '--out', join(dir, 'shop.json'), '--draft', join(dir, 'shop-draft.json'), RESOLVE)
+    result = await scan(
+      shop.origin + '/',
+      '--config',
+      CONFIG,
+      '--format',
+      'json',
+      '--out',
+      join(dir, 'shop.json'),
+      '--draft',
+      join(dir, 'shop-draft.json'),
+      RESOLVE,
+    )
     report = read(join(dir, 'shop.json'))
   }, 120_000)
 
@@ -115,17 +126,44 @@ describe('a shop whose Consentry banner keeps its promise', () => {
     expect(cart).toMatchObject({ setBy: { via: 'header', url: `${shop.origin}/shop` }, match: null, declared: { category: 'necessary', service: 'site' } })
     expect(Date.parse(cart.expires!) - Date.parse(report.scannedAt)).toBeGreaterThan(3000_000)
     // An inline script's cookie is the page's; the config's "necessary" overrides the database's "Functional".
-    expect(cookie(report, 'before-consent', 'lang')).toMatchObject({ setBy: { via: 'script', url: `${shop.origin}/about` }, match: { platform: 'LinkedIn', category: 'Functional' }, category: 'necessary' })
+    expect(cookie(report, 'before-consent', 'lang')).toMatchObject({
+      setBy: { via: 'script', url: `${shop.origin}/about` },
+      match: { platform: 'LinkedIn', category: 'Functional' },
+      category: 'necessary',
+    })
     expect(report.storage.filter((s) => s.phase === 'before-consent')).toEqual([
-      { kind: 'localStorage', key: 'theme', origin: shop.origin, phase: 'before-consent', match: null, declared: { category: 'necessary', service: 'site' }, category: 'necessary', categorisedBy: 'config' },
-      { kind: 'sessionStorage', key: 'tour_step', origin: shop.origin, phase: 'before-consent', match: null, declared: { category: 'necessary', service: 'site' }, category: 'necessary', categorisedBy: 'config' },
+      {
+        kind: 'localStorage',
+        key: 'theme',
+        origin: shop.origin,
+        phase: 'before-consent',
+        match: null,
+        declared: { category: 'necessary', service: 'site' },
+        category: 'necessary',
+        categorisedBy: 'config',
+      },
+      {
+        kind: 'sessionStorage',
+        key: 'tour_step',
+        origin: shop.origin,
+        phase: 'before-consent',
+        match: null,
+        declared: { category: 'necessary', service: 'site' },
+        category: 'necessary',
+        categorisedBy: 'config',
+      },
     ])
     expect(report.requests.filter((r) => r.phase === 'before-consent')).toEqual([])
   })
 
   test('after Reject all: the consent cookie is added, nothing optional, no third party', () => {
     expect(names(report, 'after-reject')).toEqual(['cart 127.0.0.1 /shop', 'consentry 127.0.0.1 /', 'lang 127.0.0.1 /', 'PHPSESSID 127.0.0.1 /'])
-    expect(cookie(report, 'after-reject', 'consentry')).toMatchObject({ setBy: { via: 'script', url: `${shop.origin}/dist/consentry.iife.js` }, category: 'necessary', categorisedBy: 'consentry', declared: null })
+    expect(cookie(report, 'after-reject', 'consentry')).toMatchObject({
+      setBy: { via: 'script', url: `${shop.origin}/dist/consentry.iife.js` },
+      category: 'necessary',
+      categorisedBy: 'consentry',
+      declared: null,
+    })
     expect(report.storage.filter((s) => s.phase === 'after-reject').map((s) => s.key)).toEqual(['theme', 'tour_step'])
     expect(report.requests.filter((r) => r.phase === 'after-reject')).toEqual([])
   })
@@ -146,10 +184,20 @@ describe('a shop whose Consentry banner keeps its promise', () => {
       match: { platform: 'Google Analytics', category: 'Analytics', controller: 'Google', retention: '2 years', wildcard: false },
       declared: { category: 'analytics', service: 'stats' },
     })
-    expect(cookie(report, 'after-accept', '_ga_ABC123')).toMatchObject({ setBy: { via: 'script', url: analytics }, match: { platform: 'Google Analytics', wildcard: true }, declared: { category: 'analytics', service: 'stats' } })
+    expect(cookie(report, 'after-accept', '_ga_ABC123')).toMatchObject({
+      setBy: { via: 'script', url: analytics },
+      match: { platform: 'Google Analytics', wildcard: true },
+      declared: { category: 'analytics', service: 'stats' },
+    })
     // The gated inline script ran when the visitor accepted on the first page.
-    expect(cookie(report, 'after-accept', '_fbp')).toMatchObject({ setBy: { via: 'script', url: `${shop.origin}/` }, match: { platform: 'Facebook', category: 'Marketing' }, declared: { category: 'advertising', service: 'pixel' } })
-    expect(report.requests.filter((r) => r.phase === 'after-accept')).toEqual([{ host: 'thirdparty.test', phase: 'after-accept', declared: { category: 'analytics', service: 'stats' }, count: 3 }])
+    expect(cookie(report, 'after-accept', '_fbp')).toMatchObject({
+      setBy: { via: 'script', url: `${shop.origin}/` },
+      match: { platform: 'Facebook', category: 'Marketing' },
+      declared: { category: 'advertising', service: 'pixel' },
+    })
+    expect(report.requests.filter((r) => r.phase === 'after-accept')).toEqual([
+      { host: 'thirdparty.test', phase: 'after-accept', declared: { category: 'analytics', service: 'stats' }, count: 3 },
+    ])
   })
 
   test('no violations; what is declared and never seen is listed', () => {
@@ -160,7 +208,9 @@ describe('a shop whose Consentry banner keeps its promise', () => {
   test('the JSON has the pinned shape', () => {
     expect(Object.keys(report)).toEqual(expect.arrayContaining(['url', 'scannedAt', 'pages', 'cookies', 'storage', 'requests', 'violations', 'draft']))
     for (const c of report.cookies)
-      expect(Object.keys(c)).toEqual(expect.arrayContaining(['name', 'domain', 'path', 'expires', 'httpOnly', 'secure', 'sameSite', 'phase', 'setBy', 'match', 'declared']))
+      expect(Object.keys(c)).toEqual(
+        expect.arrayContaining(['name', 'domain', 'path', 'expires', 'httpOnly', 'secure', 'sameSite', 'phase', 'setBy', 'match', 'declared']),
+      )
     for (const s of report.storage) expect(Object.keys(s)).toEqual(expect.arrayContaining(['kind', 'key', 'phase', 'match']))
     for (const r of report.requests) expect(Object.keys(r)).toEqual(expect.arrayContaining(['host', 'phase', 'declared']))
   })
@@ -176,7 +226,18 @@ describe('the same shop with a page that sets _ga before consent', () => {
   let result: Result
   let report: ScanReport
   beforeAll(async () => {
-    result = await scan(legacy.origin + '/', '--config', CONFIG, '--format', 'json', '--out', join(dir, 'legacy.json'), '--draft', join(dir, 'legacy-draft.json'), RESOLVE)
+    result = await scan(
+      legacy.origin + '/',
+      '--config',
+      CONFIG,
+      '--format',
+      'json',
+      '--out',
+      join(dir, 'legacy.json'),
+      '--draft',
+      join(dir, 'legacy-draft.json'),
+      RESOLVE,
+    )
     report = read(join(dir, 'legacy.json'))
   }, 120_000)
 
@@ -209,7 +270,9 @@ describe('the same shop with a page that sets _ga before consent', () => {
       ['theme', null, 'necessary'],
       ['tour_step', null, 'necessary'],
     ])
-    expect(report.requests.filter((r) => r.phase === 'before-consent')).toEqual([{ host: 'thirdparty.test', phase: 'before-consent', declared: { category: 'analytics', service: 'stats' }, count: 1 }])
+    expect(report.requests.filter((r) => r.phase === 'before-consent')).toEqual([
+      { host: 'thirdparty.test', phase: 'before-consent', declared: { category: 'analytics', service: 'stats' }, count: 1 },
+    ])
   })
 
   test('the violations: optional before consent, optional after Reject all, undeclared', () => {
@@ -246,7 +309,12 @@ describe('the same shop with a page that sets _ga before consent', () => {
     expect(lines[0]).toBe(`Cookie scan of ${legacy.origin}/ (${report.scannedAt})`)
     expect(lines).toContain('before-consent: 6 cookies, 3 storage keys, 1 third-party host')
     expect(text).toMatch(/^ {2}COOKIE +DOMAIN +EXPIRES +CATEGORY +DECLARED +OPEN COOKIE DATABASE +SET BY$/m)
-    expect(text).toMatch(new RegExp(`^  _ga +127\\.0\\.0\\.1 +1 year +analytics +analytics:stats +Google Analytics \\(Analytics\\) +script http://thirdparty\\.test:${thirdParty.port}/analytics\\.js$`, 'm'))
+    expect(text).toMatch(
+      new RegExp(
+        `^  _ga +127\\.0\\.0\\.1 +1 year +analytics +analytics:stats +Google Analytics \\(Analytics\\) +script http://thirdparty\\.test:${thirdParty.port}/analytics\\.js$`,
+        'm',
+      ),
+    )
     expect(text).toMatch(/^ {2}consentry +127\.0\.0\.1 +1 year +necessary +\(Consentry\) +— +script http:\/\/127\.0\.0\.1:\d+\/dist\/consentry\.ii…$/m)
     expect(text).toContain('✖ 10 violations\n  before-consent  cookie _ga (analytics, service stats) is there before any choice: only necessary ones may be')
   })
@@ -261,7 +329,9 @@ describe('the same shop with a page that sets _ga before consent', () => {
     expect(md).toContain('| `_ga` | 127.0.0.1 | Google Ireland Ltd | Counts visits. | 1 year |')
     // Declared by the site: described by its config, not by the database's LinkedIn "lang".
     expect(md).toContain('| `lang` | 127.0.0.1 | — | Keeps your session, your language and your cart. | 1 year |')
-    expect(md).toContain('| `XSRF-TOKEN` | 127.0.0.1 | — | This cookie is written to help with site security in preventing Cross-Site Request Forgery attacks. | Session |')
+    expect(md).toContain(
+      '| `XSRF-TOKEN` | 127.0.0.1 | — | This cookie is written to help with site security in preventing Cross-Site Request Forgery attacks. | Session |',
+    )
     expect(md).toContain('| `consentry` | 127.0.0.1 | this site (Consentry) | Keeps your consent choice. |')
     expect(md).toContain('| thirdparty.test | analytics:stats | yes | yes | yes |')
     expect(md).toContain('- **before-consent**: cookie _ga (analytics, service stats) is there before any choice')
@@ -320,7 +390,7 @@ document.getElementById('yes').onclick = () => {
     expect(report.warnings).toEqual([])
   }, 120_000)
 
-  test('Consentry\'s buttons are not on that page: a warning per phase, and the phases still run', async () => {
+  test("Consentry's buttons are not on that page: a warning per phase, and the phases still run", async () => {
     const r = await scan(other.origin + '/', '--pages', '1', '--format', 'json', '--page-timeout', '3')
     const report: ScanReport = JSON.parse(r.stdout)
     expect(report.warnings).toEqual([
@@ -365,7 +435,9 @@ describe('bounds: never a hang', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('| `slow` | 127.0.0.1 |')
     // Its banner was still clicked in the after phases, though the page never finished loading.
-    expect(r.stdout).toContain('| `consentry` | 127.0.0.1 | this site (Consentry) | Keeps your consent choice. | 1 year | after “Reject all”, after “Accept all” |')
+    expect(r.stdout).toContain(
+      '| `consentry` | 127.0.0.1 | this site (Consentry) | Keeps your consent choice. | 1 year | after “Reject all”, after “Accept all” |',
+    )
     expect(r.stdout).not.toContain('no visible')
     expect(r.stdout).toContain(`- ${hanging.origin}/ did not finish loading within 3 s (--page-timeout): recorded as it was then`)
     expect(r.stdout.match(/did not finish loading/g)).toHaveLength(1)
@@ -401,7 +473,23 @@ describe('bounds: never a hang', () => {
 
   test('a TLS error: exit 2 naming it; --ignore-https-errors scans the site', async () => {
     const keys = mkdtempSync(join(tmpdir(), 'consentry-tls-'))
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(keys, 'key.pem'), '-out', join(keys, 'cert.pem')])
+    const made = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      join(keys, 'key.pem'),
+      '-out',
+      join(keys, 'cert.pem'),
+    ])
     expect(made.status).toBe(0)
     const server = createHttpsServer({ key: readFileSync(join(keys, 'key.pem')), cert: readFileSync(join(keys, 'cert.pem')) }, (_req, res) =>
       res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': 'tls=1; Path=/; Secure' }).end('<!doctype html><title>TLS</title>'),
@@ -411,7 +499,9 @@ describe('bounds: never a hang', () => {
     try {
       const bad = await scan(url, '--pages', '1')
       expect(bad.code).toBe(2)
-      expect(bad.stderr).toMatch(/^consentry scan: cannot load https:\/\/127\.0\.0\.1:\d+\/: net::ERR_CERT_[A-Z_]+ .*\(its TLS certificate is not valid here; --ignore-https-errors scans it anyway\)$/)
+      expect(bad.stderr).toMatch(
+        /^consentry scan: cannot load https:\/\/127\.0\.0\.1:\d+\/: net::ERR_CERT_[A-Z_]+ .*\(its TLS certificate is not valid here; --ignore-https-errors scans it anyway\)$/,
+      )
       const ok = await scan(url, '--pages', '1', '--ignore-https-errors', '--format', 'json', '--page-timeout', '3')
       expect(ok.code).toBe(0)
       expect(names(JSON.parse(ok.stdout), 'before-consent')).toEqual(['tls 127.0.0.1 /'])

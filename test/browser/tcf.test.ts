@@ -58,7 +58,10 @@ describe('TCF in Chromium', () => {
     )
     const { page: p } = s
     await p.goto(s.server.url)
-    expect(await p.evaluate(() => (window as unknown as { syncPing: { cmpStatus: string; apiVersion: string } }).syncPing)).toMatchObject({ cmpStatus: 'stub', apiVersion: '2.3' })
+    expect(await p.evaluate(() => (window as unknown as { syncPing: { cmpStatus: string; apiVersion: string } }).syncPing)).toMatchObject({
+      cmpStatus: 'stub',
+      apiVersion: '2.3',
+    })
     const frame = () => p.frames().find((f) => f.url().startsWith(adOrigin.origin))!
     await expect.poll(() => frame() && frameEvents(frame())).toEqual([expect.objectContaining({ status: 'cmpuishown', gdprApplies: true, success: true })])
 
@@ -72,7 +75,14 @@ describe('TCF in Chromium', () => {
 
     // The same frame sees the same string.
     const here = await p.evaluate(
-      () => new Promise<{ tcString: string; eventStatus: string }>((done) => (window as unknown as { __tcfapi: (c: string, v: number, cb: (d: { tcString: string; eventStatus: string }) => void) => void }).__tcfapi('addEventListener', 2, done)),
+      () =>
+        new Promise<{ tcString: string; eventStatus: string }>((done) =>
+          (window as unknown as { __tcfapi: (c: string, v: number, cb: (d: { tcString: string; eventStatus: string }) => void) => void }).__tcfapi(
+            'addEventListener',
+            2,
+            done,
+          ),
+        ),
     )
     expect(here).toMatchObject({ tcString, eventStatus: 'useractioncomplete' })
 

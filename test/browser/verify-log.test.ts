@@ -13,13 +13,24 @@ const dir = mkdtempSync(join(tmpdir(), 'consentry-verify-log-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 async function evidence() {
-  const collector = await createCollector({ store: await sqliteRepository(join(dir, 'log.db')), key: collectorKeyFrom(generateKeyPairSync('ed25519').privateKey), integrate: false, logOrigin: 'shop.example/consentry', rateLimits: false })
+  const collector = await createCollector({
+    store: await sqliteRepository(join(dir, 'log.db')),
+    key: collectorKeyFrom(generateKeyPairSync('ed25519').privateKey),
+    integrate: false,
+    logOrigin: 'shop.example/consentry',
+    rateLimits: false,
+  })
   const receipts = Array.from({ length: 5 }, () => new Browser().receipt())
   for (const jws of receipts) await collector.service.submit(jws)
   const { Integrator } = await import('../../src/server/integrator.js')
   await new Integrator({ store: collector.store, signer: collector.signer }).integrateNow()
   const text = async (path: string) => (await collector.app.request(path)).text()
-  const data = { receipts, note: await text('/log/checkpoint'), vkey: (await text('/log/key')).trim(), proof: JSON.parse(await text('/log/proof/inclusion?index=3&size=5')) }
+  const data = {
+    receipts,
+    note: await text('/log/checkpoint'),
+    vkey: (await text('/log/key')).trim(),
+    proof: JSON.parse(await text('/log/proof/inclusion?index=3&size=5')),
+  }
   await collector.close()
   return data
 }

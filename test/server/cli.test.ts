@@ -43,7 +43,10 @@ describe('consentry-collector CLI', () => {
   it('export writes JSON lines or CSV, within --from/--to', () => {
     const jsonl = runCli(['export', '--db', db], {}, dir)
     expect(jsonl.code).toBe(0)
-    const rows = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    const rows = jsonl.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(rows).toHaveLength(7)
     expect(rows.filter((r) => r.sub === browsers[1]!.sub)).toHaveLength(2)
     const csv = runCli(['export', '--db', db, '--format', 'csv'], {}, dir)

@@ -40,7 +40,12 @@ for (const backend of backends()) {
     const admin = (path: string, init: RequestInit = {}) =>
       collector.app.request(path, { ...init, headers: { authorization: `Bearer ${ADMIN}`, ...(init.headers as object) } })
     const jwks = () => ({ keys: [collector.key.publicJwk] })
-    const exported = async () => (await (await admin('/export')).text()).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    const exported = async () =>
+      (await (await admin('/export')).text())
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
 
     describe('POST /receipts', () => {
       beforeAll(() => fresh())
@@ -94,23 +99,54 @@ for (const backend of backends()) {
         const responses = await Promise.all(chain.map((jws) => post(jws)))
         expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201])
         const body = await (await admin(`/receipts/${browser.sub}`)).json()
-        expect(body.receipts.map((r: { chain: { kind: string }[] }) => r.chain.map((b) => b.kind))).toEqual([[], [], [], ['duplicate-seq', 'prev-mismatch'], ['prev-mismatch']])
+        expect(body.receipts.map((r: { chain: { kind: string }[] }) => r.chain.map((b) => b.kind))).toEqual([
+          [],
+          [],
+          [],
+          ['duplicate-seq', 'prev-mismatch'],
+          ['prev-mismatch'],
+        ])
       })
 
       const key = browserKey()
       const tooBig = 'a'.repeat(2 * 1024 * 1024)
       const cases: [string, () => Promise<Response>, number, string][] = [
-        ['alg none', () => post(`${b64url(JSON.stringify({ alg: 'none', typ: 'consent-receipt+jwt', jwk: key.jwk, kid: key.kid }))}.${b64url(JSON.stringify(claims()))}.AAAA`), 400, 'alg'],
-        ['HS256 with the public key as secret', async () => {
-          const { SignJWT } = await import('jose')
-          return post(await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', typ: 'consent-receipt+jwt', jwk: key.jwk, kid: key.kid } as never).sign(new TextEncoder().encode(JSON.stringify(key.jwk))))
-        }, 400, 'alg'],
-        ['jwk with d', () => post(signJws(key, claims(), { jwk: { ...key.jwk, d: (key.privateKey.export({ format: 'jwk' }) as { d: string }).d } })), 400, 'jwk'],
+        [
+          'alg none',
+          () =>
+            post(`${b64url(JSON.stringify({ alg: 'none', typ: 'consent-receipt+jwt', jwk: key.jwk, kid: key.kid }))}.${b64url(JSON.stringify(claims()))}.AAAA`),
+          400,
+          'alg',
+        ],
+        [
+          'HS256 with the public key as secret',
+          async () => {
+            const { SignJWT } = await import('jose')
+            return post(
+              await new SignJWT(claims())
+                .setProtectedHeader({ alg: 'HS256', typ: 'consent-receipt+jwt', jwk: key.jwk, kid: key.kid } as never)
+                .sign(new TextEncoder().encode(JSON.stringify(key.jwk))),
+            )
+          },
+          400,
+          'alg',
+        ],
+        [
+          'jwk with d',
+          () => post(signJws(key, claims(), { jwk: { ...key.jwk, d: (key.privateKey.export({ format: 'jwk' }) as { d: string }).d } })),
+          400,
+          'jwk',
+        ],
         ['kid mismatch', () => post(signJws(key, claims(), { kid: browserKey().kid })), 400, 'kid'],
-        ['tampered payload', () => {
-          const [h, , s] = signJws(key, claims()).split('.')
-          return post(`${h}.${b64url(JSON.stringify(claims({ categories: { advertising: true } })))}.${s}`)
-        }, 400, 'signature'],
+        [
+          'tampered payload',
+          () => {
+            const [h, , s] = signJws(key, claims()).split('.')
+            return post(`${h}.${b64url(JSON.stringify(claims({ categories: { advertising: true } })))}.${s}`)
+          },
+          400,
+          'signature',
+        ],
         ['truncated JWS', () => post(signJws(key, claims()).slice(0, 120)), 400, 'format'],
         ['non-JSON', () => post('this is not a receipt'), 400, 'format'],
         ['bad claim types', () => post(signJws(key, claims({ seq: '1' }))), 400, 'claims'],
@@ -118,11 +154,16 @@ for (const backend of backends()) {
         ['wrong content type', () => post(signJws(key, claims()), 'application/json'), 415, 'content-type'],
         ['no content type', async () => collector.app.request('/receipts', { method: 'POST', body: new Uint8Array([1, 2]) }), 415, 'content-type'],
         ['bytes that are not UTF-8', () => post(new Uint8Array([0xff, 0xfe, 0x2e])), 400, 'format'],
-        ['replayed jti with other content', async () => {
-          const jti = randomUUID()
-          expect((await post(signJws(key, claims({ jti })))).status).toBe(201)
-          return post(signJws(key, claims({ jti, event: 'withdrawn' })))
-        }, 409, 'jti-conflict'],
+        [
+          'replayed jti with other content',
+          async () => {
+            const jti = randomUUID()
+            expect((await post(signJws(key, claims({ jti })))).status).toBe(201)
+            return post(signJws(key, claims({ jti, event: 'withdrawn' })))
+          },
+          409,
+          'jti-conflict',
+        ],
         ['far-future iat', () => post(signJws(key, claims({ iat: Math.floor(Date.now() / 1000) + 86400 }))), 400, 'iat'],
         ['iat older than 400 days', () => post(signJws(key, claims({ iat: Math.floor(Date.now() / 1000) - 401 * 86400 }))), 400, 'iat'],
       ]
@@ -150,7 +191,10 @@ for (const backend of backends()) {
 
       it('answers CORS for allowed origins only', async () => {
         const preflight = (origin: string) =>
-          collector.app.request('/receipts', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } })
+          collector.app.request('/receipts', {
+            method: 'OPTIONS',
+            headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+          })
         expect((await preflight('https://shop.example')).headers.get('access-control-allow-origin')).toBe('https://shop.example')
         expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull()
         const res = await post(new Browser().receipt(), undefined, { origin: 'https://shop.example' })
@@ -169,7 +213,8 @@ for (const backend of backends()) {
       it('keeps one total order when two collectors share the database', async () => {
         const second = await createCollector({ store: await db.reopen(), key: collector.key })
         const before = (await collector.store.head()).logIndex
-        const send = (app: typeof collector.app) => app.request('/receipts', { method: 'POST', body: new Browser().receipt(), headers: { 'content-type': 'text/plain' } })
+        const send = (app: typeof collector.app) =>
+          app.request('/receipts', { method: 'POST', body: new Browser().receipt(), headers: { 'content-type': 'text/plain' } })
         const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => send(i % 2 ? collector.app : second.app)))
         expect(responses.every((r) => r.status === 201)).toBe(true)
         expect((await collector.store.head()).logIndex).toBe(before + 100)
@@ -269,7 +314,10 @@ for (const backend of backends()) {
         await post(b.receipt())
         const res = await admin(`/export?from=${new Date(before).toISOString()}`)
         expect(res.headers.get('content-type')).toMatch(/jsonl/)
-        const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l))
+        const lines = (await res.text())
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
         expect(lines.map((l) => l.sub)).toEqual([b.sub])
         expect((await admin(`/export?to=${before}`)).status).toBe(200)
         expect((await admin('/export?from=yesterday')).status).toBe(400)
@@ -309,18 +357,30 @@ for (const backend of backends()) {
       it('the triggers refuse ordinary DELETE and UPDATE', async () => {
         await logOf(3)
         const raw = await db.reopen()
-        await expect(collector.store.tombstone({ sub: 'nobody' }, Date.now(), () => { throw new Error('unused') })).resolves.toEqual({ erased: [] })
+        await expect(
+          collector.store.tombstone({ sub: 'nobody' }, Date.now(), () => {
+            throw new Error('unused')
+          }),
+        ).resolves.toEqual({ erased: [] })
         await raw.close()
         const attempt = async (sql: string) => {
           if (backend.name === 'sqlite') {
             const { default: Sqlite } = await import('better-sqlite3')
             const conn = new Sqlite(db.location.db!)
-            try { conn.exec(sql) } finally { conn.close() }
+            try {
+              conn.exec(sql)
+            } finally {
+              conn.close()
+            }
           } else {
             const { default: pg } = await import('pg')
             const client = new pg.Client({ connectionString: db.location.databaseUrl })
             await client.connect()
-            try { await client.query(sql) } finally { await client.end() }
+            try {
+              await client.query(sql)
+            } finally {
+              await client.end()
+            }
           }
         }
         await expect(attempt('DELETE FROM log_entries WHERE log_index = 2')).rejects.toThrow(/append-only/)

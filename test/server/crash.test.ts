@@ -42,7 +42,12 @@ async function storedJtis(args: string[], env: Record<string, string>, cwd: stri
   const running = await startCollector(args, env, cwd)
   try {
     const text = await (await fetch(`${running.url}/export`, { headers: { authorization: `Bearer ${ADMIN}` } })).text()
-    return new Set(text.trim().split('\n').map((line) => (JSON.parse(line) as { jti: string }).jti))
+    return new Set(
+      text
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { jti: string }).jti),
+    )
   } finally {
     running.child.kill('SIGTERM')
     await new Promise((resolve) => running.child.once('exit', resolve))

@@ -16,7 +16,8 @@ function printed(running: RunningCollector, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = () => {
       if (running.output().includes(text)) return resolve()
-      if (running.child.exitCode !== null || running.child.signalCode) return reject(new Error(`collector exited before printing ${JSON.stringify(text)}:\n${running.output()}`))
+      if (running.child.exitCode !== null || running.child.signalCode)
+        return reject(new Error(`collector exited before printing ${JSON.stringify(text)}:\n${running.output()}`))
       running.child.stdout!.once('data', () => setImmediate(check))
     }
     check()

@@ -28,7 +28,13 @@ for (const backend of backends()) {
     /** A collector that integrates only when told (integrator.integrateNow), and its receipts in log order. */
     async function setup(): Promise<{ db: Opened; collector: Collector; integrator: Integrator; jws: string[]; add: (n: number) => Promise<void> }> {
       const db = await backend.open()
-      const collector = await createCollector({ store: db.store, key: collectorKeyFrom(generateKeyPairSync('ed25519').privateKey), integrate: false, logOrigin: 'test.example/consentry', rateLimits: false })
+      const collector = await createCollector({
+        store: db.store,
+        key: collectorKeyFrom(generateKeyPairSync('ed25519').privateKey),
+        integrate: false,
+        logOrigin: 'test.example/consentry',
+        rateLimits: false,
+      })
       const integrator = new Integrator({ store: db.store, signer: collector.signer })
       const jws: string[] = []
       const add = async (n: number) => {
@@ -221,11 +227,13 @@ for (const backend of backends()) {
         await db.tamper('UPDATE log_checkpoints SET root_hash = ? WHERE tree_size = 10', [hash('r').toString('base64')])
         const { findings } = await run()
         expect(findings).toContainEqual(expect.objectContaining({ logIndex: 20, kind: 'inserted', detail: expect.stringContaining('not signed by the log') }))
-        expect(findings).toContainEqual(expect.objectContaining({ logIndex: 10, kind: 'altered', detail: expect.stringContaining('differs from its signed note') }))
+        expect(findings).toContainEqual(
+          expect.objectContaining({ logIndex: 10, kind: 'altered', detail: expect.stringContaining('differs from its signed note') }),
+        )
         await collector.close()
       })
 
-      it('the newest entries removed with their leaves, nodes and checkpoints: a witness\'s checkpoint exposes it', async () => {
+      it("the newest entries removed with their leaves, nodes and checkpoints: a witness's checkpoint exposes it", async () => {
         const { db, collector, run } = await built()
         const kept = (await db.store.checkpoint())!.note
         await db.tamper('DELETE FROM log_checkpoints WHERE tree_size > 10')
@@ -248,7 +256,10 @@ for (const backend of backends()) {
       expect(await verifyReceiptInclusion(jws[4]!, proof, note, vkey)).toEqual({ ok: true })
       expect(await verifyReceiptInclusion(jws[3]!, proof, note, vkey)).toMatchObject({ ok: false, detail: expect.stringContaining('not leaf 4') })
       const forged = note.replace(/\n(\d+)\n/, '\n7\n')
-      expect(await verifyReceiptInclusion(jws[4]!, { ...proof, size: 7 }, forged, vkey)).toMatchObject({ ok: false, detail: expect.stringContaining('not signed') })
+      expect(await verifyReceiptInclusion(jws[4]!, { ...proof, size: 7 }, forged, vkey)).toMatchObject({
+        ok: false,
+        detail: expect.stringContaining('not signed'),
+      })
       await collector.close()
     })
 

@@ -73,16 +73,26 @@ describe('collector operations (SQLite, the CLI as a child process)', () => {
     const running = await startCollector(['--db', db], { ...env, CONSENTRY_RATE_RECEIPTS_IP: 'off' }, dir)
     for (let i = 0; i < 400; i += 50) await Promise.all(Array.from({ length: 50 }, () => postTo(running.url, new Browser().receipt())))
     await stop(running)
-    const piped = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${collectorCli()}" export --db "${db}" | head -c 100 >/dev/null`], { cwd: dir, encoding: 'utf8' })
+    const piped = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${collectorCli()}" export --db "${db}" | head -c 100 >/dev/null`], {
+      cwd: dir,
+      encoding: 'utf8',
+    })
     expect(piped.stderr).toBe('')
     expect(piped.status).toBe(0)
   })
 
   it('a write lock held by another process gets 503 + Retry-After, and the collector keeps answering meanwhile', async () => {
     // Another process (a backup, a large purge) takes the write lock and keeps it.
-    const holder = spawn(process.execPath, ['-e', `
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `
       const db = new (require('better-sqlite3'))(${JSON.stringify(db)}); db.exec('BEGIN IMMEDIATE');
-      process.stdout.write('locked\\n'); process.stdin.on('end', () => { db.exec('COMMIT'); process.exit(0) }); process.stdin.resume()`], { stdio: ['pipe', 'pipe', 'inherit'] })
+      process.stdout.write('locked\\n'); process.stdin.on('end', () => { db.exec('COMMIT'); process.exit(0) }); process.stdin.resume()`,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    )
     await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()))
     const release = async () => {
       holder.stdin!.end()
@@ -92,9 +102,9 @@ describe('collector operations (SQLite, the CLI as a child process)', () => {
     const store = await sqliteRepository(db, { maxWaitMs: 500 })
     const collector = await createCollector({ store, key: { file: join(dir, 'collector-key.pem') }, adminToken: 'ops-admin' })
     let settled = false
-    const pending = Promise.resolve(collector.app.request('/receipts', { method: 'POST', body: new Browser().receipt(), headers: { 'content-type': 'text/plain' } })).finally(
-      () => (settled = true),
-    )
+    const pending = Promise.resolve(
+      collector.app.request('/receipts', { method: 'POST', body: new Browser().receipt(), headers: { 'content-type': 'text/plain' } }),
+    ).finally(() => (settled = true))
     // While the receipt waits for the lock, other requests are answered: the event loop is free.
     const health = await collector.app.request('/healthz')
     expect(health.status).toBe(200)
@@ -104,13 +114,19 @@ describe('collector operations (SQLite, the CLI as a child process)', () => {
     expect(res.headers.get('retry-after')).toBe('1')
     expect((await res.json()).detail).toMatch(/locked by another process/)
     await release()
-    expect((await collector.app.request('/receipts', { method: 'POST', body: new Browser().receipt(), headers: { 'content-type': 'text/plain' } })).status).toBe(201)
+    expect(
+      (await collector.app.request('/receipts', { method: 'POST', body: new Browser().receipt(), headers: { 'content-type': 'text/plain' } })).status,
+    ).toBe(201)
     await collector.close()
   })
 
   it('with hundreds of slow connections open (more than the process has file descriptors), a visitor still gets a 201 within 1 s', async () => {
     // The collector gets 256 descriptors; 400 clients open connections and send headers slowly.
-    const child = spawn('bash', ['-c', `ulimit -n 256 && exec "${process.execPath}" "${collectorCli()}" serve --port 0 --db "${db}"`], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn('bash', ['-c', `ulimit -n 256 && exec "${process.execPath}" "${collectorCli()}" serve --port 0 --db "${db}"`], {
+      cwd: dir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const url = await new Promise<string>((resolve, reject) => {
       let output = ''
       const onData = (chunk: Buffer) => {

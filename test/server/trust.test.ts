@@ -178,7 +178,9 @@ for (const backend of backends()) {
           else expect([201, 400, 413], `crafted receipt ${i}`).toContain(statuses[i])
         })
         const count = (status: number) => statuses.filter((s) => s === status).length
-        console.log(`fuzz (${backend.name}): ${receipts.length} receipts, ${receipts.filter((r) => r.valid).length} valid; answers 201 × ${count(201)}, 400 × ${count(400)}, 413 × ${count(413)}, 5xx × ${statuses.filter((s) => s >= 500).length}`)
+        console.log(
+          `fuzz (${backend.name}): ${receipts.length} receipts, ${receipts.filter((r) => r.valid).length} valid; answers 201 × ${count(201)}, 400 × ${count(400)}, 413 × ${count(413)}, 5xx × ${statuses.filter((s) => s >= 500).length}`,
+        )
         expect(count(400)).toBeGreaterThan(500)
         const report = await audit(collector.store, await jwks())
         expect(report.findings).toEqual([])
@@ -237,12 +239,17 @@ for (const backend of backends()) {
         const next = newKey()
         await rotateKey(collector.store, next, first)
         const published = await publishedJwks(collector.store)
-        expect(published.keys.map((k) => [k.kid, k.status])).toEqual([[next.kid, undefined], [first.kid, 'retired']])
+        expect(published.keys.map((k) => [k.kid, k.status])).toEqual([
+          [next.kid, undefined],
+          [first.kid, 'retired'],
+        ])
         // A collector on the new key serves both; the old one may no longer start.
         const second = await createCollector({ store: await db.reopen(), key: next, adminToken: ADMIN })
         const served = await (await second.app.request('/.well-known/jwks.json')).json()
         expect(served.keys.map((k: { kid: string }) => k.kid)).toEqual([next.kid, first.kid])
-        expect((await second.app.request('/receipts', { method: 'POST', body: new Browser().receipt(), headers: { 'content-type': 'text/plain' } })).status).toBe(201)
+        expect(
+          (await second.app.request('/receipts', { method: 'POST', body: new Browser().receipt(), headers: { 'content-type': 'text/plain' } })).status,
+        ).toBe(201)
         await expect(createCollector({ store: await db.reopen(), key: first })).rejects.toThrow(/was retired/)
         // Audit, trusting only the new key, still accepts the entries the old key signed.
         const report = await audit(collector.store, await trustedKeys(collector.store, { keys: [next.publicJwk] }))
@@ -256,7 +263,9 @@ for (const backend of backends()) {
         await post(new Browser().receipt())
         const forged = newKey()
         await db.tamper(`INSERT INTO collector_keys (kid, jwk, status, created_ms, endorsement) VALUES (?, ?, 'retired', 0, ?)`, [
-          forged.kid, JSON.stringify(forged.publicJwk), forged.sign({ retires: forged.publicJwk }, 'consent-key-endorsement+jwt'),
+          forged.kid,
+          JSON.stringify(forged.publicJwk),
+          forged.sign({ retires: forged.publicJwk }, 'consent-key-endorsement+jwt'),
         ])
         const trusted = await trustedKeys(collector.store, { keys: [collector.key.publicJwk] })
         expect(trusted.keys.map((k) => k.kid)).toEqual([collector.key.kid])

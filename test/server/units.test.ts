@@ -78,6 +78,10 @@ describe('log', () => {
     expect(entryHash('', 'abc', '2026-01-01T00:00:00.000Z', 1)).toBe(sha256('\nabc\n2026-01-01T00:00:00.000Z\n1'))
   })
   it('writes erased indexes as ranges', () => {
-    expect(toRanges([1, 2, 3, 5, 7, 8])).toEqual([[1, 3], [5, 5], [7, 8]])
+    expect(toRanges([1, 2, 3, 5, 7, 8])).toEqual([
+      [1, 3],
+      [5, 5],
+      [7, 8],
+    ])
   })
 })

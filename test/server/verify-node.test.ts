@@ -29,7 +29,10 @@ function cases(): [string, string][] {
     ['alg HS256', signJws(key, claims({ iat: at(0) }), { alg: 'HS256' })],
     ['jwk with d', signJws(key, claims({ iat: at(0) }), { jwk: { ...key.jwk, d } })],
     ['jwk P-384', signJws(key, claims({ iat: at(0) }), { jwk: { ...key.jwk, crv: 'P-384' } })],
-    ['jwk off the curve', signJws(key, claims({ iat: at(0) }), { jwk: offCurve, kid: sha256(JSON.stringify({ crv: 'P-256', kty: 'EC', x: offCurve.x, y: offCurve.y })) })],
+    [
+      'jwk off the curve',
+      signJws(key, claims({ iat: at(0) }), { jwk: offCurve, kid: sha256(JSON.stringify({ crv: 'P-256', kty: 'EC', x: offCurve.x, y: offCurve.y })) }),
+    ],
     ['kid mismatch', signJws(key, claims({ iat: at(0) }), { kid: other.kid })],
     // The cached key of `key` must not make a signature by `other` pass.
     ['signed by another key than its (cached) jwk', signJws(other, claims({ iat: at(0) }), { jwk: key.jwk, kid: key.kid })],

@@ -54,9 +54,7 @@ describe('verifyReceipt', () => {
   it('refuses HS256 keyed with the public key (algorithm confusion)', async () => {
     const key = browserKey()
     const secret = enc.encode(JSON.stringify(key.jwk))
-    const jws = await new SignJWT(claims())
-      .setProtectedHeader({ alg: 'HS256', typ: 'consent-receipt+jwt', jwk: key.jwk, kid: key.kid } as never)
-      .sign(secret)
+    const jws = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', typ: 'consent-receipt+jwt', jwk: key.jwk, kid: key.kid } as never).sign(secret)
     await rejects(jws, 'alg', /expected "ES256", got "HS256"/)
   })
 
@@ -165,7 +163,9 @@ describe('verifyReceipt', () => {
 describe('verifyChain', () => {
   it('finds no break in a proper chain, in any order', async () => {
     const browser = new Browser()
-    const receipts = await Promise.all([browser.receipt(), browser.receipt({ event: 'updated' }), browser.receipt({ event: 'withdrawn' })].map((j) => verifyReceipt(j)))
+    const receipts = await Promise.all(
+      [browser.receipt(), browser.receipt({ event: 'updated' }), browser.receipt({ event: 'withdrawn' })].map((j) => verifyReceipt(j)),
+    )
     const report = verifyChain([receipts[2]!, receipts[0]!, receipts[1]!])
     expect(report.ok).toBe(true)
     expect(report.subjects[browser.sub]).toEqual({ receipts: 3, breaks: [] })

@@ -163,7 +163,11 @@ describe('banner and API', () => {
     // The spy records each cookie written and still writes it.
     const spy = vi.spyOn(document, 'cookie', 'set')
     const happyDOM = (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM
-    const consentCookie = () => spy.mock.calls.map(([value]) => value).filter((c) => c.startsWith('consentry=')).pop()!
+    const consentCookie = () =>
+      spy.mock.calls
+        .map(([value]) => value)
+        .filter((c) => c.startsWith('consentry='))
+        .pop()!
     try {
       happyDOM.setURL('https://shop.example/')
       await Consentry.init(config)

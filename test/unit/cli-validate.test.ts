@@ -248,7 +248,10 @@ describe('revision advice (--previous)', () => {
     text.categories.analytics.services.stats.description = 'Counts visits and pages.'
     const r2 = await check(JSON.stringify(text), { previous: JSON.stringify(base) })
     expect(r2.findings.map((f) => [f.severity, f.message])).toEqual([
-      ['info', 'texts changed (categories.analytics.services.stats.description): if this changes the meaning of a purpose, release it with "revision": 3; wording fixes need no bump'],
+      [
+        'info',
+        'texts changed (categories.analytics.services.stats.description): if this changes the meaning of a purpose, release it with "revision": 3; wording fixes need no bump',
+      ],
     ])
     const removed = structuredClone(base) as { categories: Record<string, unknown> }
     delete removed.categories.analytics
@@ -315,7 +318,10 @@ describe('valid example configs in demo/ and docs/', () => {
   test('all pass: no errors, exit 0', async () => {
     for (const { name, text } of examples()) {
       const { code, out } = await cli(['validate', name], { [name]: text })
-      expect(out.split('\n').filter((line) => line.includes('  error  ')), name).toEqual([])
+      expect(
+        out.split('\n').filter((line) => line.includes('  error  ')),
+        name,
+      ).toEqual([])
       expect(code, name).toBe(0)
     }
   })

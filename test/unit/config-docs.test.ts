@@ -44,7 +44,9 @@ function place(path: string, value: unknown): { config: unknown; at: string } {
       at += '.example'
       return { example: build(i + 1) }
     }
-    node = ((node.properties ?? {}) as Record<string, JsonSchema>)[key] ?? (((node.anyOf as JsonSchema[]).find((b) => b.properties) as JsonSchema).properties as Record<string, JsonSchema>)[key]
+    node =
+      ((node.properties ?? {}) as Record<string, JsonSchema>)[key] ??
+      (((node.anyOf as JsonSchema[]).find((b) => b.properties) as JsonSchema).properties as Record<string, JsonSchema>)[key]
     at += (at ? '.' : '') + key
     return { [key]: build(i + 1) }
   }
@@ -56,14 +58,16 @@ describe('schema docs for editors', () => {
 
   test('every property has a description and an example', () => {
     expect(all.length).toBeGreaterThan(50)
-    const lacking = all.filter(([, s]) => typeof s.description !== 'string' || !s.description || !Array.isArray(s.examples) || !s.examples.length).map(([p]) => p)
+    const lacking = all
+      .filter(([, s]) => typeof s.description !== 'string' || !s.description || !Array.isArray(s.examples) || !s.examples.length)
+      .map(([p]) => p)
     expect(lacking).toEqual([])
   })
 
   test('every @example in src/config/types.ts is JSON', () => {
     const bad = [...typeDocs()].filter(([, d]) => d.badExamples.length).map(([p, d]) => `${p}: ${d.badExamples.join(' | ')}`)
     expect(bad).toEqual([])
-  })
+  }, 30_000) // it loads the TypeScript compiler: seconds on a busy 2-core machine, not a speed check
 
   test('every example is accepted by the validator at its place', () => {
     const rejected: string[] = []
@@ -118,7 +122,10 @@ function isList(path: string): boolean {
   let node: JsonSchema = schema
   for (const key of path.split('.')) {
     if (key === '*') node = (node.items ?? node.additionalProperties) as JsonSchema
-    else node = ((node.properties ?? {}) as Record<string, JsonSchema>)[key] ?? (((node.anyOf as JsonSchema[]).find((b) => b.properties) as JsonSchema).properties as Record<string, JsonSchema>)[key]
+    else
+      node =
+        ((node.properties ?? {}) as Record<string, JsonSchema>)[key] ??
+        (((node.anyOf as JsonSchema[]).find((b) => b.properties) as JsonSchema).properties as Record<string, JsonSchema>)[key]
   }
   return !!node.items || (Array.isArray(node.anyOf) && (node.anyOf as JsonSchema[]).some((b) => b.items))
 }

@@ -31,8 +31,16 @@ describe('config validation', () => {
   })
 
   test.each([
-    [{ categories: { analytics: { services: { ga4: { cookies: ['_ga', 42] } } } } }, 'categories.analytics.services.ga4.cookies[1]', 'expected a cookie name or /regex/, got 42'],
-    [{ categories: { analytics: { services: { ga4: { cookies: ['/[unclosed/'] } } } } }, 'categories.analytics.services.ga4.cookies[0]', 'expected a cookie name or /regex/, got "/[unclosed/"'],
+    [
+      { categories: { analytics: { services: { ga4: { cookies: ['_ga', 42] } } } } },
+      'categories.analytics.services.ga4.cookies[1]',
+      'expected a cookie name or /regex/, got 42',
+    ],
+    [
+      { categories: { analytics: { services: { ga4: { cookies: ['/[unclosed/'] } } } } },
+      'categories.analytics.services.ga4.cookies[0]',
+      'expected a cookie name or /regex/, got "/[unclosed/"',
+    ],
     [{ categories: { analytics: { services: { ga4: { cookies: [{ purpose: 'x' }] } } } } }, 'categories.analytics.services.ga4.cookies[0].name', 'is required'],
     [{ mode: 'opt_in' }, 'mode', 'expected one of "opt-in", "opt-out", "notice", got "opt_in"'],
     [{ revision: 1.5 }, 'revision', 'expected an integer >= 0, got 1.5'],
@@ -40,10 +48,18 @@ describe('config validation', () => {
     [{ cookie: { expiresDays: 1000 } }, 'cookie.expiresDays', 'expected an integer from 1 to 400, got 1000'],
     [{ categories: { 'my category': {} } }, 'categories.my category', 'expected a name of letters, digits, "-" or "_" (starting with a letter) as key'],
     [{ categories: { necessary: { required: false } } }, 'categories.necessary.required', 'necessary cannot be switched off; remove this or set it to true'],
-    [{ categories: { analytics: { requried: true } } }, 'categories.analytics.requried', 'unknown key (expected one of: required, title, description, services)'],
+    [
+      { categories: { analytics: { requried: true } } },
+      'categories.analytics.requried',
+      'unknown key (expected one of: required, title, description, services)',
+    ],
     [{ receipts: { controller: 'X' } }, 'receipts.endpoint', 'is required'],
     [{ policyUrl: 'javascript:alert(1)' }, 'policyUrl', 'expected an http(s) or relative URL, got "javascript:alert(1)"'],
-    [{ ui: { theme: { accent: 'red;}body{display:none' } } }, 'ui.theme.accent', 'expected a CSS value such as "#0b57d0" or "8px", got "red;}body{display:none"'],
+    [
+      { ui: { theme: { accent: 'red;}body{display:none' } } },
+      'ui.theme.accent',
+      'expected a CSS value such as "#0b57d0" or "8px", got "red;}body{display:none"',
+    ],
     [{ translations: { en: { banner: { title: 5 } } } }, 'translations.en.banner.title', 'expected a text or a group of texts, got 5'],
     [{ translations: { english: {} } }, 'translations.english', 'expected a language tag such as "en" or "pt-BR" as key'],
     [{ categories: [] }, 'categories', 'expected an object, got a list'],

@@ -31,7 +31,10 @@ afterEach(() => {
 
 describe('decisions', () => {
   test('saving the same choice again decides nothing: no decision event, no receipt, the UI closes', async () => {
-    vi.stubGlobal('fetch', vi.fn(() => new Promise<Response>(() => {})))
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => new Promise<Response>(() => {})),
+    )
     await Consentry.init({ ...config, receipts: { endpoint: 'https://receipts.test/r' } })
     await flush()
     const decision = vi.fn()
@@ -95,8 +98,10 @@ describe('decisions', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const w = window as unknown as { dataLayer?: unknown[] }
     w.dataLayer = []
-    // biome-ignore lint/complexity/noArguments: gtag.js reads an Arguments object
-    const gtag = function (..._: unknown[]) { w.dataLayer!.push(arguments) } // prettier-ignore
+    const gtag = function (..._: unknown[]) {
+      // biome-ignore lint/complexity/noArguments: gtag.js reads an Arguments object
+      w.dataLayer!.push(arguments)
+    }
     await Consentry.init({ ...config, google: { consentMode: true } })
     expect(warn).not.toHaveBeenCalled()
     w.dataLayer = []

@@ -7,9 +7,7 @@ const en = read('en.json')
 
 /** `["banner.title", …]` with each leaf's value. */
 const leaves = (tree: Tree, prefix = ''): [string, string | Tree][] =>
-  Object.entries(tree).flatMap(([key, value]) =>
-    typeof value === 'object' ? leaves(value, prefix + key + '.') : [[prefix + key, value] as [string, string]],
-  )
+  Object.entries(tree).flatMap(([key, value]) => (typeof value === 'object' ? leaves(value, prefix + key + '.') : [[prefix + key, value] as [string, string]]))
 const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort()
 
 const files = readdirSync('locales').filter((f) => f !== 'en.json')

@@ -169,10 +169,12 @@ describe('outbox', () => {
     const added: { type: string; signal?: AbortSignal }[] = []
     for (const target of [window, document]) {
       const original = target.addEventListener.bind(target)
-      vi.spyOn(target, 'addEventListener').mockImplementation((type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions) => {
-        added.push({ type, signal: typeof options === 'object' ? options.signal : undefined })
-        original(type, listener, options)
-      })
+      vi.spyOn(target, 'addEventListener').mockImplementation(
+        (type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions) => {
+          added.push({ type, signal: typeof options === 'object' ? options.signal : undefined })
+          original(type, listener, options)
+        },
+      )
     }
     const receipts = await start()
     expect(added.map((a) => a.type).sort()).toEqual(['online', 'pagehide', 'visibilitychange'])

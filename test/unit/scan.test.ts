@@ -30,7 +30,8 @@ describe('the Open Cookie Database inside the repository', () => {
       ['a', 'b, "c"\nd', 'e'],
       ['1', '2', '3'],
     ])
-    const header = 'ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,Data Controller,User Privacy & GDPR Rights Portals,Wildcard match'
+    const header =
+      'ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,Data Controller,User Privacy & GDPR Rights Portals,Wildcard match'
     const csv = `${header}\n1,Google Analytics,Analytics,_ga,,"ID used to identify users",2 years,Google,https://x,0\n2,Google Analytics,Analytics,_ga_,,"Session state, per property",2 years,Google,https://x,1\n`
     const db = compact(csv)
     expect(db).toMatchObject({ count: 2, platforms: ['Google Analytics'], categories: ['Analytics'], controllers: ['Google'] })
@@ -59,7 +60,7 @@ describe('the Open Cookie Database inside the repository', () => {
     expect(matchOcd('GA')).toBeNull() // case matters: cookie names are case-sensitive
   })
 
-  test('categories: Marketing → advertising, Security → necessary, a CMP\'s consent-state cookie → necessary', () => {
+  test("categories: Marketing → advertising, Security → necessary, a CMP's consent-state cookie → necessary", () => {
     expect(categoryOf(matchOcd('_fbp')!)).toBe('advertising')
     expect(categoryOf(matchOcd('_ga')!)).toBe('analytics')
     expect(categoryOf(matchOcd('XSRF-TOKEN')!)).toBe('necessary')
@@ -88,7 +89,10 @@ describe('the crawl is bounded', () => {
   })
 
   test('sitemap.xml: <loc> entries with XML entities; an index is followed one level, a few children', async () => {
-    expect(parseSitemap('<urlset><url><loc> https://shop.example/a?x=1&amp;y=2 </loc></url></urlset>')).toEqual({ index: false, locs: ['https://shop.example/a?x=1&y=2'] })
+    expect(parseSitemap('<urlset><url><loc> https://shop.example/a?x=1&amp;y=2 </loc></url></urlset>')).toEqual({
+      index: false,
+      locs: ['https://shop.example/a?x=1&y=2'],
+    })
     const asked: string[] = []
     const files: Record<string, string> = {
       [`${origin}/sitemap.xml`]: `<sitemapindex>${Array.from({ length: 9 }, (_, i) => `<sitemap><loc>${origin}/s${i}.xml</loc></sitemap>`).join('')}<sitemap><loc>https://evil.example/s.xml</loc></sitemap></sitemapindex>`,
@@ -104,7 +108,16 @@ describe('the crawl is bounded', () => {
 
 // ---------------------------------------------------------------- judging a recording
 
-const cookie = (name: string, extra: Partial<RawCookie> = {}): RawCookie => ({ name, domain: 'shop.example', path: '/', expires: -1, httpOnly: false, secure: true, sameSite: 'Lax', ...extra })
+const cookie = (name: string, extra: Partial<RawCookie> = {}): RawCookie => ({
+  name,
+  domain: 'shop.example',
+  path: '/',
+  expires: -1,
+  httpOnly: false,
+  secure: true,
+  sameSite: 'Lax',
+  ...extra,
+})
 const record = (phase: Phase, cookies: RawCookie[], storage: string[] = [], hosts: string[] = []): PhaseRecord => ({
   phase,
   cookies: new Map(cookies.map((c) => [`${c.name}\0${c.domain}\0${c.path}`, c])),
@@ -123,7 +136,11 @@ describe('judging what the phases recorded', () => {
 
   test('without a config: the database decides, unknown names break no rule but are named', () => {
     const f = analyse(
-      [record('before-consent', [cookie('_ga'), cookie('session_x')]), record('after-reject', [cookie('consentry'), cookie('_fbp')], ['consentry:decisions']), record('after-accept', [])],
+      [
+        record('before-consent', [cookie('_ga'), cookie('session_x')]),
+        record('after-reject', [cookie('consentry'), cookie('_fbp')], ['consentry:decisions']),
+        record('after-accept', []),
+      ],
       declarations(undefined),
       'shop.example',
       false,
@@ -169,7 +186,13 @@ describe('the draft', () => {
 
   test('a fresh draft from odd names validates with no warning', async () => {
     const f = analyse(
-      [record('after-accept', [cookie('_ga'), cookie('_ga_1'), cookie('_ga_2'), cookie('we;ird'), cookie('/x/'), cookie('_gac_gb_1')], ['_hjSessionUser_1', 'my key'])],
+      [
+        record(
+          'after-accept',
+          [cookie('_ga'), cookie('_ga_1'), cookie('_ga_2'), cookie('we;ird'), cookie('/x/'), cookie('_gac_gb_1')],
+          ['_hjSessionUser_1', 'my key'],
+        ),
+      ],
       declarations(undefined),
       'shop.example',
       false,
@@ -184,7 +207,9 @@ describe('the draft', () => {
   })
 
   test('with a config: its own entries stay as they are, new ones join, a name clash across categories gets another key', () => {
-    const config = { categories: { necessary: { required: true }, functional: { services: { 'google-analytics': { description: 'Not what you think.', cookies: ['x'] } } } } }
+    const config = {
+      categories: { necessary: { required: true }, functional: { services: { 'google-analytics': { description: 'Not what you think.', cookies: ['x'] } } } },
+    }
     const f = analyse([record('before-consent', [cookie('_ga'), cookie('x')])], declarations(config), 'shop.example', true)
     const d = draft(f, config, '2026-12-04T10:00:00.000Z', 'shop.example')
     expect(d.categories!.functional).toEqual(config.categories.functional)
@@ -197,16 +222,30 @@ describe('formats', () => {
   test('lifetimes as people say them', () => {
     const at = '2026-01-01T00:00:00.000Z'
     const later = (s: number) => new Date(Date.parse(at) + s * 1000).toISOString()
-    expect([null, later(3600), later(86400), later(400 * 86400), later(90 * 86400), later(-5)].map((e) => lifetime(e, at))).toEqual(['session', '1 hour', '1 day', '1 year', '3 months', 'expired'])
+    expect([null, later(3600), later(86400), later(400 * 86400), later(90 * 86400), later(-5)].map((e) => lifetime(e, at))).toEqual([
+      'session',
+      '1 hour',
+      '1 day',
+      '1 year',
+      '3 months',
+      'expired',
+    ])
   })
 
   test('tables pad columns and cut long cells', () => {
-    expect(table([['A', 'BB'], ['ccc', 'd']])).toEqual(['A    BB', 'ccc  d'])
+    expect(
+      table([
+        ['A', 'BB'],
+        ['ccc', 'd'],
+      ]),
+    ).toEqual(['A    BB', 'ccc  d'])
     expect(table([['x'.repeat(60), 'y']], 10)[0]).toBe('xxxxxxxxx…  y')
   })
 
   test('the progress line, drawn over itself only on a terminal', () => {
-    expect(progressLine({ phase: 'after-reject', done: 5, total: 10, url: 'https://shop.example/a' })).toBe('2/3 after-reject   [##########----------] 5/10 https://shop.example/a')
+    expect(progressLine({ phase: 'after-reject', done: 5, total: 10, url: 'https://shop.example/a' })).toBe(
+      '2/3 after-reject   [##########----------] 5/10 https://shop.example/a',
+    )
     const written: string[] = []
     const stream = (isTTY: boolean) => ({ isTTY, columns: 30, write: (t: string) => written.push(t) }) as unknown as NodeJS.WriteStream
     expect(ttyProgress(stream(false))).toBeUndefined()
@@ -270,11 +309,47 @@ describe('consentry scan: usage and exit codes', () => {
   })
 
   test('options reach the scan; 0 without violations, 1 with, 2 when the scan did not finish', async () => {
-    const ok = await cli(['https://x/', '--pages', '3', '--page-timeout', '2.5', '--max-time', '60', '--reject-selector', '#no', '--chromium-arg=--a', '--chromium-arg=--b', '--format', 'json'])
+    const ok = await cli([
+      'https://x/',
+      '--pages',
+      '3',
+      '--page-timeout',
+      '2.5',
+      '--max-time',
+      '60',
+      '--reject-selector',
+      '#no',
+      '--chromium-arg=--a',
+      '--chromium-arg=--b',
+      '--format',
+      'json',
+    ])
     expect(ok.code).toBe(0)
-    expect(ok.given).toMatchObject({ url: 'https://x/', pages: 3, pageTimeoutMs: 2500, maxTimeMs: 60_000, rejectSelector: '#no', chromiumArgs: ['--a', '--b'], ignoreHttpsErrors: false })
+    expect(ok.given).toMatchObject({
+      url: 'https://x/',
+      pages: 3,
+      pageTimeoutMs: 2500,
+      maxTimeMs: 60_000,
+      rejectSelector: '#no',
+      chromiumArgs: ['--a', '--b'],
+      ignoreHttpsErrors: false,
+    })
     expect(JSON.parse(ok.out)).toEqual(report())
-    const bad = await cli(['https://x/'], report({ violations: [{ kind: 'undeclared', name: 'a', phase: 'before-consent', subject: 'cookie', category: null, message: 'cookie a is set but no service of the config lists it' }] }))
+    const bad = await cli(
+      ['https://x/'],
+      report({
+        violations: [
+          {
+            kind: 'undeclared',
+            name: 'a',
+            phase: 'before-consent',
+            subject: 'cookie',
+            category: null,
+            message: 'cookie a is set but no service of the config lists it',
+          },
+        ],
+      }),
+    )
     expect(bad.code).toBe(1)
     expect(bad.out).toContain('✖ 1 violation\n  undeclared  cookie a is set but no service of the config lists it')
     const cut = await cli(['https://x/'], report({ complete: false }))
@@ -283,7 +358,11 @@ describe('consentry scan: usage and exit codes', () => {
   })
 
   test('a URL that is not http(s): exit 2 before any browser starts', async () => {
-    const r = await runScan(['ftp://x/'], { out: () => {}, err: (t) => expect(t).toBe('consentry scan: ftp://x/: only http and https pages can be scanned'), read: () => '' })
+    const r = await runScan(['ftp://x/'], {
+      out: () => {},
+      err: (t) => expect(t).toBe('consentry scan: ftp://x/: only http and https pages can be scanned'),
+      read: () => '',
+    })
     expect(r).toBe(2)
   })
 })

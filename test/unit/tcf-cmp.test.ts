@@ -35,7 +35,10 @@ afterEach(() => {
 
 describe('__tcfapi', () => {
   test('the stub answers ping at once and queues the rest for the CMP, which answers them in order', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(gvlText, { headers: { 'content-type': 'application/json' } })))
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(gvlText, { headers: { 'content-type': 'application/json' } })),
+    )
     installStub(w)
     let ping: Record<string, unknown> | undefined
     w.__tcfapi!('ping', 2, (value) => (ping = value as Record<string, unknown>))
@@ -57,7 +60,9 @@ describe('__tcfapi', () => {
     h.$consent.set(decided(true))
     await vi.waitFor(() => expect(events.map((e) => e.eventStatus)).toEqual(['cmpuishown', 'useractioncomplete']))
     const tc = TCString.decode(events[1]!.tcString)
-    const live = Object.values(gvl.vendors).filter((v) => !v.deletedDate).map((v) => v.id)
+    const live = Object.values(gvl.vendors)
+      .filter((v) => !v.deletedDate)
+      .map((v) => v.id)
     const disclosed: number[] = []
     tc.vendorsDisclosed.forEach((on, id) => on && disclosed.push(id))
     expect(disclosed).toEqual(live.sort((a, b) => a - b))
@@ -75,7 +80,10 @@ describe('__tcfapi', () => {
   })
 
   test('Reject all on the first layer gives a string with no consent and every vendor disclosed', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(gvlText)))
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(gvlText)),
+    )
     const h = host(emptyState())
     startTcf(h)
     const events: TcData[] = []
@@ -89,7 +97,10 @@ describe('__tcfapi', () => {
   })
 
   test('outside the EEA, the UK and Switzerland gdprApplies is false and tcloaded comes at once', () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(gvlText)))
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(gvlText)),
+    )
     startTcf(host(emptyState(), 'US-CA'))
     let data: TcData | undefined
     w.__tcfapi!('getTCData', 2, (value) => (data = value as TcData))
@@ -97,7 +108,10 @@ describe('__tcfapi', () => {
   })
 
   test('unknown commands fail instead of hanging the caller', () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(gvlText)))
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(gvlText)),
+    )
     startTcf(host(emptyState()))
     const answer = vi.fn()
     w.__tcfapi!('nonsense', 2, answer)

@@ -120,20 +120,28 @@ export const migrations: Migration[] = [
     sqlite: `
       CREATE TABLE log_tree (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
       CREATE TABLE log_checkpoints (tree_size INTEGER PRIMARY KEY, root_hash TEXT NOT NULL, note TEXT NOT NULL, created_ms INTEGER NOT NULL);
-      ${['log_tree', 'log_checkpoints'].map((t) => `
+      ${['log_tree', 'log_checkpoints']
+        .map(
+          (t) => `
       CREATE TRIGGER ${t}_no_change BEFORE UPDATE ON ${t} BEGIN SELECT RAISE(ABORT, '${t} is append-only'); END;
-      CREATE TRIGGER ${t}_no_delete BEFORE DELETE ON ${t} BEGIN SELECT RAISE(ABORT, '${t} is append-only'); END;`).join('')}`,
+      CREATE TRIGGER ${t}_no_delete BEFORE DELETE ON ${t} BEGIN SELECT RAISE(ABORT, '${t} is append-only'); END;`,
+        )
+        .join('')}`,
     postgres: `
       CREATE TABLE log_tree (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (level, idx));
       CREATE TABLE log_checkpoints (tree_size BIGINT PRIMARY KEY, root_hash TEXT NOT NULL, note TEXT NOT NULL, created_ms BIGINT NOT NULL);
       CREATE FUNCTION consentry_no_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;
-      ${['log_tree', 'log_checkpoints'].map((t) => `
+      ${['log_tree', 'log_checkpoints']
+        .map(
+          (t) => `
       CREATE TRIGGER ${t}_no_change BEFORE UPDATE OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION consentry_no_change();
-      CREATE TRIGGER ${t}_no_truncate BEFORE TRUNCATE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION consentry_no_change();`).join('')}
+      CREATE TRIGGER ${t}_no_truncate BEFORE TRUNCATE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION consentry_no_change();`,
+        )
+        .join('')}
       INSERT INTO log_tree (level, idx, hash)
         SELECT 0, log_index - 1, sha256('\\x00'::bytea || convert_to(COALESCE(jws, record, content_hash), 'UTF8')) FROM log_entries;`,
-    },
+  },
   {
     // Consent statistics (storage/rollup.ts): daily rollups per dimension, added to in the append
     // transaction. `stats_backfill` holds the head when the rollups were created: the entries up

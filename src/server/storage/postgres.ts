@@ -9,9 +9,36 @@ import type pg from 'pg'
 import { frontierKeys, leafHash, nodeId, type NodeKey, type TreeNode } from '../merkle.js'
 import { migrations } from './migrations.js'
 import {
-  BLANK, BY_JTI, CHECKPOINT_AT, CHECKPOINTS_AFTER, COLUMNS, CURRENT_KEY, FORGET_NONCES, HEAD, INSERT, INSERT_CHECKPOINT, INSERT_KEY, KEYS,
-  LATEST_CHECKPOINT, LEAVES_FROM, LEVEL_PAGE, NEIGHBOURS_OF_BATCH, RETIRE_KEY, TREE_SIZE, USE_NONCE,
-  batchNeighboursOf, checkCurrent, insertMany, insertParams, keyParams, leafDataOf, pageQuery, subjectQuery, tombstoneSelect, tombstoneWhere, withBatch,
+  BLANK,
+  BY_JTI,
+  CHECKPOINT_AT,
+  CHECKPOINTS_AFTER,
+  COLUMNS,
+  CURRENT_KEY,
+  FORGET_NONCES,
+  HEAD,
+  INSERT,
+  INSERT_CHECKPOINT,
+  INSERT_KEY,
+  KEYS,
+  LATEST_CHECKPOINT,
+  LEAVES_FROM,
+  LEVEL_PAGE,
+  NEIGHBOURS_OF_BATCH,
+  RETIRE_KEY,
+  TREE_SIZE,
+  USE_NONCE,
+  batchNeighboursOf,
+  checkCurrent,
+  insertMany,
+  insertParams,
+  keyParams,
+  leafDataOf,
+  pageQuery,
+  subjectQuery,
+  tombstoneSelect,
+  tombstoneWhere,
+  withBatch,
 } from './sql.js'
 import type { AppendOutcome, Head, KeyRecord, LogEntry, Repository, StoredCheckpoint } from './types.js'
 import { BACKFILL_ADVANCE, BACKFILL_CHUNK, BACKFILL_ENTRIES, BACKFILL_STATE, Rollup, statsQueries, statsRows, upserts } from './rollup.js'
@@ -51,7 +78,9 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
   // 2^53, so numbers are exact. A per-pool parser leaves the host application's pg alone.
   const types = {
     getTypeParser: ((oid: number, format?: string) =>
-      oid === driver.types.builtins.INT8 ? (value: string) => Number(value) : driver.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+      oid === driver.types.builtins.INT8
+        ? (value: string) => Number(value)
+        : driver.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
   }
   const pool = new driver.Pool({ connectionString: options.connectionString, max: options.max ?? 10, types })
   // Without a listener, an idle connection dropped by the server would crash the process; the
@@ -78,7 +107,13 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
   const query = async (sql: string, params: unknown[] = []) => (await pool.query(numbered(sql), params)).rows
   let lease: pg.PoolClient | undefined
   const nodesOf = async (q: typeof query, keys: NodeKey[]): Promise<Map<string, Buffer>> => {
-    const rows = keys.length === 0 ? [] : await q(`SELECT t.level, t.idx, t.hash FROM log_tree t JOIN unnest(?::integer[], ?::bigint[]) AS k(level, idx) ON t.level = k.level AND t.idx = k.idx`, [keys.map((k) => k.level), keys.map((k) => k.index)])
+    const rows =
+      keys.length === 0
+        ? []
+        : await q(
+            `SELECT t.level, t.idx, t.hash FROM log_tree t JOIN unnest(?::integer[], ?::bigint[]) AS k(level, idx) ON t.level = k.level AND t.idx = k.idx`,
+            [keys.map((k) => k.level), keys.map((k) => k.index)],
+          )
     return new Map(rows.map((r) => [nodeId(r.level, Number(r.idx)), r.hash as Buffer]))
   }
   /** Adds entries to the statistics rollups, inside the caller's transaction. */
@@ -242,7 +277,7 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
       return statsRows(r, c)
     },
     async close() {
-      if (lease) (lease.release(), (lease = undefined))
+      if (lease) lease.release(), (lease = undefined)
       await pool.end()
     },
   }

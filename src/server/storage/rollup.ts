@@ -145,8 +145,7 @@ const upsertCategories = (count: number): string =>
    ON CONFLICT (dimension, day, key, category) DO UPDATE SET granted = stats_daily_categories.granted + excluded.granted,
      denied = stats_daily_categories.denied + excluded.denied`
 
-const values = (count: number, columns: number): string =>
-  Array.from({ length: count }, () => `(${Array(columns).fill('?').join(', ')})`).join(', ')
+const values = (count: number, columns: number): string => Array.from({ length: count }, () => `(${Array(columns).fill('?').join(', ')})`).join(', ')
 
 const rowParams = (r: RollupRow): unknown[] => [r.dimension, r.day, r.key, r.decisions, r.acceptAll, r.rejectAll, r.custom, r.gpc]
 const categoryParams = (c: CategoryRow): unknown[] => [c.dimension, c.day, c.key, c.category, c.granted, c.denied]
@@ -210,7 +209,11 @@ export function statsRows(rows: Record<string, Numeric>[], categories: Record<st
   const out = rows.map((r) => {
     const row: StatsRow = {
       key: typeof r.key === 'string' ? r.key : Number(r.key),
-      decisions: Number(r.decisions), acceptAll: Number(r.acceptAll), rejectAll: Number(r.rejectAll), custom: Number(r.custom), gpc: Number(r.gpc),
+      decisions: Number(r.decisions),
+      acceptAll: Number(r.acceptAll),
+      rejectAll: Number(r.rejectAll),
+      custom: Number(r.custom),
+      gpc: Number(r.gpc),
       categories: {},
     }
     byKey.set(String(r.key), row)

@@ -13,8 +13,22 @@ export const INSERT = `INSERT INTO log_entries (log_index, kind, received_ms, co
   jti, sub, kid, seq, iat, jws, record, chain, ip, erased_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 export const insertParams = (e: LogEntry): unknown[] => [
-  e.logIndex, e.kind, e.receivedMs, e.contentHash, e.entryHash, e.countersignature,
-  e.jti, e.sub, e.kid, e.seq, e.iat, e.jws, e.record, e.chain, e.ip, e.erasedMs,
+  e.logIndex,
+  e.kind,
+  e.receivedMs,
+  e.contentHash,
+  e.entryHash,
+  e.countersignature,
+  e.jti,
+  e.sub,
+  e.kid,
+  e.seq,
+  e.iat,
+  e.jws,
+  e.record,
+  e.chain,
+  e.ip,
+  e.erasedMs,
 ]
 
 export const HEAD = `SELECT log_index AS "logIndex", entry_hash AS "entryHash" FROM log_entries ORDER BY log_index DESC LIMIT 1`
@@ -60,12 +74,25 @@ type Role = 'same' | 'previous'
 type BatchRow = Record<`${Role}_${'jti' | 'seq' | 'kid' | 'hash' | 'jws'}`, string | number | null>
 
 /** A stored receipt as a chain link; `twin` accepts a `prev` made from its mirrored signature. */
-const linkOf = (jti: string, seq: number, kid: string, hash: string, jws: string | null): ChainLink =>
-  ({ jti, seq, kid, hash, ...(jws ? { twin: twinHash(jws) } : {}) })
+const linkOf = (jti: string, seq: number, kid: string, hash: string, jws: string | null): ChainLink => ({
+  jti,
+  seq,
+  kid,
+  hash,
+  ...(jws ? { twin: twinHash(jws) } : {}),
+})
 
 export function batchNeighboursOf(row: BatchRow): Neighbours {
   const link = (role: Role) =>
-    row[`${role}_jti`] === null ? undefined : linkOf(String(row[`${role}_jti`]), Number(row[`${role}_seq`]), String(row[`${role}_kid`]), String(row[`${role}_hash`]), row[`${role}_jws`] as string | null)
+    row[`${role}_jti`] === null
+      ? undefined
+      : linkOf(
+          String(row[`${role}_jti`]),
+          Number(row[`${role}_seq`]),
+          String(row[`${role}_kid`]),
+          String(row[`${role}_hash`]),
+          row[`${role}_jws`] as string | null,
+        )
   return { same: link('same'), previous: link('previous') }
 }
 
@@ -116,8 +143,8 @@ export const BLANK = `UPDATE log_entries SET sub = NULL, kid = NULL, seq = NULL,
 export function pageQuery(q: PageQuery): { sql: string; params: unknown[] } {
   const clauses = ['log_index > ?']
   const params: unknown[] = [q.afterIndex]
-  if (q.fromMs !== undefined) (clauses.push('received_ms >= ?'), params.push(q.fromMs))
-  if (q.toMs !== undefined) (clauses.push('received_ms < ?'), params.push(q.toMs))
+  if (q.fromMs !== undefined) clauses.push('received_ms >= ?'), params.push(q.fromMs)
+  if (q.toMs !== undefined) clauses.push('received_ms < ?'), params.push(q.toMs)
   params.push(q.limit)
   return { sql: `SELECT ${COLUMNS} FROM log_entries WHERE ${clauses.join(' AND ')} ORDER BY log_index LIMIT ?`, params }
 }

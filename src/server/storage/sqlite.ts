@@ -18,12 +18,52 @@ import type Database from 'better-sqlite3'
 import { frontierKeys, leafHash, nodeId, type NodeKey, type TreeNode } from '../merkle.js'
 import { migrations } from './migrations.js'
 import {
-  BLANK, BY_JTI, CHECKPOINT_AT, CHECKPOINTS_AFTER, CURRENT_KEY, FORGET_NONCES, HEAD, INSERT, INSERT_CHECKPOINT, INSERT_KEY, INSERT_NODE, KEYS,
-  LATEST_CHECKPOINT, LEAVES_FROM, LEVEL_PAGE, NEIGHBOURS, NODE, RETIRE_KEY, TREE_SIZE, USE_NONCE,
-  checkCurrent, insertParams, keyParams, leafDataOf, neighboursOf, pageQuery, subjectQuery, tombstoneSelect, tombstoneWhere,
+  BLANK,
+  BY_JTI,
+  CHECKPOINT_AT,
+  CHECKPOINTS_AFTER,
+  CURRENT_KEY,
+  FORGET_NONCES,
+  HEAD,
+  INSERT,
+  INSERT_CHECKPOINT,
+  INSERT_KEY,
+  INSERT_NODE,
+  KEYS,
+  LATEST_CHECKPOINT,
+  LEAVES_FROM,
+  LEVEL_PAGE,
+  NEIGHBOURS,
+  NODE,
+  RETIRE_KEY,
+  TREE_SIZE,
+  USE_NONCE,
+  checkCurrent,
+  insertParams,
+  keyParams,
+  leafDataOf,
+  neighboursOf,
+  pageQuery,
+  subjectQuery,
+  tombstoneSelect,
+  tombstoneWhere,
 } from './sql.js'
 import { BACKFILL_ADVANCE, BACKFILL_CHUNK, BACKFILL_ENTRIES, BACKFILL_STATE, Rollup, statsQueries, statsRows, upserts } from './rollup.js'
-import { StoreBusyError, type AppendOutcome, type GrowTree, type Head, type IncomingReceipt, type KeyRecord, type LogEntry, type PageQuery, type Repository, type SealReceipt, type SealRecord, type StoredCheckpoint, type TombstoneSelector } from './types.js'
+import {
+  StoreBusyError,
+  type AppendOutcome,
+  type GrowTree,
+  type Head,
+  type IncomingReceipt,
+  type KeyRecord,
+  type LogEntry,
+  type PageQuery,
+  type Repository,
+  type SealReceipt,
+  type SealRecord,
+  type StoredCheckpoint,
+  type TombstoneSelector,
+} from './types.js'
 
 export interface SqliteOptions {
   /** FULL (default) survives power loss; NORMAL survives a process crash only. */
@@ -134,7 +174,10 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
 
   const tombstoneTx = db.transaction((which: TombstoneSelector, erasedMs: number, seal: SealRecord, limit?: number) => {
     const select = tombstoneSelect(which, limit)
-    const erased = db.prepare(select.sql).pluck().all(...select.params) as number[]
+    const erased = db
+      .prepare(select.sql)
+      .pluck()
+      .all(...select.params) as number[]
     if (erased.length === 0) return { erased }
     const { where, params } = tombstoneWhere(which)
     db.prepare(`${BLANK} WHERE ${where} AND log_index <= ?`).run(erasedMs, ...params, erased[erased.length - 1])
@@ -172,20 +215,24 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
       }
       if (pending().length === 0) return backfill()
       await write(() =>
-        db.transaction(() => {
-          db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)')
-          for (const m of pending()) {
-            db.exec(m.sqlite)
-            // The leaves of the entries written before the tree existed (SQLite has no SHA-256).
-            if (m.version === 4) {
-              const add = db.prepare(INSERT_NODE)
-              for (const e of db.prepare('SELECT log_index AS "logIndex", jws, record, content_hash AS "contentHash" FROM log_entries ORDER BY log_index').iterate() as Iterable<LogEntry>) {
-                add.run(e.logIndex - 1, leafHash(leafDataOf(e)))
+        db
+          .transaction(() => {
+            db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)')
+            for (const m of pending()) {
+              db.exec(m.sqlite)
+              // The leaves of the entries written before the tree existed (SQLite has no SHA-256).
+              if (m.version === 4) {
+                const add = db.prepare(INSERT_NODE)
+                for (const e of db
+                  .prepare('SELECT log_index AS "logIndex", jws, record, content_hash AS "contentHash" FROM log_entries ORDER BY log_index')
+                  .iterate() as Iterable<LogEntry>) {
+                  add.run(e.logIndex - 1, leafHash(leafDataOf(e)))
+                }
               }
+              db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now())
             }
-            db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now())
-          }
-        }).immediate(),
+          })
+          .immediate(),
       )
       await backfill()
     },
@@ -193,10 +240,12 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
     tombstone: (which, erasedMs, seal, limit) => write(() => tombstoneTx.immediate(which, erasedMs, seal, limit)),
     useNonce: (nonce, nowMs, expiresMs) =>
       write(() =>
-        db.transaction(() => {
-          stmt(FORGET_NONCES).run(nowMs)
-          return stmt(USE_NONCE).run(nonce, expiresMs).changes === 1
-        }).immediate(),
+        db
+          .transaction(() => {
+            stmt(FORGET_NONCES).run(nowMs)
+            return stmt(USE_NONCE).run(nonce, expiresMs).changes === 1
+          })
+          .immediate(),
       ),
     async findByJti(jti) {
       return stmt(BY_JTI).get(jti) as LogEntry | undefined

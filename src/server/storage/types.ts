@@ -207,7 +207,11 @@ export interface Repository {
 }
 
 /** Every entry in log order, page by page (no cursor held open between pages). */
-export async function* scan(store: Repository, range: { fromMs?: number | undefined; toMs?: number | undefined } = {}, pageSize = 1000): AsyncGenerator<LogEntry> {
+export async function* scan(
+  store: Repository,
+  range: { fromMs?: number | undefined; toMs?: number | undefined } = {},
+  pageSize = 1000,
+): AsyncGenerator<LogEntry> {
   let afterIndex = 0
   for (;;) {
     const rows = await store.page({ afterIndex, limit: pageSize, ...range })

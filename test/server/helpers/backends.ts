@@ -86,7 +86,10 @@ function postgresBackend(): Backend {
           await client.query('ALTER TABLE log_tree DISABLE TRIGGER USER')
           await client.query('ALTER TABLE log_checkpoints DISABLE TRIGGER USER')
           let n = 0
-          await client.query(sql.replace(/\?/g, () => `$${++n}`), params)
+          await client.query(
+            sql.replace(/\?/g, () => `$${++n}`),
+            params,
+          )
           await client.end()
         },
       }

@@ -36,7 +36,11 @@ export interface RunningCollector {
 
 /** Starts `serve --port 0` and resolves once it prints where it listens. */
 export function startCollector(args: string[], env: Record<string, string>, cwd: string): Promise<RunningCollector> {
-  const child = spawn(process.execPath, [collectorCli(), 'serve', '--port', '0', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [collectorCli(), 'serve', '--port', '0', ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   return new Promise((resolvePromise, reject) => {
     const onData = (chunk: Buffer) => {

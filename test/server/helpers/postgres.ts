@@ -16,7 +16,9 @@ function findBin(): string | undefined {
   if (process.env.PG_BIN) return process.env.PG_BIN
   const root = '/usr/lib/postgresql'
   if (!existsSync(root)) return undefined
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a))
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a))
   return versions[0] && join(root, versions[0], 'bin')
 }
 
@@ -42,7 +44,10 @@ const freePort = (): Promise<number> =>
   })
 
 export async function startPostgres(): Promise<TestPostgres> {
-  if (!postgresBin) throw new Error('CI=true, but no PostgreSQL server binaries were found (/usr/lib/postgresql/*/bin or PG_BIN): install Debian\'s postgresql package (.ci/run does)')
+  if (!postgresBin)
+    throw new Error(
+      "CI=true, but no PostgreSQL server binaries were found (/usr/lib/postgresql/*/bin or PG_BIN): install Debian's postgresql package (.ci/run does)",
+    )
   const bin = postgresBin
   const dir = mkdtempSync(join(tmpdir(), 'consentry-pg-'))
   const asRoot = process.getuid?.() === 0
@@ -52,7 +57,9 @@ export async function startPostgres(): Promise<TestPostgres> {
     chownSync(dir, uid, gid)
   }
   const run = (cmd: string, args: string[]) =>
-    asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' }) : execFileSync(join(bin, cmd), args, { stdio: 'pipe' })
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' })
+      : execFileSync(join(bin, cmd), args, { stdio: 'pipe' })
   const data = join(dir, 'data')
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
   const port = await freePort()

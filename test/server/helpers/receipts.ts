@@ -67,10 +67,6 @@ export class Browser {
 
   /** A proof for GET /receipts/{sub}: fresh nonce and time, signed with this browser's key. */
   proof(overrides: Record<string, unknown> = {}, sub = this.sub): string {
-    return signJws(
-      this.key,
-      { sub, nonce: randomUUID(), iat: Math.floor(Date.now() / 1000), htm: 'GET', ...overrides },
-      { typ: 'consent-export+jwt' },
-    )
+    return signJws(this.key, { sub, nonce: randomUUID(), iat: Math.floor(Date.now() / 1000), htm: 'GET', ...overrides }, { typ: 'consent-export+jwt' })
   }
 }

@@ -4,7 +4,6 @@
 import { expect } from 'vitest'
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto'
 
-
 export const H = (...parts: Buffer[]): Buffer => createHash('sha256').update(Buffer.concat(parts)).digest()
 export const leafOf = (data: string): Buffer => H(Buffer.from([0]), Buffer.from(data, 'utf8'))
 const node = (l: Buffer, r: Buffer): Buffer => H(Buffer.from([1]), l, r)
@@ -84,7 +83,11 @@ export function openCheckpoint(note: string, vkey: string): { origin: string; si
   const [, name, id, keyB64] = /^([^+]+)\+([0-9a-f]{8})\+(.+)$/.exec(vkey.trim()) as unknown as [string, string, string, string]
   const keyBytes = Buffer.from(keyB64, 'base64')
   expect(keyBytes[0]).toBe(1)
-  expect(H(Buffer.from(`${name}\n`), keyBytes).subarray(0, 4).toString('hex')).toBe(id)
+  expect(
+    H(Buffer.from(`${name}\n`), keyBytes)
+      .subarray(0, 4)
+      .toString('hex'),
+  ).toBe(id)
   const publicKey: KeyObject = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: keyBytes.subarray(1).toString('base64url') }, format: 'jwk' })
   const [text, sigs] = note.split('\n\n') as [string, string]
   const lines = text.split('\n')
@@ -97,4 +100,3 @@ export function openCheckpoint(note: string, vkey: string): { origin: string; si
 }
 
 export const b = (hashes: string[]): Buffer[] => hashes.map((h) => Buffer.from(h, 'base64'))
-

@@ -38,8 +38,15 @@ export const c = (n: number, f: [number, number], a: [number, number], d: [numbe
   analytics: { granted: a[0], denied: a[1] },
   advertising: { granted: d[0], denied: d[1] },
 })
-export const row = (key: string | null, decisions: number, acceptAll: number, rejectAll: number, custom: number, gpc: number, categories: ReturnType<typeof c>) =>
-  ({ key, decisions, acceptAll, rejectAll, custom, gpc, categories })
+export const row = (
+  key: string | null,
+  decisions: number,
+  acceptAll: number,
+  rejectAll: number,
+  custom: number,
+  gpc: number,
+  categories: ReturnType<typeof c>,
+) => ({ key, decisions, acceptAll, rejectAll, custom, gpc, categories })
 
 /** Counted by hand from SEED (r1 … r9). */
 export const EXPECTED = {
@@ -59,17 +66,13 @@ export const EXPECTED = {
     row('opt-in', 5, 3, 1, 1, 0, c(5, [3, 2], [4, 1], [3, 2])),
     row('opt-out', 2, 0, 1, 1, 2, c(2, [1, 1], [1, 1], [0, 2])),
   ],
-  revision: [
-    row(`1:${CFG_A}`, 4, 1, 1, 2, 1, c(4, [2, 2], [3, 1], [1, 3])),
-    row(`2:${CFG_B}`, 5, 3, 2, 0, 1, c(5, [3, 2], [3, 2], [3, 2])),
-  ],
+  revision: [row(`1:${CFG_A}`, 4, 1, 1, 2, 1, c(4, [2, 2], [3, 1], [1, 3])), row(`2:${CFG_B}`, 5, 3, 2, 0, 1, c(5, [3, 2], [3, 2], [3, 2]))],
   language: [
     row('de', 3, 2, 1, 0, 0, c(3, [2, 1], [2, 1], [2, 1])),
     row('en', 5, 1, 2, 2, 2, c(5, [2, 3], [3, 2], [1, 4])),
     row('fr', 1, 1, 0, 0, 0, c(1, [1, 0], [1, 0], [1, 0])),
   ],
 }
-
 
 /** What posting a receipt needs: the app's request function and the collector's clock. */
 export interface SeedTarget {
