@@ -1,6 +1,8 @@
 // The console's calls to its collector: relative URLs (the console is served at <base>/dashboard,
 // the API at <base>/…), the admin token from this tab's sessionStorage as a bearer token.
 
+import type { StatsAnswer } from '../server/stats.js'
+
 const TOKEN_KEY = 'consentry.console.token'
 
 export const token = {
@@ -30,24 +32,10 @@ export async function call(path: string): Promise<Response> {
 
 const getJson = async <T>(path: string): Promise<T> => (await call(path)).json() as Promise<T>
 
-export type By = 'day' | 'region' | 'mode' | 'revision' | 'language'
-
-export interface StatsRow {
-  key: string | null
-  decisions: number
-  acceptAll: number
-  rejectAll: number
-  custom: number
-  gpc: number
-  categories: Record<string, { granted: number; denied: number }>
-}
-
-export interface Stats {
-  from: string
-  to: string
-  by: By
-  rows: StatsRow[]
-}
+// The wire shape of GET /stats is the collector's own (types only: none of its code ships here).
+export type Stats = StatsAnswer
+export type StatsRow = Stats['rows'][number]
+export type By = Stats['by']
 
 export const stats = (from: string, to: string, by: By) => getJson<Stats>(`stats?${new URLSearchParams({ from, to, by })}`)
 

@@ -37,6 +37,9 @@ function statsQuery(params: { from?: string | undefined; to?: string | undefined
   return { by: by as StatsQuery['by'], fromDay, toDay }
 }
 
+/** The answer of GET /stats, as the console reads it (src/dashboard/api.ts). */
+export type StatsAnswer = Awaited<ReturnType<typeof stats>>
+
 async function stats(store: Repository, query: StatsQuery) {
   const rows = await store.stats(query)
   return {
