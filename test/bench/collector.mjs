@@ -18,13 +18,13 @@
 import autocannon from 'autocannon'
 import { execFileSync, spawn } from 'node:child_process'
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto'
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { startPostgres } from './postgres.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const { values: opts } = parseArgs({
@@ -256,34 +256,6 @@ function startCollector(cli, args, env, cwd) {
     child.stderr.on('data', onData)
     child.on('exit', (code) => reject(new Error(`collector exited (${code}):\n${output}`)))
   })
-}
-
-const freePort = () =>
-  new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => res(port))
-    })
-  })
-
-async function startPostgres(dir) {
-  const base = '/usr/lib/postgresql'
-  const version =
-    existsSync(base) &&
-    readdirSync(base)
-      .filter((v) => existsSync(join(base, v, 'bin/pg_ctl')))
-      .sort((a, b) => b - a)[0]
-  if (!version) return undefined
-  const bin = join(base, version, 'bin')
-  const asRoot = process.getuid() === 0
-  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'])), Number(execFileSync('id', ['-g', 'postgres'])))
-  const run = (cmd, args) =>
-    execFileSync(asRoot ? 'runuser' : join(bin, cmd), asRoot ? ['-u', 'postgres', '--', join(bin, cmd), ...args] : args, { stdio: 'pipe' })
-  const data = join(dir, 'data')
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
-  const port = await freePort()
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start'])
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop: () => run('pg_ctl', ['-D', data, '-m', 'fast', 'stop']) }
 }
 
 // ---- CPU accounting ---------------------------------------------------------------------------

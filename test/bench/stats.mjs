@@ -11,14 +11,13 @@
 // are requested --requests times each through the collector's Hono app (in process, no
 // socket), one after the other; it prints p50/p99/max. Target: p99 < 200 ms.
 
-import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { startPostgres } from './postgres.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const { values: opts } = parseArgs({
@@ -130,32 +129,14 @@ async function sqlite() {
   }
 }
 
-const freePort = () =>
-  new Promise((ok, fail) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => ok(port))
-    })
-    s.on('error', fail)
-  })
-
 async function postgres() {
-  const base = '/usr/lib/postgresql'
-  const version = existsSync(base) && readdirSync(base).find((v) => existsSync(join(base, v, 'bin', 'pg_ctl')))
-  if (!version) return console.log('postgres  skipped: no /usr/lib/postgresql/*/bin')
-  const bin = join(base, version, 'bin')
   const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-pg-'))
-  const asRoot = process.getuid?.() === 0
-  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'])), Number(execFileSync('id', ['-g', 'postgres'])))
-  const run = (cmd, args) =>
-    asRoot
-      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' })
-      : execFileSync(join(bin, cmd), args, { stdio: 'pipe' })
-  const data = join(dir, 'data')
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
-  const port = await freePort()
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start'])
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`
+  const server = await startPostgres(dir, ['fsync=off'])
+  if (!server) {
+    rmSync(dir, { recursive: true, force: true })
+    return console.log('postgres  skipped: no /usr/lib/postgresql/*/bin')
+  }
+  const { url } = server
   try {
     const first = await postgresRepository({ connectionString: url })
     await first.migrate()
@@ -189,7 +170,7 @@ async function postgres() {
     await measure('postgres', store)
   } finally {
     try {
-      run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop'])
+      server.stop('immediate')
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
