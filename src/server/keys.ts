@@ -4,7 +4,7 @@
 // Sources, in order: a PEM (PKCS#8) in CONSENTRY_COLLECTOR_KEY, else a key file, created on
 // first start with mode 0600. Ed25519 ("EdDSA") by default; ES256 for verifiers without it.
 
-import { createHash, createPrivateKey, hkdfSync, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
+import { createECDH, createHash, createPrivateKey, hkdfSync, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto'
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { thumbprintInput } from '../receipts/digest.js'
 
@@ -94,11 +94,28 @@ export interface KeySource {
   warn?: (message: string) => void
 }
 
-/** A new private key of `alg`, as PKCS#8 PEM. */
-export function newKeyPem(alg: CollectorAlg = 'EdDSA'): string {
-  const { privateKey } = alg === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  return privateKey.export({ format: 'pem', type: 'pkcs8' }) as string
+/** PKCS#8 DER of an Ed25519 key up to its 32-byte seed (RFC 8410 §7). */
+const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex')
+
+/**
+ * A new private key of `alg`, made without node:crypto's key-generation jobs: on Node 20 a
+ * garbage collection inside `export({ format: 'jwk' })` can run a finished KeyGenJob's
+ * destructor, which waits for a mutex the export already holds, and the process hangs for
+ * good (seen in the server tests' fuzz, which makes thousands of keys; gdb: ~KeyGenJob under
+ * ExportJWKEcKey). A random Ed25519 seed, or an ECDH key pair for P-256, makes no such job.
+ */
+export function newPrivateKey(alg: CollectorAlg = 'EdDSA'): KeyObject {
+  if (alg === 'EdDSA') return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8, randomBytes(32)]), format: 'der', type: 'pkcs8' })
+  const ecdh = createECDH('prime256v1')
+  const point = ecdh.generateKeys()
+  const part = (from: number) => point.subarray(from, from + 32).toString('base64url')
+  const secret = ecdh.getPrivateKey() // may be shorter than 32 bytes: its leading zeros dropped
+  const d = Buffer.concat([Buffer.alloc(32 - secret.length), secret]).toString('base64url')
+  return createPrivateKey({ key: { kty: 'EC', crv: 'P-256', x: part(1), y: part(33), d }, format: 'jwk' })
 }
+
+/** A new private key of `alg`, as PKCS#8 PEM. */
+export const newKeyPem = (alg: CollectorAlg = 'EdDSA'): string => newPrivateKey(alg).export({ format: 'pem', type: 'pkcs8' }) as string
 
 /** Writes a key file readable by its owner only; fails if the file exists. */
 export function writeKeyFile(file: string, pem: string): void {

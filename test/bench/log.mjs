@@ -13,14 +13,14 @@
 // inclusion proof p99 < 20 ms and ≤ 20 hashes at 10^6 entries. The collector's own throughput
 // against its floor is measured by test/bench/collector.mjs (npm run bench:collector).
 
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import Sqlite from 'better-sqlite3'
-import { checkpointSigner, collectorKeyFrom, consistencyProof, growAndSign, inclusionProof, sqliteRepository } from '../../dist/server.mjs'
+import { checkpointSigner, collectorKeyFrom, newPrivateKey, consistencyProof, growAndSign, inclusionProof, sqliteRepository } from '../../dist/server.mjs'
 
 const { values } = parseArgs({ options: { leaves: { type: 'string' }, proofs: { type: 'string' }, batch: { type: 'string' } } })
 const leaves = Number(values.leaves ?? 1_000_000)
@@ -34,7 +34,7 @@ try {
   await store.migrate()
   const raw = new Sqlite(file)
   const put = raw.prepare('INSERT INTO log_tree (level, idx, hash) VALUES (0, ?, ?)')
-  const grow = growAndSign(checkpointSigner(collectorKeyFrom(generateKeyPairSync('ed25519').privateKey), 'bench.example/consentry'))
+  const grow = growAndSign(checkpointSigner(collectorKeyFrom(newPrivateKey()), 'bench.example/consentry'))
   let integrateMs = 0
   const sizes = []
   for (let at = 0; at < leaves; at += batch) {

@@ -11,7 +11,7 @@
 // are requested --requests times each through the collector's Hono app (in process, no
 // socket), one after the other; it prints p50/p99/max. Target: p99 < 200 ms.
 
-import { generateKeyPairSync, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -30,7 +30,7 @@ const { values: opts } = parseArgs({
 const N = Number(opts.receipts)
 const REQUESTS = Number(opts.requests)
 if (!existsSync(join(root, 'dist/server.mjs'))) throw new Error('dist/server.mjs is missing: run npm run build first')
-const { createApp, ReceiptService, collectorKeyFrom, sqliteRepository, postgresRepository } = await import(join(root, 'dist/server.mjs'))
+const { createApp, ReceiptService, collectorKeyFrom, newPrivateKey, sqliteRepository, postgresRepository } = await import(join(root, 'dist/server.mjs'))
 
 const DAY = 86_400_000
 const END = Date.UTC(2026, 11, 1)
@@ -73,7 +73,7 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((
 
 async function measure(name, store) {
   // The app without createCollector: the synthetic entries carry no countersignature to adopt.
-  const service = new ReceiptService({ store, key: collectorKeyFrom(generateKeyPairSync('ed25519').privateKey), now: () => END })
+  const service = new ReceiptService({ store, key: collectorKeyFrom(newPrivateKey()), now: () => END })
   const app = createApp({ service, adminToken: 'bench', now: () => END })
   for (const [by, query] of [
     ['day', 'by=day'],

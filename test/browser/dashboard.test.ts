@@ -4,14 +4,13 @@
 // screenshots (light, dark, phone) in test/browser/__screenshots__/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serve } from '@hono/node-server'
-import { generateKeyPairSync } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core'
-import { collectorKeyFrom, createCollector, type Collector } from '../../src/server/index.js'
+import { collectorKeyFrom, newPrivateKey, createCollector, type Collector } from '../../src/server/index.js'
 import { sqliteRepository } from '../../src/server/storage/sqlite.js'
 import { Browser } from '../server/helpers/receipts.js'
 import { EXPECTED, seedLog } from '../server/helpers/stats-seed.js'
@@ -81,7 +80,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'consentry-console-'))
   collector = await createCollector({
     store: await sqliteRepository(join(dir, 'consent.db')),
-    key: collectorKeyFrom(generateKeyPairSync('ed25519').privateKey),
+    key: collectorKeyFrom(newPrivateKey()),
     adminToken: ADMIN,
     now: () => clock,
     rateLimits: false,

@@ -1,11 +1,10 @@
 // consentry/verify in real Chromium: a receipt's inclusion proof and checkpoint, made by a real
 // collector (SQLite), check out with WebCrypto (SHA-256, Ed25519); another receipt does not.
-import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, test } from 'vitest'
-import { collectorKeyFrom, createCollector, sqliteRepository } from '../../src/server/index.js'
+import { collectorKeyFrom, newPrivateKey, createCollector, sqliteRepository } from '../../src/server/index.js'
 import { Browser } from '../server/helpers/receipts.js'
 import { site, useChromium } from './harness.js'
 
@@ -15,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 async function evidence() {
   const collector = await createCollector({
     store: await sqliteRepository(join(dir, 'log.db')),
-    key: collectorKeyFrom(generateKeyPairSync('ed25519').privateKey),
+    key: collectorKeyFrom(newPrivateKey()),
     integrate: false,
     logOrigin: 'shop.example/consentry',
     rateLimits: false,

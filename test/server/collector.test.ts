@@ -1,8 +1,8 @@
 // The collector's behaviour through its HTTP API, the same suite against SQLite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compactVerify, importJWK } from 'jose'
-import { generateKeyPairSync, randomUUID } from 'node:crypto'
-import { collectorKeyFrom, createCollector, type Collector } from '../../src/server/index.js'
+import { randomUUID } from 'node:crypto'
+import { collectorKeyFrom, newPrivateKey, createCollector, type Collector } from '../../src/server/index.js'
 import { audit } from '../../src/server/audit.js'
 import { backends, type Opened } from './helpers/backends.js'
 import { Browser, b64url, browserKey, claims, sha256, signJws } from './helpers/receipts.js'
@@ -26,7 +26,7 @@ for (const backend of backends()) {
       db = await backend.open()
       collector = await createCollector({
         store: db.store,
-        key: collectorKeyFrom(generateKeyPairSync('ed25519').privateKey),
+        key: collectorKeyFrom(newPrivateKey()),
         adminToken: ADMIN,
         allowedOrigins: ['https://shop.example'],
         clientIp: (c) => c.req.header('x-test-ip') ?? '203.0.113.77',

@@ -5,12 +5,12 @@
 // by a C2SP signed-note check written from the note format: node:crypto only, nothing imported
 // from src/, so that a mistake shared by the project's prover and its verifier cannot hide.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHash, generateKeyPairSync, sign } from 'node:crypto'
+import { createHash, createPublicKey, sign } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { audit } from '../../src/server/audit.js'
-import { collectorKeyFrom, createCollector, Integrator, checkpointPublicKeyOf, type Collector } from '../../src/server/index.js'
+import { collectorKeyFrom, newPrivateKey, createCollector, Integrator, checkpointPublicKeyOf, type Collector } from '../../src/server/index.js'
 import { backends, type Opened } from './helpers/backends.js'
 import { verifyReceiptInclusion, type InclusionProof } from '../../src/receipts/verify.js'
 import { runCli } from './helpers/collector.js'
@@ -30,7 +30,7 @@ for (const backend of backends()) {
       const db = await backend.open()
       const collector = await createCollector({
         store: db.store,
-        key: collectorKeyFrom(generateKeyPairSync('ed25519').privateKey),
+        key: collectorKeyFrom(newPrivateKey()),
         integrate: false,
         logOrigin: 'test.example/consentry',
         rateLimits: false,
@@ -120,7 +120,7 @@ for (const backend of backends()) {
 
     it('the 201 names the leaf, and a signed checkpoint covers it within 1 s', async () => {
       const db = await backend.open()
-      const collector = await createCollector({ store: db.store, key: collectorKeyFrom(generateKeyPairSync('ed25519').privateKey), rateLimits: false })
+      const collector = await createCollector({ store: db.store, key: collectorKeyFrom(newPrivateKey()), rateLimits: false })
       const vkey = await text(collector, '/log/key')
       for (let round = 0; round < 3; round++) {
         const jws = new Browser().receipt()
@@ -333,8 +333,8 @@ const db = (c: Collector) => c.store
 function createCollectorNote(note: string): string {
   const text = note.slice(0, note.indexOf('\n\n') + 1)
   const origin = text.split('\n')[0]!
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
-  const raw = Buffer.from((publicKey.export({ format: 'jwk' }) as { x: string }).x, 'base64url')
+  const privateKey = newPrivateKey()
+  const raw = Buffer.from((createPublicKey(privateKey).export({ format: 'jwk' }) as { x: string }).x, 'base64url')
   const id = H(Buffer.from(`${origin}\n`), Buffer.from([1]), raw).subarray(0, 4)
   return `${text}\n\u2014 ${origin} ${Buffer.concat([id, sign(null, Buffer.from(text), privateKey)]).toString('base64')}\n`
 }

@@ -2,8 +2,7 @@
 // on SQLite and PostgreSQL; the rollups are kept in the append transaction and backfilled for a
 // log that predates them; erasure leaves the statistics as they were.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateKeyPairSync } from 'node:crypto'
-import { collectorKeyFrom, createCollector, type Collector } from '../../src/server/index.js'
+import { collectorKeyFrom, newPrivateKey, createCollector, type Collector } from '../../src/server/index.js'
 import { backends, type Opened } from './helpers/backends.js'
 import type { Browser } from './helpers/receipts.js'
 import { EXPECTED, SEED, c, row, seedLog } from './helpers/stats-seed.js'
@@ -31,7 +30,7 @@ for (const backend of backends()) {
       db = await backend.open()
       collector = await createCollector({
         store: db.store,
-        key: collectorKeyFrom(generateKeyPairSync('ed25519').privateKey),
+        key: collectorKeyFrom(newPrivateKey()),
         adminToken: ADMIN,
         now: () => clock,
         rateLimits: false,

@@ -2,8 +2,8 @@
 // what, claims a database column cannot hold, signature twins, key history, a locked database,
 // rate limits and a fuzzed flood of crafted receipts. The same suite on SQLite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateKeyPairSync, randomUUID } from 'node:crypto'
-import { collectorKeyFrom, createCollector, type Collector } from '../../src/server/index.js'
+import { randomUUID } from 'node:crypto'
+import { collectorKeyFrom, newPrivateKey, createCollector, type Collector } from '../../src/server/index.js'
 import { audit } from '../../src/server/audit.js'
 import { keyFor, publishedJwks, rotateKey, trustedKeys } from '../../src/server/keyring.js'
 import { ReceiptService } from '../../src/server/service.js'
@@ -12,7 +12,7 @@ import { backends, type Opened } from './helpers/backends.js'
 import { Browser, b64url, browserKey, claims, sha256, signJws } from './helpers/receipts.js'
 
 const ADMIN = 'admin-token-for-tests'
-const newKey = () => collectorKeyFrom(generateKeyPairSync('ed25519').privateKey)
+const newKey = () => collectorKeyFrom(newPrivateKey())
 
 /** The same receipt with its ECDSA signature (r, s) turned into (r, n − s), computed here on its own. */
 function mirrored(jws: string): string {

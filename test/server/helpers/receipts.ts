@@ -1,6 +1,6 @@
 // Receipts signed independently of src/receipts (node:crypto only), so that a bug shared by
 // our signer and our verifier cannot hide.
-import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto'
+import { createECDH, createHash, createPrivateKey, randomUUID, sign, type KeyObject } from 'node:crypto'
 
 export const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url')
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('base64url')
@@ -12,9 +12,14 @@ export interface BrowserKey {
 }
 
 export function browserKey(): BrowserKey {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  const { kty, crv, x, y } = publicKey.export({ format: 'jwk' }) as Record<string, string>
-  const jwk = { kty: kty as 'EC', crv: crv as 'P-256', x: x!, y: y! }
+  // ECDH, not generateKeyPairSync + export({format: 'jwk'}): that pair hangs Node 20 now and
+  // then, a GC inside the export running ~KeyGenJob on a mutex the export holds (src/server/keys.ts).
+  const ecdh = createECDH('prime256v1')
+  const point = ecdh.generateKeys()
+  const secret = ecdh.getPrivateKey()
+  const jwk = { kty: 'EC' as const, crv: 'P-256' as const, x: b64url(point.subarray(1, 33)), y: b64url(point.subarray(33)) }
+  const d = b64url(Buffer.concat([Buffer.alloc(32 - secret.length), secret]))
+  const privateKey = createPrivateKey({ key: { ...jwk, d }, format: 'jwk' })
   // RFC 7638: required members in lexicographic order, no whitespace.
   const kid = sha256(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
   return { privateKey, jwk, kid }
