@@ -138,7 +138,7 @@ export default [
   },
   {
     input: 'src/tcf/stub-entry.ts',
-    output: { file: 'dist/consentry-tcf-stub.js', format: 'iife', plugins: [terser({ ...terserOptions, module: false })] },
+    output: { file: 'dist/consentry-tcf-stub.js', format: 'iife', strict: false, plugins: [terser({ ...terserOptions, module: false })] },
     plugins: browserPlugins(false),
   },
   // The validator CLI's checks for the config playground (demo/playground.html): not shipped to visitors.

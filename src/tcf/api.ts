@@ -1,8 +1,11 @@
 // The CMP side of `__tcfapi` (docs/tcf.md, "The API"): ping, addEventListener,
-// removeEventListener and getTCData, answering from the current TC state. The
-// stub's queue is replayed in order once this takes over.
+// removeEventListener and getTCData, answering from the current TC state, and the
+// locator protocol's relay for calls posted by child frames. The stub's queue (calls
+// and frame messages) is replayed in order once this takes over.
 
 import type { TcfApi, TcfCallback } from './stub.js'
+
+type FrameCall = { command: string; version?: number; parameter?: unknown; callId?: unknown }
 
 type EventStatus = 'tcloaded' | 'cmpuishown' | 'useractioncomplete'
 
@@ -74,8 +77,31 @@ export function takeOver(
         callback(null, false)
     }
   }
+  // A child frame's call (the locator's protocol); older clients post JSON text and get it back.
+  const relay = (event: MessageEvent) => {
+    const text = typeof event.data === 'string'
+    let call: FrameCall | undefined
+    try {
+      call = (text ? JSON.parse(event.data) : event.data)?.__tcfapiCall
+    } catch {
+      return
+    }
+    if (call)
+      api(
+        call.command,
+        call.version,
+        (returnValue, success) => {
+          const answer = { __tcfapiReturn: { returnValue, success, callId: call.callId } }
+          ;(event.source as Window | null)?.postMessage(text ? JSON.stringify(answer) : answer, '*')
+        },
+        call.parameter,
+      )
+  }
+  const stub = w.__tcfapi
+  if (stub?.l) w.removeEventListener('message', stub.l)
+  w.addEventListener('message', relay)
   w.__tcfapi = api
-  for (const args of queued) api(...(args as Parameters<TcfApi>))
+  for (const item of queued) Array.isArray(item) ? api(...item) : relay(item)
 
   return {
     update(next, nextBody) {

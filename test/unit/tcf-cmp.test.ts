@@ -34,6 +34,34 @@ afterEach(() => {
 })
 
 describe('__tcfapi', () => {
+  test('a child frame that calls before the CMP loads is answered once it has, in the form it asked (object or JSON text)', () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(gvlText, { headers: { 'content-type': 'application/json' } })),
+    )
+    installStub(w)
+    const answers: unknown[] = []
+    const frame = { postMessage: (data: unknown) => answers.push(data) } as unknown as Window
+    const post = (data: unknown) => w.dispatchEvent(new MessageEvent('message', { data, source: frame }))
+    post({ __tcfapiCall: { command: 'addEventListener', version: 2, callId: 'one' } })
+    post(JSON.stringify({ __tcfapiCall: { command: 'ping', version: 2, callId: 'two' } }))
+    post({ somethingElse: true })
+    post('not for us')
+    // The stub keeps the two calls and nothing else, and answers none of them itself.
+    expect(w.__tcfapi!.a).toHaveLength(2)
+    expect(answers).toEqual([])
+
+    startTcf(host(emptyState()))
+    // The ping is answered during the replay; the listener once the first layer's status exists.
+    expect(answers).toHaveLength(2)
+    expect(JSON.parse(answers[0] as string)).toMatchObject({ __tcfapiReturn: { success: true, callId: 'two', returnValue: { cmpStatus: 'loaded' } } })
+    expect(answers[1]).toMatchObject({ __tcfapiReturn: { success: true, callId: 'one', returnValue: { eventStatus: 'cmpuishown', listenerId: 1 } } })
+    // From now on the CMP relays at once, and only once (the stub's listener is gone).
+    post({ __tcfapiCall: { command: 'ping', version: 2, callId: 'three' } })
+    expect(answers).toHaveLength(3)
+    expect(answers[2]).toMatchObject({ __tcfapiReturn: { callId: 'three', returnValue: { cmpLoaded: true } } })
+  })
+
   test('the stub answers ping at once and queues the rest for the CMP, which answers them in order', async () => {
     vi.stubGlobal(
       'fetch',
