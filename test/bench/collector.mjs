@@ -2,6 +2,7 @@
 // Load benchmark of the receipt collector (not a test; not part of npm test).
 //
 //   npm run bench:collector [-- --duration 10 --warmup 2 --connections 32 --receipts 120000 --keys 20000]
+//   [--only sqlite|postgres|two]
 //
 // Starts the collector as a child process (compiled from src/ with tsc, like the server tests)
 // on SQLite, then on a throwaway PostgreSQL when /usr/lib/postgresql/*/bin exists, and fires
@@ -14,6 +15,10 @@
 // collector process (all its threads, from /proc/<pid>/stat), this process (autocannon, the
 // load generator, on the same machine) and everything else, and from the collector's CPU time
 // per receipt the most this machine could sustain at all.
+//
+// The `two` leg runs two collectors on one PostgreSQL database, half the connections each,
+// SIGKILLs the one that integrates the Merkle tree halfway, and checks that every receipt
+// acknowledged with a 201 is a leaf of the survivor's signed tree, exactly once.
 
 import autocannon from 'autocannon'
 import { execFileSync, spawn } from 'node:child_process'
@@ -313,6 +318,90 @@ async function load(url, pid, receipts) {
   }
 }
 
+// ---- two collectors on one PostgreSQL, the integrator SIGKILLed halfway --------------------
+const CLAIM = 'this process integrates the Merkle tree'
+const printed = (c, text) =>
+  new Promise((res, rej) => {
+    let out = ''
+    const check = (chunk = '') => {
+      out += chunk
+      if (out.includes(text)) res()
+    }
+    c.child.stdout.on('data', check)
+    c.child.stderr.on('data', check)
+    c.child.once('exit', () => rej(new Error(`collector exited before printing ${JSON.stringify(text)}`)))
+  })
+
+async function twoCollectors(pgUrl, receipts) {
+  const env = { DATABASE_URL: pgUrl, CONSENTRY_KEY_FILE: join(work, 'key-two.pem'), CONSENTRY_LOG_ORIGIN: 'bench.example/consentry' }
+  const first = await startCollector(cli, [], env, work)
+  await Promise.race([printed(first, CLAIM), new Promise((r) => setTimeout(r, 5000))])
+  const second = await startCollector(cli, [], env, work)
+  const acked = new Map() // jti → leafIndex
+  const fireAt = (url, seconds) =>
+    autocannon({
+      url: `${url}/receipts`,
+      connections: Math.max(1, connections / 2),
+      duration: seconds,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain;charset=UTF-8' },
+          setupRequest: (req) => ({ ...req, body: receipts[sent++ % receipts.length].jws }),
+          onResponse: (status, body) => {
+            if (status !== 201) return
+            const ack = JSON.parse(body)
+            acked.set(ack.jti, ack.leafIndex)
+          },
+        },
+      ],
+    })
+  if (warmup > 0) await Promise.all([fireAt(first.url, warmup), fireAt(second.url, warmup)])
+  acked.clear()
+  const cpuBefore = processCpu(first.child.pid) + processCpu(second.child.pid)
+  let cpuFirst = 0
+  const at = performance.now()
+  const killer = setTimeout(
+    () => {
+      cpuFirst = processCpu(first.child.pid)
+      first.child.kill('SIGKILL')
+    },
+    (duration * 1000) / 2,
+  )
+  const [a, b] = await Promise.all([fireAt(first.url, duration / 2 - 0.2), fireAt(second.url, duration)])
+  clearTimeout(killer)
+  const seconds = (performance.now() - at) / 1000
+  const cpu = cpuFirst + processCpu(second.child.pid) - cpuBefore
+  // The survivor takes over the tree: wait for a checkpoint covering every entry.
+  const health = async () => (await (await fetch(`${second.url}/healthz`)).json()).logIndex
+  const entries = await health()
+  let size = 0
+  const deadline = performance.now() + 30_000
+  while (size < entries && performance.now() < deadline) {
+    const res = await fetch(`${second.url}/log/checkpoint`)
+    if (res.status === 200) size = Number((await res.text()).split('\n')[1])
+    if (size < entries) await new Promise((r) => setTimeout(r, 100))
+  }
+  const leaves = [...acked.values()]
+  const distinct = new Set(leaves).size
+  second.child.kill('SIGTERM')
+  await new Promise((r) => second.child.once('exit', r))
+  const ok = a['2xx'] + b['2xx']
+  return {
+    perSecond: ok / seconds,
+    p50: Math.max(a.latency.p50, b.latency.p50),
+    p99: Math.max(a.latency.p99, b.latency.p99),
+    ok,
+    non2xx: a.non2xx + b.non2xx,
+    errors: a.errors + a.timeouts + b.errors + b.timeouts,
+    cpuPerReceipt: cpu / ok,
+    entries,
+    checkpointSize: size,
+    lost: leaves.filter((leaf) => leaf >= size).length,
+    twice: leaves.length - distinct,
+  }
+}
+
 // ---- run ------------------------------------------------------------------------------------
 const cli = buildCollector()
 // Receipt ids as the SDK makes them: UUIDv7, time first, so they arrive in index order as in
@@ -325,6 +414,7 @@ console.log(`\n${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}`
 console.log(`crypto.verify ES256, one core: ${Math.round(rate)} verifications/s  (target for SQLite: ≥ ${Math.round(rate / 2)} receipts/s, p99 < 50 ms)\n`)
 
 const rows = []
+let two
 const work = mkdtempSync(join(tmpdir(), 'consentry-bench-'))
 try {
   if (!opts.only || opts.only === 'sqlite') {
@@ -333,16 +423,27 @@ try {
     c.child.kill('SIGTERM')
     await new Promise((r) => c.child.once('exit', r))
   }
-  if (!opts.only || opts.only === 'postgres') {
+  if (!opts.only || opts.only === 'postgres' || opts.only === 'two') {
     const pgDir = mkdtempSync(join(tmpdir(), 'consentry-bench-pg-'))
     const pg = await startPostgres(pgDir)
     if (!pg) console.warn('\n*** PostgreSQL binaries not found: PostgreSQL benchmark skipped ***\n')
     else {
       try {
-        const c = await startCollector(cli, [], { DATABASE_URL: pg.url, CONSENTRY_KEY_FILE: join(work, 'key.pem') }, work)
-        rows.push({ storage: 'postgres', ...(await load(c.url, c.child.pid, receipts)) })
-        c.child.kill('SIGTERM')
-        await new Promise((r) => c.child.once('exit', r))
+        if (opts.only !== 'two') {
+          const c = await startCollector(cli, [], { DATABASE_URL: pg.url, CONSENTRY_KEY_FILE: join(work, 'key.pem') }, work)
+          rows.push({ storage: 'postgres', ...(await load(c.url, c.child.pid, receipts)) })
+          c.child.kill('SIGTERM')
+          await new Promise((r) => c.child.once('exit', r))
+        }
+        if (!opts.only || opts.only === 'two') {
+          const db = pg.url.replace(/\/postgres$/, '/two')
+          const { default: pgClient } = await import('pg')
+          const admin = new pgClient.Client({ connectionString: pg.url })
+          await admin.connect()
+          await admin.query('CREATE DATABASE two')
+          await admin.end()
+          two = await twoCollectors(db, receipts)
+        }
       } finally {
         pg.stop()
         rmSync(pgDir, { recursive: true, force: true })
@@ -372,6 +473,16 @@ for (const r of rows) {
   const beside = (cores * 1e6) / (r.cpu.collector + r.cpu.loadgen + (r.storage === 'postgres' ? r.cpu.others : 0))
   console.log(
     `${r.storage.padEnd(10)} ${r.cpu.collector.toFixed(0).padStart(9)}   ${r.cpu.loadgen.toFixed(0).padStart(10)}   ${r.cpu.others.toFixed(0).padStart(15)}   |        ${r.cores.collector.toFixed(2)}        ${r.cores.loadgen.toFixed(2)}     ${r.cores.machine.toFixed(2)}   ${Math.round(alone)} (${(alone / rate).toFixed(2)}×) / ${Math.round(beside)} (${(beside / rate).toFixed(2)}×)`,
+  )
+}
+if (two) {
+  console.log(`\nTwo collectors on one PostgreSQL (${connections / 2} connections each), the integrator SIGKILLed at ${duration / 2} s:`)
+  console.log(
+    `  ${Math.round(two.perSecond)} receipts/s together, p50 ${two.p50} / p99 ${two.p99} ms (the worse of the two), ${two.ok} × 201, ${two.non2xx} other answers, ${two.errors} connection errors (the killed one's)`,
+  )
+  console.log(`  collector CPU ${two.cpuPerReceipt.toFixed(0)} µs per receipt (both processes)`)
+  console.log(
+    `  after the kill: ${two.entries} entries, the survivor's checkpoint covers ${two.checkpointSize}; acknowledged receipts outside it: ${two.lost}, leaf indexes given twice: ${two.twice} → ${two.lost === 0 && two.twice === 0 && two.checkpointSize === two.entries ? 'nothing lost or integrated twice' : 'LOST OR DUPLICATED'}`,
   )
 }
 const verifyUs = 1e6 / rate
