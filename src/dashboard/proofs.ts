@@ -78,15 +78,15 @@ function proofRow(p: ReceiptProof) {
             h('ol', {}, ...p.proof.hashes.map((hash) => h('li', {}, h('code', { class: 'hash' }, hash)))),
           )
       : '–'
+  const link = 'proof' in p ? h('a', { href: inclusionProofPath(p.proof.index, p.proof.size), 'aria-label': `Proof JSON of receipt ${p.receipt.seq}` }, 'JSON') : null
   return h(
     'tr',
     { class: `proof ${p.state}` },
     h('th', { scope: 'row' }, String(p.receipt.seq)),
     h('td', { class: 'num' }, 'proof' in p ? count(p.proof.index) : count(p.receipt.logIndex - 1)),
     h('td', { class: 'num' }, 'proof' in p ? count(p.proof.size) : '–'),
-    h('td', {}, path),
     h('td', {}, h('span', { class: `verdict ${p.state}` }, STATE_TEXT[p.state]), p.detail ? h('span', { class: 'muted detail' }, p.detail) : null),
-    h('td', {}, 'proof' in p ? h('a', { href: inclusionProofPath(p.proof.index, p.proof.size) }, 'JSON') : '–'),
+    h('td', {}, h('div', { class: 'path-cell' }, path, link)),
   )
 }
 
@@ -118,7 +118,7 @@ export function renderProofs(report: ProofReport): HTMLElement {
       h(
         'tr',
         {},
-        ...['Seq', 'Leaf index', 'Tree size', 'Proof path', 'Inclusion', 'Proof'].map((l, i) => h('th', { scope: 'col', class: i === 1 || i === 2 ? 'num' : '' }, l)),
+        ...['Seq', 'Leaf', 'Tree size', 'Inclusion', 'Proof path'].map((l, i) => h('th', { scope: 'col', class: i === 1 || i === 2 ? 'num' : '' }, l)),
       ),
     ),
     h('tbody', {}, ...report.proofs.map(proofRow)),
