@@ -105,8 +105,8 @@ export function renderProofs(report: ProofReport): HTMLElement {
   const badge = !cp
     ? h('p', { class: 'badge warn' }, 'No checkpoint yet: the log has not been signed, so there is nothing to prove inclusion against.')
     : failed > 0
-      ? h('p', { class: 'badge warn' }, `${failed} of ${n} receipts do not verify against the checkpoint of ${count(cp.size)} entries.`)
-      : h('p', { class: verified === n ? 'badge ok' : 'badge warn' }, `${verified} of ${n} receipts verified in the checkpoint of ${count(cp.size)} entries.`)
+      ? h('p', { class: 'badge warn' }, `${failed} of ${n} receipt${n === 1 ? '' : 's'} ${failed === 1 ? 'does' : 'do'} not verify against the checkpoint of ${count(cp.size)} entries.`)
+      : h('p', { class: verified === n ? 'badge ok' : 'badge warn' }, `${verified} of ${n} receipt${n === 1 ? '' : 's'} verified in the checkpoint of ${count(cp.size)} entries.`)
   const signature = cp && h('p', { class: cp.signed.signature === 'failed' ? 'error' : 'hint', id: 'checkpoint-signature' }, signatureText(cp.origin, cp.signed))
   const table = h(
     'table',
