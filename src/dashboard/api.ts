@@ -63,7 +63,8 @@ export async function logKey(): Promise<string | null> {
 }
 
 /** Where the inclusion proof of leaf `index` in the tree of `size` leaves is (also a link for people). */
-export const inclusionProofPath = (index: number, size: number): string => `log/proof/inclusion?${new URLSearchParams({ index: String(index), size: String(size) })}`
+export const inclusionProofPath = (index: number, size: number): string =>
+  `log/proof/inclusion?${new URLSearchParams({ index: String(index), size: String(size) })}`
 
 export const inclusionProof = (index: number, size: number) => getJson<InclusionProof>(inclusionProofPath(index, size))
 

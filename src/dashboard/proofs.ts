@@ -78,7 +78,8 @@ function proofRow(p: ReceiptProof) {
             h('ol', {}, ...p.proof.hashes.map((hash) => h('li', {}, h('code', { class: 'hash' }, hash)))),
           )
       : '–'
-  const link = 'proof' in p ? h('a', { href: inclusionProofPath(p.proof.index, p.proof.size), 'aria-label': `Proof JSON of receipt ${p.receipt.seq}` }, 'JSON') : null
+  const link =
+    'proof' in p ? h('a', { href: inclusionProofPath(p.proof.index, p.proof.size), 'aria-label': `Proof JSON of receipt ${p.receipt.seq}` }, 'JSON') : null
   return h(
     'tr',
     { class: `proof ${p.state}` },
@@ -105,9 +106,18 @@ export function renderProofs(report: ProofReport): HTMLElement {
   const badge = !cp
     ? h('p', { class: 'badge warn' }, 'No checkpoint yet: the log has not been signed, so there is nothing to prove inclusion against.')
     : failed > 0
-      ? h('p', { class: 'badge warn' }, `${failed} of ${n} receipt${n === 1 ? '' : 's'} ${failed === 1 ? 'does' : 'do'} not verify against the checkpoint of ${count(cp.size)} entries.`)
-      : h('p', { class: verified === n ? 'badge ok' : 'badge warn' }, `${verified} of ${n} receipt${n === 1 ? '' : 's'} verified in the checkpoint of ${count(cp.size)} entries.`)
-  const signature = cp && h('p', { class: cp.signed.signature === 'failed' ? 'error' : 'hint', id: 'checkpoint-signature' }, signatureText(cp.origin, cp.signed))
+      ? h(
+          'p',
+          { class: 'badge warn' },
+          `${failed} of ${n} receipt${n === 1 ? '' : 's'} ${failed === 1 ? 'does' : 'do'} not verify against the checkpoint of ${count(cp.size)} entries.`,
+        )
+      : h(
+          'p',
+          { class: verified === n ? 'badge ok' : 'badge warn' },
+          `${verified} of ${n} receipt${n === 1 ? '' : 's'} verified in the checkpoint of ${count(cp.size)} entries.`,
+        )
+  const signature =
+    cp && h('p', { class: cp.signed.signature === 'failed' ? 'error' : 'hint', id: 'checkpoint-signature' }, signatureText(cp.origin, cp.signed))
   const table = h(
     'table',
     { class: 'data proofs' },

@@ -56,7 +56,14 @@ export type HealthAnswer = ReturnType<typeof health>
 
 const iso = (ms: number): string => new Date(ms).toISOString()
 
-function health(store: Repository, head: Head, last: LogEntry | undefined, first: LogEntry | undefined, checkpoint: StoredCheckpoint | undefined, audit: AuditRun | undefined) {
+function health(
+  store: Repository,
+  head: Head,
+  last: LogEntry | undefined,
+  first: LogEntry | undefined,
+  checkpoint: StoredCheckpoint | undefined,
+  audit: AuditRun | undefined,
+) {
   return {
     storage: store.dialect,
     entries: head.logIndex,

@@ -67,7 +67,9 @@ async function signIn(page: Page) {
 
 /** The log health card as label → text. */
 const healthFacts = (page: Page) =>
-  page.locator('#health').evaluate((dl) => Object.fromEntries([...dl.querySelectorAll('dt')].map((dt) => [dt.textContent, (dt.nextElementSibling?.textContent ?? '').trim()])))
+  page
+    .locator('#health')
+    .evaluate((dl) => Object.fromEntries([...dl.querySelectorAll('dt')].map((dt) => [dt.textContent, (dt.nextElementSibling?.textContent ?? '').trim()])))
 
 /** The inclusion proofs table: seq, leaf index, tree size, the path's hashes, the verdict, the proof link. */
 const proofRows = (page: Page) =>
@@ -192,7 +194,9 @@ describe('the console (GET /dashboard)', () => {
     // Each receipt's inclusion proof against the newest checkpoint, verified in the browser.
     const size = (await collector.store.head()).logIndex
     const leaves = (await collector.store.bySubject({ sub: visitor.sub, afterIndex: 0, limit: 10 })).map((e) => e.logIndex - 1)
-    const served = await Promise.all(leaves.map(async (leaf) => (await (await collector.app.request(`/log/proof/inclusion?index=${leaf}&size=${size}`)).json()).hashes))
+    const served = await Promise.all(
+      leaves.map(async (leaf) => (await (await collector.app.request(`/log/proof/inclusion?index=${leaf}&size=${size}`)).json()).hashes),
+    )
     expect(await proofRows(page)).toEqual(
       leaves.map((leaf, i) => ({
         seq: ['1', '2', '4'][i],
@@ -226,7 +230,9 @@ describe('the console (GET /dashboard)', () => {
     await page.locator('#lookup-form button').click()
     await page.locator('#lookup-result table.proofs').waitFor()
     expect((await proofRows(page)).map((r) => r.verdict)).toEqual(['does not verify', 'does not verify', 'does not verify'])
-    expect(await page.locator('#lookup-result .inclusion .badge').textContent()).toMatch(/^3 of 3 receipts do not verify against the checkpoint of \d+ entries\.$/)
+    expect(await page.locator('#lookup-result .inclusion .badge').textContent()).toMatch(
+      /^3 of 3 receipts do not verify against the checkpoint of \d+ entries\.$/,
+    )
     expect(await cspViolations(page)).toEqual([])
     await context.close()
   })
@@ -239,7 +245,10 @@ describe('the console (GET /dashboard)', () => {
     let facts = await healthFacts(page)
     expect(facts).toMatchObject({
       Entries: String(entries),
-      'Last checkpoint': `${entries} entries, ${new Date(checkpoint.createdMs).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`,
+      'Last checkpoint': `${entries} entries, ${new Date(checkpoint.createdMs)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC')}`,
       'Checkpoint root': checkpoint.root,
       'Last audit': 'never audited — run consentry-collector audit',
     })

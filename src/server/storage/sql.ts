@@ -212,7 +212,15 @@ export const CHECKPOINTS_AFTER = `SELECT ${CHECKPOINT_COLUMNS} FROM log_checkpoi
 /** Params: ran ms, ok (0/1), entries, tree size, findings, first finding, signatures checked (0/1). */
 export const INSERT_AUDIT_RUN = `INSERT INTO audit_runs (ran_ms, ok, entries, tree_size, findings, first_finding, signatures_checked) VALUES (?, ?, ?, ?, ?, ?, ?)`
 
-export const auditRunParams = (r: AuditRun): unknown[] => [r.ranMs, r.ok ? 1 : 0, r.entries, r.treeSize, r.findings, r.firstFinding, r.signaturesChecked ? 1 : 0]
+export const auditRunParams = (r: AuditRun): unknown[] => [
+  r.ranMs,
+  r.ok ? 1 : 0,
+  r.entries,
+  r.treeSize,
+  r.findings,
+  r.firstFinding,
+  r.signaturesChecked ? 1 : 0,
+]
 
 export const LAST_AUDIT_RUN = `SELECT ran_ms AS "ranMs", ok, entries, tree_size AS "treeSize", findings, first_finding AS "firstFinding",
   signatures_checked AS "signaturesChecked" FROM audit_runs ORDER BY ran_ms DESC LIMIT 1`
