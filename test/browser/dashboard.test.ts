@@ -237,7 +237,7 @@ describe('the console (GET /dashboard)', () => {
     await context.close()
   })
 
-  it('log health: entries, the last checkpoint, and the last audit (never audited, then its result)', async () => {
+  it('log health: entries, the last checkpoint, and the last audit (never audited, then failed, then passed)', async () => {
     const { context, page } = await open()
     await signIn(page)
     const checkpoint = (await collector.store.checkpoint())!
@@ -252,7 +252,25 @@ describe('the console (GET /dashboard)', () => {
       'Checkpoint root': checkpoint.root,
       'Last audit': 'never audited — run consentry-collector audit',
     })
-    // What `consentry-collector audit` records when it runs.
+    expect(await axe(page)).toEqual([])
+    // A run that found problems (as the CLI records a failed audit): FAILED, with its first finding.
+    await collector.store.recordAudit({
+      ranMs: Date.parse('2026-03-06T11:15:00Z'),
+      ok: false,
+      entries,
+      treeSize: entries,
+      findings: 2,
+      firstFinding: 'entry 5: altered: entry hash does not chain to entry 4',
+      signaturesChecked: false,
+    })
+    await page.locator('#range button[type="submit"]').click()
+    await expect
+      .poll(async () => (await healthFacts(page))['Last audit'])
+      .toBe(
+        `FAILED: 2 findings 2026-03-06 11:15:00 UTCfirst: entry 5: altered: entry hash does not chain to entry 4 (${entries} entries, tree of ${entries}, checkpoint signatures not checked)`,
+      )
+    expect(await axe(page)).toEqual([])
+    // A later, real audit of this log (what `consentry-collector audit` records): the newest run is shown.
     const report = await audit(collector.store, { keys: [collector.key.publicJwk] }, { checkpointKeys: [checkpointPublicKeyOf(collector.key)] })
     await collector.store.recordAudit(auditRun(report, Date.parse('2026-03-06T11:30:00Z')))
     await page.locator('#range button[type="submit"]').click()
