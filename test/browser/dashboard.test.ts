@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core'
 import { audit, auditRun } from '../../src/server/audit.js'
 import { checkpointPublicKeyOf } from '../../src/server/checkpoint.js'
-import { collectorKeyFrom, newPrivateKey, createCollector, type Collector } from '../../src/server/index.js'
+import { collectorKeyFrom, newPrivateKey, createCollector, Integrator, type Collector } from '../../src/server/index.js'
 import { sqliteRepository } from '../../src/server/storage/sqlite.js'
 import { Browser } from '../server/helpers/receipts.js'
 import { EXPECTED, seedLog } from '../server/helpers/stats-seed.js'
@@ -29,6 +29,8 @@ let origin: string
 let chromium: Chromium
 let clock = 0
 let visitor: Browser
+/** Signs checkpoints only when told: which receipts a checkpoint covers stays up to the test. */
+let integrator: Integrator
 
 /** Every CSP violation the page reports, collected from before its first script runs. */
 async function watchCsp(context: BrowserContext): Promise<void> {
@@ -105,7 +107,9 @@ beforeAll(async () => {
     adminToken: ADMIN,
     now: () => clock,
     rateLimits: false,
+    integrate: false,
   })
+  integrator = new Integrator({ store: collector.store, signer: collector.signer, now: () => clock })
   const post = (jws: string) => collector.app.request('/receipts', { method: 'POST', body: jws, headers: { 'content-type': 'text/plain' } })
   await seedLog({ post, setClock: (ms) => (clock = ms) })
   // One visitor with three receipts after the range, the third skipping seq 2: a chain break.
@@ -124,7 +128,7 @@ beforeAll(async () => {
   )
   clock = Date.parse('2026-03-06T12:00:00Z')
   // The checkpoint the lookup's inclusion proofs are checked against: every entry is in it.
-  expect((await collector.integrator!.integrateNow())?.size ?? (await collector.store.checkpoint())!.size).toBe((await collector.store.head()).logIndex)
+  expect((await integrator.integrateNow())!.size).toBe((await collector.store.head()).logIndex)
   server = serve({ fetch: collector.app.fetch, port: 0, hostname: '127.0.0.1' })
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -332,6 +336,36 @@ describe('the console (GET /dashboard)', () => {
     await page.evaluate(() => document.head.append(Object.assign(document.createElement('script'), { textContent: 'window.ran = true' })))
     await expect.poll(() => cspViolations(page)).toEqual(['script-src-elem inline'])
     expect(await page.evaluate(() => (window as unknown as { ran?: boolean }).ran)).toBeUndefined()
+    await context.close()
+  })
+
+  // Last: it adds a receipt the newest checkpoint does not cover.
+  it('a receipt newer than the newest checkpoint is pending, not failed', async () => {
+    clock = Date.parse('2026-03-06T12:30:00Z')
+    const res = await collector.app.request('/receipts', {
+      method: 'POST',
+      body: visitor.receipt({ iat: Math.floor(clock / 1000), event: 'updated', categories: { necessary: true, analytics: true } }),
+      headers: { 'content-type': 'text/plain' },
+    })
+    expect(res.status).toBe(201)
+    const size = (await collector.store.checkpoint())!.size
+    const { context, page } = await open()
+    await signIn(page)
+    await page.locator('#consent-id').fill(visitor.sub)
+    await page.locator('#lookup-form button').click()
+    await page.locator('#lookup-result table.proofs').waitFor()
+    const rows = await proofRows(page)
+    expect(rows.map((r) => [r.seq, r.verdict])).toEqual([
+      ['1', 'verified'],
+      ['2', 'verified'],
+      ['4', 'verified'],
+      ['5', 'pending'],
+    ])
+    expect(rows[3]).toMatchObject({ leaf: String(size), size: '–', path: [], link: undefined })
+    expect(await page.locator('#lookup-result table.proofs tbody tr:last-child .detail').textContent()).toBe(
+      `not in a checkpoint yet (the newest covers ${size} entries)`,
+    )
+    expect(await page.locator('#lookup-result .inclusion .badge').textContent()).toBe(`3 of 4 receipts verified in the checkpoint of ${size} entries.`)
     await context.close()
   })
 })
