@@ -1,7 +1,8 @@
 // The console's calls to its collector: relative URLs (the console is served at <base>/dashboard,
 // the API at <base>/…), the admin token from this tab's sessionStorage as a bearer token.
 
-import type { StatsAnswer } from '../server/stats.js'
+import type { InclusionProof } from '../receipts/log-proof.js'
+import type { HealthAnswer, StatsAnswer } from '../server/stats.js'
 
 const TOKEN_KEY = 'consentry.console.token'
 
@@ -32,21 +33,40 @@ export async function call(path: string): Promise<Response> {
 
 const getJson = async <T>(path: string): Promise<T> => (await call(path)).json() as Promise<T>
 
-// The wire shape of GET /stats is the collector's own (types only: none of its code ships here).
+// The wire shapes of GET /stats and /stats/health are the collector's own (types only: none of its code ships here).
 export type Stats = StatsAnswer
 export type StatsRow = Stats['rows'][number]
 export type By = Stats['by']
 
 export const stats = (from: string, to: string, by: By) => getJson<Stats>(`stats?${new URLSearchParams({ from, to, by })}`)
 
-export interface Health {
-  storage: string
-  entries: number
-  head: { logIndex: number; entryHash: string; receivedAt: string | null } | null
-  firstReceivedAt: string | null
-}
+export type Health = HealthAnswer
 
 export const health = () => getJson<Health>('stats/health')
+
+// The verifiable log's public routes (no token needed; sending it does no harm on this collector).
+
+/** The newest checkpoint's signed note, or null when the log has none yet (404). */
+export async function checkpointNote(): Promise<string | null> {
+  const res = await fetch('log/checkpoint', { cache: 'no-store' })
+  if (res.status === 404) return null
+  if (!res.ok) throw new ApiError(`GET log/checkpoint: ${res.status} ${res.statusText}`)
+  return res.text()
+}
+
+/** The checkpoint verifier key, or null when this collector signs no checkpoints (404). */
+export async function logKey(): Promise<string | null> {
+  const res = await fetch('log/key', { cache: 'no-store' })
+  if (res.status === 404) return null
+  if (!res.ok) throw new ApiError(`GET log/key: ${res.status} ${res.statusText}`)
+  return (await res.text()).trim()
+}
+
+/** Where the inclusion proof of leaf `index` in the tree of `size` leaves is (also a link for people). */
+export const inclusionProofPath = (index: number, size: number): string =>
+  `log/proof/inclusion?${new URLSearchParams({ index: String(index), size: String(size) })}`
+
+export const inclusionProof = (index: number, size: number) => getJson<InclusionProof>(inclusionProofPath(index, size))
 
 export interface StoredReceipt {
   logIndex: number

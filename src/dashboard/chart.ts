@@ -82,9 +82,14 @@ export function drawFigure(figure: HTMLElement, spec: ChartSpec, caption: string
           : {
               incrs: DAY_STEPS,
               space: 56,
-              values: (_u: uPlot, splits: number[]) =>
+              // The year on the first tick and where it changes; not on the first of a phone's
+              // narrow axis, where "Mar 1, 2026" would run into the next tick.
+              values: (u: uPlot, splits: number[]) =>
                 splits.map((t, i) =>
-                  (i === 0 || new Date(t * 1e3).getUTCFullYear() !== new Date(splits[i - 1]! * 1e3).getUTCFullYear() ? yearLabel : dayLabel).format(t * 1e3),
+                  ((i === 0 && u.width >= 480) || (i > 0 && new Date(t * 1e3).getUTCFullYear() !== new Date(splits[i - 1]! * 1e3).getUTCFullYear())
+                    ? yearLabel
+                    : dayLabel
+                  ).format(t * 1e3),
                 ),
             }),
       },

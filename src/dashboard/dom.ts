@@ -52,6 +52,17 @@ export function dataTable(caption: string, head: string[], rows: (string | numbe
   )
 }
 
-/** A table that may be wider than a phone: scrolls on its own, reachable by keyboard. */
-export const scrollable = (label: string, table: HTMLElement): HTMLElement =>
-  h('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': label }, table)
+/**
+ * A table that may be wider than a phone: scrolls on its own, reachable by keyboard. Its caption
+ * is shown above the scrolling part (a caption inside it would be cut off on a phone) and stays
+ * in the table for assistive technology.
+ */
+export function scrollable(label: string, table: HTMLElement): HTMLElement {
+  const caption = table.querySelector('caption')?.textContent
+  return h(
+    'div',
+    { class: 'scroll-wrap' },
+    caption ? h('p', { class: 'caption', 'aria-hidden': 'true' }, caption) : null,
+    h('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': label }, table),
+  )
+}

@@ -28,7 +28,8 @@ function claimsOf(jws: string): Claims {
   }
 }
 
-const when = (iso: string): string => iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
+/** Date and time on two lines: a narrow column never breaks the date at its hyphens. */
+const when = (iso: string) => [iso.slice(0, 10), h('br'), h('span', { class: 'muted' }, `${iso.slice(11, 19)} UTC`)]
 
 const categoriesCell = (categories: Record<string, boolean> | undefined) =>
   h(
@@ -45,7 +46,7 @@ function receiptRow(r: StoredReceipt) {
     {},
     h('th', { scope: 'row' }, String(r.seq)),
     h('td', {}, String(r.logIndex)),
-    h('td', {}, when(r.receivedAt)),
+    h('td', { class: 'nowrap' }, ...when(r.receivedAt)),
     h('td', {}, c.event ?? '–', h('br'), h('span', { class: 'muted' }, c.source ?? '')),
     h('td', {}, categoriesCell(c.categories)),
     h('td', {}, `${c.mode ?? '–'}`, h('br'), h('span', { class: 'muted' }, c.region ?? 'no region')),

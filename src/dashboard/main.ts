@@ -5,6 +5,7 @@ import { AuthError, health, stats, subject, token, call, type By, type Health, t
 import { drawFigure, fitCharts, type ChartSpec } from './chart.js'
 import { byId, count, dataTable, h, percent, scrollable } from './dom.js'
 import { renderSubject } from './lookup.js'
+import { checkProofs, renderProofs } from './proofs.js'
 
 const DAY_MS = 86_400_000
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
@@ -242,16 +243,35 @@ function renderBreakdown(s: Stats): void {
   drawFigure(el.breakdownChart, spec, `Decisions by ${name.toLowerCase()}, stacked by choice`, scrollable(`Decisions by ${name.toLowerCase()}`, table))
 }
 
+const utcTime = (iso: string): string => iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
+
+/** The last `consentry-collector audit` run as the collector recorded it, or "never audited". */
+function auditFact(audit: Health['lastAudit']): (Node | string)[] {
+  if (!audit) return [h('span', { class: 'verdict warn' }, 'never audited'), ' — run ', h('code', {}, 'consentry-collector audit')]
+  const scope = `${count(audit.entries)} entries, tree of ${count(audit.treeSize)}${audit.signaturesChecked ? '' : ', checkpoint signatures not checked'}`
+  return audit.ok
+    ? [h('span', { class: 'verdict verified' }, 'passed'), ` ${utcTime(audit.at)}`, h('br'), h('span', { class: 'muted' }, scope)]
+    : [
+        h('span', { class: 'verdict failed' }, `FAILED: ${count(audit.findings)} finding${audit.findings === 1 ? '' : 's'}`),
+        ` ${utcTime(audit.at)}`,
+        h('br'),
+        h('span', { class: 'muted' }, `first: ${audit.firstFinding ?? '–'} (${scope})`),
+      ]
+}
+
 function renderHealth(hl: Health): void {
   const fact = (label: string, ...value: (Node | string)[]) => [h('dt', {}, label), h('dd', {}, ...value)]
+  const cp = hl.checkpoint
   el.health.replaceChildren(
     ...fact('Entries', count(hl.entries)),
+    ...fact('Last checkpoint', cp ? `${count(cp.size)} entries, ${utcTime(cp.createdAt)}` : 'none yet'),
+    ...(cp ? fact('Checkpoint root', h('code', { class: 'hash' }, cp.root)) : []),
+    ...fact('Last audit', ...auditFact(hl.lastAudit)),
     ...fact('Head', hl.head ? `#${hl.head.logIndex}` : 'empty log'),
     ...(hl.head ? fact('Head hash', h('code', { class: 'hash' }, hl.head.entryHash)) : []),
-    ...fact('Last entry', hl.head?.receivedAt?.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') ?? '–'),
-    ...fact('First entry', hl.firstReceivedAt?.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') ?? '–'),
+    ...fact('Last entry', hl.head?.receivedAt ? utcTime(hl.head.receivedAt) : '–'),
+    ...fact('First entry', hl.firstReceivedAt ? utcTime(hl.firstReceivedAt) : '–'),
     ...fact('Storage', hl.storage === 'postgres' ? 'PostgreSQL' : 'SQLite'),
-    ...fact('Last audit', 'not recorded by the collector: run ', h('code', {}, 'consentry-collector audit')),
   )
 }
 
@@ -263,7 +283,14 @@ async function lookup(): Promise<void> {
   }
   el.lookupResult.replaceChildren(h('p', { class: 'hint' }, 'Looking up…'))
   try {
-    el.lookupResult.replaceChildren(renderSubject(await subject(id)))
+    const found = await subject(id)
+    const proofs = h('p', { class: 'hint' }, 'Checking inclusion proofs…')
+    el.lookupResult.replaceChildren(renderSubject(found), proofs)
+    try {
+      proofs.replaceWith(renderProofs(await checkProofs(found.receipts)))
+    } catch (error) {
+      proofs.replaceWith(h('p', { class: 'error', role: 'alert' }, `Could not check inclusion proofs: ${(error as Error).message}`))
+    }
   } catch (error) {
     if (error instanceof AuthError) return showSignin(`The collector refused the token: ${error.message}`)
     el.lookupResult.replaceChildren(h('p', { class: 'error', role: 'alert' }, (error as Error).message))

@@ -12,7 +12,7 @@
 import { verifyReceipt } from '../receipts/verify.js'
 import { verifyCountersignature, type PublicJwks } from './keys.js'
 import { countersigned, entryHash, receivedAtOf, sha256 } from './log.js'
-import { scan, type Head, type LogEntry, type Repository } from './storage/types.js'
+import { scan, type AuditRun, type Head, type LogEntry, type Repository } from './storage/types.js'
 import type { KeyObject } from 'node:crypto'
 import { auditTree, type TreeReport } from './audit-tree.js'
 import { leafHash } from './merkle.js'
@@ -162,4 +162,18 @@ export async function audit(store: Repository, jwks: PublicJwks, options: AuditO
   report.findings.push(...tree.findings.sort((a, b) => a.logIndex - b.logIndex))
   report.ok = report.findings.length === 0
   return report
+}
+
+/** What the collector keeps of a run (storage audit_runs), for the console's log health. */
+export function auditRun(report: AuditReport, ranMs: number): AuditRun {
+  const first = report.findings[0]
+  return {
+    ranMs,
+    ok: report.ok,
+    entries: report.entries,
+    treeSize: report.tree.size,
+    findings: report.findings.length,
+    firstFinding: first ? `entry ${first.logIndex}: ${first.kind}: ${first.detail}` : null,
+    signaturesChecked: report.tree.signaturesChecked,
+  }
 }

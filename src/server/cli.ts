@@ -7,7 +7,7 @@ import type { Server } from 'node:http'
 import { parseArgs } from 'node:util'
 import { isMainThread } from 'node:worker_threads'
 import { exitQuietlyOnClosedPipe } from '../cli/closed-pipe.js'
-import { audit } from './audit.js'
+import { audit, auditRun } from './audit.js'
 import { dpvClose, dpvOpen, dpvRecord } from './dpv.js'
 import { verifyReceiptInclusion, type InclusionProof } from '../receipts/log-proof.js'
 import { checkpointPublicKeyOf, publicKeyOfVkey } from './checkpoint.js'
@@ -218,6 +218,13 @@ async function auditCommand(args: string[]): Promise<number> {
     // before a rotation are checked by the retired key's --log-key when given (docs/collector.md).
     const since = values.jwks ? undefined : (await store.keys()).find((k) => k.status === 'current')?.createdMs
     const report = await audit(store, await trustedKeys(store, anchor), { expectHead, checkpointKeys, expectCheckpoint, checkpointKeysSince: since })
+    // Kept for the console's log health ("last audit"); a database this process may not write
+    // to (a read-only replica) still gets its audit, only without the note.
+    try {
+      await store.recordAudit(auditRun(report, Date.now()))
+    } catch (error) {
+      console.error(`warning: the audit's result was not recorded for the console: ${(error as Error).message}`)
+    }
     if (values.json) console.log(JSON.stringify(report, null, 2))
     else {
       console.log(

@@ -6,7 +6,7 @@ import type { Context, Hono } from 'hono'
 import { HttpError } from './errors.js'
 import { receivedAtOf } from './log.js'
 import { DAY_MS, DIMENSIONS, dayOf, type StatsQuery } from './storage/rollup.js'
-import type { Repository } from './storage/types.js'
+import type { AuditRun, Head, LogEntry, Repository, StoredCheckpoint } from './storage/types.js'
 
 const BY = ['day', ...DIMENSIONS] as const
 /** The range when `from` is not given: the 30 days up to `to`. */
@@ -51,6 +51,41 @@ async function stats(store: Repository, query: StatsQuery) {
   }
 }
 
+/** The answer of GET /stats/health, as the console reads it (src/dashboard/api.ts). */
+export type HealthAnswer = ReturnType<typeof health>
+
+const iso = (ms: number): string => new Date(ms).toISOString()
+
+function health(
+  store: Repository,
+  head: Head,
+  last: LogEntry | undefined,
+  first: LogEntry | undefined,
+  checkpoint: StoredCheckpoint | undefined,
+  audit: AuditRun | undefined,
+) {
+  return {
+    storage: store.dialect,
+    entries: head.logIndex,
+    head: head.logIndex > 0 ? { logIndex: head.logIndex, entryHash: head.entryHash, receivedAt: last ? receivedAtOf(last.receivedMs) : null } : null,
+    firstReceivedAt: first ? receivedAtOf(first.receivedMs) : null,
+    /** The newest signed checkpoint (GET /log/checkpoint), or null before the first. */
+    checkpoint: checkpoint ? { size: checkpoint.size, root: checkpoint.root, createdAt: iso(checkpoint.createdMs) } : null,
+    /** The last recorded `consentry-collector audit` run, or null: never audited. */
+    lastAudit: audit
+      ? {
+          at: iso(audit.ranMs),
+          ok: audit.ok,
+          entries: audit.entries,
+          treeSize: audit.treeSize,
+          findings: audit.findings,
+          firstFinding: audit.firstFinding,
+          signaturesChecked: audit.signaturesChecked,
+        }
+      : null,
+  }
+}
+
 export function mountStats(app: Hono, store: Repository, admin: (c: Context) => void, now: () => number): void {
   app.get('/stats', async (c) => {
     admin(c)
@@ -64,12 +99,8 @@ export function mountStats(app: Hono, store: Repository, admin: (c: Context) => 
     const head = await store.head()
     const last = head.logIndex > 0 ? (await store.page({ afterIndex: head.logIndex - 1, limit: 1 }))[0] : undefined
     const first = head.logIndex > 0 ? (await store.page({ afterIndex: 0, limit: 1 }))[0] : undefined
+    const [checkpoint, audit] = await Promise.all([store.checkpoint(), store.lastAudit()])
     c.header('Cache-Control', 'no-store')
-    return c.json({
-      storage: store.dialect,
-      entries: head.logIndex,
-      head: head.logIndex > 0 ? { logIndex: head.logIndex, entryHash: head.entryHash, receivedAt: last ? receivedAtOf(last.receivedMs) : null } : null,
-      firstReceivedAt: first ? receivedAtOf(first.receivedMs) : null,
-    })
+    return c.json(health(store, head, last, first, checkpoint, audit))
   })
 }

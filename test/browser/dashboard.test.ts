@@ -10,7 +10,9 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core'
-import { collectorKeyFrom, newPrivateKey, createCollector, type Collector } from '../../src/server/index.js'
+import { audit, auditRun } from '../../src/server/audit.js'
+import { checkpointPublicKeyOf } from '../../src/server/checkpoint.js'
+import { collectorKeyFrom, newPrivateKey, createCollector, Integrator, type Collector } from '../../src/server/index.js'
 import { sqliteRepository } from '../../src/server/storage/sqlite.js'
 import { Browser } from '../server/helpers/receipts.js'
 import { EXPECTED, seedLog } from '../server/helpers/stats-seed.js'
@@ -27,6 +29,8 @@ let origin: string
 let chromium: Chromium
 let clock = 0
 let visitor: Browser
+/** Signs checkpoints only when told: which receipts a checkpoint covers stays up to the test. */
+let integrator: Integrator
 
 /** Every CSP violation the page reports, collected from before its first script runs. */
 async function watchCsp(context: BrowserContext): Promise<void> {
@@ -63,6 +67,25 @@ async function signIn(page: Page) {
   await page.locator('#status', { hasText: '9 decisions from 2026-03-01 to 2026-03-04.' }).waitFor()
 }
 
+/** The log health card as label → text. */
+const healthFacts = (page: Page) =>
+  page
+    .locator('#health')
+    .evaluate((dl) => Object.fromEntries([...dl.querySelectorAll('dt')].map((dt) => [dt.textContent, (dt.nextElementSibling?.textContent ?? '').trim()])))
+
+/** The inclusion proofs table: seq, leaf index, tree size, the path's hashes, the verdict, the proof link. */
+const proofRows = (page: Page) =>
+  page.locator('#lookup-result table.proofs tbody tr').evaluateAll((rows) =>
+    rows.map((r) => ({
+      seq: r.querySelector('th')?.textContent,
+      leaf: r.children[1]?.textContent,
+      size: r.children[2]?.textContent,
+      path: [...r.querySelectorAll('.path li code')].map((c) => c.textContent),
+      verdict: r.querySelector('.verdict')?.textContent,
+      link: r.querySelector('a')?.getAttribute('href'),
+    })),
+  )
+
 /** A table's body as text cells, row by row (row header first). */
 const tableRows = (page: Page, selector: string) =>
   page.locator(`${selector} table tbody tr`).evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => (c.textContent ?? '').trim())))
@@ -84,7 +107,9 @@ beforeAll(async () => {
     adminToken: ADMIN,
     now: () => clock,
     rateLimits: false,
+    integrate: false,
   })
+  integrator = new Integrator({ store: collector.store, signer: collector.signer, now: () => clock })
   const post = (jws: string) => collector.app.request('/receipts', { method: 'POST', body: jws, headers: { 'content-type': 'text/plain' } })
   await seedLog({ post, setClock: (ms) => (clock = ms) })
   // One visitor with three receipts after the range, the third skipping seq 2: a chain break.
@@ -102,6 +127,8 @@ beforeAll(async () => {
     201,
   )
   clock = Date.parse('2026-03-06T12:00:00Z')
+  // The checkpoint the lookup's inclusion proofs are checked against: every entry is in it.
+  expect((await integrator.integrateNow())!.size).toBe((await collector.store.head()).logIndex)
   server = serve({ fetch: collector.app.fetch, port: 0, hostname: '127.0.0.1' })
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -158,9 +185,9 @@ describe('the console (GET /dashboard)', () => {
     await signIn(page)
     await page.locator('#consent-id').fill(visitor.sub)
     await page.locator('#consent-id').press('Enter')
-    await page.locator('#lookup-result table').waitFor()
-    expect(await page.locator('#lookup-result .badge').textContent()).toBe('1 chain break in 3 receipts (recorded on arrival, not refused).')
-    const rows = await tableRows(page, '#lookup-result')
+    await page.locator('#lookup-result table.proofs').waitFor()
+    expect(await page.locator('#lookup-result .subject .badge').textContent()).toBe('1 chain break in 3 receipts (recorded on arrival, not refused).')
+    const rows = await tableRows(page, '#lookup-result .subject')
     expect(rows.map((r) => r[0])).toEqual(['1', '2', '4'])
     expect(rows.map((r) => r[3])).toEqual(['givenbanner', 'updatedbanner', 'withdrawnbanner'])
     expect(rows[1]![4]).toBe('necessary: grantedanalytics: granted')
@@ -168,10 +195,92 @@ describe('the console (GET /dashboard)', () => {
     expect(rows[0]![7]).toMatch(/^en[A-Za-z0-9_-]{43}$/)
     expect(rows[0]![8]).toBe('intact')
     expect(rows[2]![8]).toMatch(/^seq-gap/)
+    // Each receipt's inclusion proof against the newest checkpoint, verified in the browser.
+    const size = (await collector.store.head()).logIndex
+    const leaves = (await collector.store.bySubject({ sub: visitor.sub, afterIndex: 0, limit: 10 })).map((e) => e.logIndex - 1)
+    const served = await Promise.all(
+      leaves.map(async (leaf) => (await (await collector.app.request(`/log/proof/inclusion?index=${leaf}&size=${size}`)).json()).hashes),
+    )
+    expect(await proofRows(page)).toEqual(
+      leaves.map((leaf, i) => ({
+        seq: ['1', '2', '4'][i],
+        leaf: String(leaf),
+        size: String(size),
+        path: served[i],
+        verdict: 'verified',
+        link: `log/proof/inclusion?index=${leaf}&size=${size}`,
+      })),
+    )
+    expect(served.every((path) => path.length > 0)).toBe(true)
+    expect(await page.locator('#lookup-result .inclusion .badge').textContent()).toBe(`3 of 3 receipts verified in the checkpoint of ${size} entries.`)
+    expect(await page.locator('#checkpoint-signature').textContent()).toMatch(/^Checkpoint ".+": signature verified with this collector's log key \(.+\)\./)
     await page.locator('#consent-id').fill('no-such-consent-id-0000')
     await page.locator('#lookup-form button').click()
     await page.locator('#lookup-result [role="alert"]', { hasText: 'no stored receipts for consent id "no-such-consent-id-0000"' }).waitFor()
     expect(await cspViolations(page)).toEqual([])
+    await context.close()
+  })
+
+  it('checks each proof itself: a proof path altered on the way does not verify', async () => {
+    const { context, page } = await open()
+    // The collector is honest; the network between it and the browser is not.
+    await page.route('**/log/proof/inclusion?*', async (route) => {
+      const proof = await (await route.fetch()).json()
+      proof.hashes[0] = Buffer.alloc(32, 7).toString('base64')
+      await route.fulfill({ json: proof })
+    })
+    await signIn(page)
+    await page.locator('#consent-id').fill(visitor.sub)
+    await page.locator('#lookup-form button').click()
+    await page.locator('#lookup-result table.proofs').waitFor()
+    expect((await proofRows(page)).map((r) => r.verdict)).toEqual(['does not verify', 'does not verify', 'does not verify'])
+    expect(await page.locator('#lookup-result .inclusion .badge').textContent()).toMatch(
+      /^3 of 3 receipts do not verify against the checkpoint of \d+ entries\.$/,
+    )
+    expect(await cspViolations(page)).toEqual([])
+    await context.close()
+  })
+
+  it('log health: entries, the last checkpoint, and the last audit (never audited, then failed, then passed)', async () => {
+    const { context, page } = await open()
+    await signIn(page)
+    const checkpoint = (await collector.store.checkpoint())!
+    const entries = (await collector.store.head()).logIndex
+    let facts = await healthFacts(page)
+    expect(facts).toMatchObject({
+      Entries: String(entries),
+      'Last checkpoint': `${entries} entries, ${new Date(checkpoint.createdMs)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC')}`,
+      'Checkpoint root': checkpoint.root,
+      'Last audit': 'never audited — run consentry-collector audit',
+    })
+    expect(await axe(page)).toEqual([])
+    // A run that found problems (as the CLI records a failed audit): FAILED, with its first finding.
+    await collector.store.recordAudit({
+      ranMs: Date.parse('2026-03-06T11:15:00Z'),
+      ok: false,
+      entries,
+      treeSize: entries,
+      findings: 2,
+      firstFinding: 'entry 5: altered: entry hash does not chain to entry 4',
+      signaturesChecked: false,
+    })
+    await page.locator('#range button[type="submit"]').click()
+    await expect
+      .poll(async () => (await healthFacts(page))['Last audit'])
+      .toBe(
+        `FAILED: 2 findings 2026-03-06 11:15:00 UTCfirst: entry 5: altered: entry hash does not chain to entry 4 (${entries} entries, tree of ${entries}, checkpoint signatures not checked)`,
+      )
+    expect(await axe(page)).toEqual([])
+    // A later, real audit of this log (what `consentry-collector audit` records): the newest run is shown.
+    const report = await audit(collector.store, { keys: [collector.key.publicJwk] }, { checkpointKeys: [checkpointPublicKeyOf(collector.key)] })
+    await collector.store.recordAudit(auditRun(report, Date.parse('2026-03-06T11:30:00Z')))
+    await page.locator('#range button[type="submit"]').click()
+    await expect.poll(async () => (await healthFacts(page))['Last audit']).toBe(`passed 2026-03-06 11:30:00 UTC${entries} entries, tree of ${entries}`)
+    facts = await healthFacts(page)
+    expect(facts.Entries).toBe(String(entries))
     await context.close()
   })
 
@@ -201,7 +310,7 @@ describe('the console (GET /dashboard)', () => {
       await signIn(page)
       await page.locator('#consent-id').fill(visitor.sub)
       await page.locator('#lookup-form button').click()
-      await page.locator('#lookup-result table').waitFor()
+      await page.locator('#lookup-result table.proofs').waitFor()
       await page.screenshot({ path: join(SHOTS, `console-${scheme}.png`), fullPage: true })
       await page.locator('details.table').evaluateAll((all) => all.forEach((d) => d.setAttribute('open', '')))
       expect(await axe(page)).toEqual([])
@@ -215,7 +324,7 @@ describe('the console (GET /dashboard)', () => {
     await signIn(page)
     await page.locator('#consent-id').fill(visitor.sub)
     await page.locator('#lookup-form button').click()
-    await page.locator('#lookup-result table').waitFor()
+    await page.locator('#lookup-result table.proofs').waitFor()
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
     const width = await page.locator('#time-chart .plot canvas').evaluate((c: HTMLCanvasElement) => c.getBoundingClientRect().width)
     expect(width).toBeGreaterThan(250)
@@ -227,6 +336,36 @@ describe('the console (GET /dashboard)', () => {
     await page.evaluate(() => document.head.append(Object.assign(document.createElement('script'), { textContent: 'window.ran = true' })))
     await expect.poll(() => cspViolations(page)).toEqual(['script-src-elem inline'])
     expect(await page.evaluate(() => (window as unknown as { ran?: boolean }).ran)).toBeUndefined()
+    await context.close()
+  })
+
+  // Last: it adds a receipt the newest checkpoint does not cover.
+  it('a receipt newer than the newest checkpoint is pending, not failed', async () => {
+    clock = Date.parse('2026-03-06T12:30:00Z')
+    const res = await collector.app.request('/receipts', {
+      method: 'POST',
+      body: visitor.receipt({ iat: Math.floor(clock / 1000), event: 'updated', categories: { necessary: true, analytics: true } }),
+      headers: { 'content-type': 'text/plain' },
+    })
+    expect(res.status).toBe(201)
+    const size = (await collector.store.checkpoint())!.size
+    const { context, page } = await open()
+    await signIn(page)
+    await page.locator('#consent-id').fill(visitor.sub)
+    await page.locator('#lookup-form button').click()
+    await page.locator('#lookup-result table.proofs').waitFor()
+    const rows = await proofRows(page)
+    expect(rows.map((r) => [r.seq, r.verdict])).toEqual([
+      ['1', 'verified'],
+      ['2', 'verified'],
+      ['4', 'verified'],
+      ['5', 'pending'],
+    ])
+    expect(rows[3]).toMatchObject({ leaf: String(size), size: '–', path: [], link: undefined })
+    expect(await page.locator('#lookup-result table.proofs tbody tr:last-child .detail').textContent()).toBe(
+      `not in a checkpoint yet (the newest covers ${size} entries)`,
+    )
+    expect(await page.locator('#lookup-result .inclusion .badge').textContent()).toBe(`3 of 4 receipts verified in the checkpoint of ${size} entries.`)
     await context.close()
   })
 })

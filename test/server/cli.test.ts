@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sqliteRepository } from '../../src/server/storage/sqlite.js'
 import { runCli, startCollector } from './helpers/collector.js'
 import { Browser } from './helpers/receipts.js'
 
@@ -29,15 +30,27 @@ describe('consentry-collector CLI', () => {
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+  /** The newest audit run the database holds, as GET /stats/health reads it. */
+  const lastAudit = async () => {
+    const store = await sqliteRepository(db)
+    try {
+      return await store.lastAudit()
+    } finally {
+      await store.close()
+    }
+  }
+
   it('created its key file with mode 0600 beside the working directory', () => {
     expect(statSync(join(dir, 'collector-key.pem')).mode & 0o777).toBe(0o600)
   })
 
-  it('audit exits 0 on a clean log', () => {
+  it('audit exits 0 on a clean log, and notes its run in the database', async () => {
     const { code, stdout } = runCli(['audit', '--db', db], {}, dir)
     expect(stdout).toMatch(/^7 entries \(6 receipts, 2 erased, 1 erasure\/purge records\)/)
     expect(stdout).toMatch(/OK/)
     expect(code).toBe(0)
+    // The run is noted in the database for the console's log health ("last audit").
+    expect(await lastAudit()).toMatchObject({ ok: true, entries: 7, findings: 0, firstFinding: null, signaturesChecked: true })
   })
 
   it('export writes JSON lines or CSV, within --from/--to', () => {
@@ -73,6 +86,9 @@ describe('consentry-collector CLI', () => {
     expect(stdout).toMatch(/entry 5: altered/)
     expect(stdout).toMatch(/FAILED: .* first at entry 5/)
     expect(code).toBe(1)
+    const run = await lastAudit()
+    expect(run).toMatchObject({ ok: false, entries: 8, firstFinding: expect.stringMatching(/^entry 5: altered: /) })
+    expect(run!.findings).toBeGreaterThan(0)
   })
 
   it('explains usage mistakes with exit code 2, and a missing key with 1', () => {

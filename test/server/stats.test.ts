@@ -2,6 +2,8 @@
 // on SQLite and PostgreSQL; the rollups are kept in the append transaction and backfilled for a
 // log that predates them; erasure leaves the statistics as they were.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { audit, auditRun } from '../../src/server/audit.js'
+import { checkpointPublicKeyOf } from '../../src/server/checkpoint.js'
 import { collectorKeyFrom, newPrivateKey, createCollector, type Collector } from '../../src/server/index.js'
 import { backends, type Opened } from './helpers/backends.js'
 import type { Browser } from './helpers/receipts.js'
@@ -91,7 +93,9 @@ for (const backend of backends()) {
       expect((await get('/stats/health', null)).status).toBe(401)
     })
 
-    it('GET /stats/health: entries and the head of the log', async () => {
+    it('GET /stats/health: entries, the head, the newest checkpoint, and "never audited" until an audit runs', async () => {
+      await collector.integrator!.integrateNow()
+      const checkpoint = (await db.store.checkpoint())!
       const res = await get('/stats/health')
       expect(res.status).toBe(200)
       const body = await res.json()
@@ -101,6 +105,21 @@ for (const backend of backends()) {
         entries: SEED.length,
         head: { logIndex: SEED.length, entryHash: head.entryHash, receivedAt: '2026-03-05T12:09:00.000Z' },
         firstReceivedAt: '2026-03-01T12:00:00.000Z',
+        checkpoint: { size: SEED.length, root: checkpoint.root, createdAt: new Date(checkpoint.createdMs).toISOString() },
+        lastAudit: null,
+      })
+      // An audit run (what `consentry-collector audit` records) is the last audit from then on.
+      const report = await audit(db.store, { keys: [collector.key.publicJwk] }, { checkpointKeys: [checkpointPublicKeyOf(collector.key)] })
+      expect(report.ok).toBe(true)
+      await db.store.recordAudit(auditRun(report, Date.parse('2026-03-11T08:30:00Z')))
+      expect((await (await get('/stats/health')).json()).lastAudit).toEqual({
+        at: '2026-03-11T08:30:00.000Z',
+        ok: true,
+        entries: SEED.length,
+        treeSize: SEED.length,
+        findings: 0,
+        firstFinding: null,
+        signaturesChecked: true,
       })
     })
 

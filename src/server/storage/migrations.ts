@@ -177,4 +177,23 @@ export const migrations: Migration[] = [
       CREATE TABLE stats_backfill (boundary BIGINT NOT NULL, done BIGINT NOT NULL);
       INSERT INTO stats_backfill SELECT COALESCE(MAX(log_index), 0), 0 FROM log_entries;`,
   },
+  {
+    // `consentry-collector audit` runs (audit.ts): one row per run, so the console's log health
+    // can say when the log was last audited and with what result. Notes, not evidence: the audit's
+    // own output (and the exit code) is what a site owner keeps.
+    version: 6,
+    name: 'audit runs',
+    sqlite: `
+      CREATE TABLE audit_runs (
+        ran_ms INTEGER NOT NULL, ok INTEGER NOT NULL, entries INTEGER NOT NULL, tree_size INTEGER NOT NULL,
+        findings INTEGER NOT NULL, first_finding TEXT, signatures_checked INTEGER NOT NULL
+      );
+      CREATE INDEX audit_runs_ran ON audit_runs (ran_ms);`,
+    postgres: `
+      CREATE TABLE audit_runs (
+        ran_ms BIGINT NOT NULL, ok INTEGER NOT NULL, entries BIGINT NOT NULL, tree_size BIGINT NOT NULL,
+        findings INTEGER NOT NULL, first_finding TEXT, signatures_checked INTEGER NOT NULL
+      );
+      CREATE INDEX audit_runs_ran ON audit_runs (ran_ms);`,
+  },
 ]

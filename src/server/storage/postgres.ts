@@ -12,6 +12,10 @@ import {
   BLANK,
   BY_JTI,
   CHECKPOINT_AT,
+  INSERT_AUDIT_RUN,
+  LAST_AUDIT_RUN,
+  auditRunOf,
+  auditRunParams,
   CHECKPOINTS_AFTER,
   COLUMNS,
   CURRENT_KEY,
@@ -270,6 +274,12 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
     },
     async checkpoints(afterSize, limit) {
       return (await query(CHECKPOINTS_AFTER, [afterSize, limit])) as StoredCheckpoint[]
+    },
+    async recordAudit(run) {
+      await query(INSERT_AUDIT_RUN, auditRunParams(run))
+    },
+    async lastAudit() {
+      return auditRunOf((await query(LAST_AUDIT_RUN))[0])
     },
     async stats(q) {
       const { rows, categories, params } = statsQueries(q)

@@ -4,7 +4,7 @@
 import type { ChainLink } from '../../receipts/verify.js'
 import { twinHash } from '../twin.js'
 import { KeyConflictError } from './types.js'
-import type { KeyRecord, LogEntry, Neighbours, PageQuery, SubjectQuery, TombstoneSelector } from './types.js'
+import type { AuditRun, KeyRecord, LogEntry, Neighbours, PageQuery, SubjectQuery, TombstoneSelector } from './types.js'
 
 export const COLUMNS = `log_index AS "logIndex", kind, received_ms AS "receivedMs", content_hash AS "contentHash",
   entry_hash AS "entryHash", countersignature, jti, sub, kid, seq, iat, jws, record, chain, ip, erased_ms AS "erasedMs"`
@@ -208,3 +208,31 @@ export const CHECKPOINT_AT = `SELECT ${CHECKPOINT_COLUMNS} FROM log_checkpoints 
 
 /** Params: after size, limit. */
 export const CHECKPOINTS_AFTER = `SELECT ${CHECKPOINT_COLUMNS} FROM log_checkpoints WHERE tree_size > ? ORDER BY tree_size LIMIT ?`
+
+/** Params: ran ms, ok (0/1), entries, tree size, findings, first finding, signatures checked (0/1). */
+export const INSERT_AUDIT_RUN = `INSERT INTO audit_runs (ran_ms, ok, entries, tree_size, findings, first_finding, signatures_checked) VALUES (?, ?, ?, ?, ?, ?, ?)`
+
+export const auditRunParams = (r: AuditRun): unknown[] => [
+  r.ranMs,
+  r.ok ? 1 : 0,
+  r.entries,
+  r.treeSize,
+  r.findings,
+  r.firstFinding,
+  r.signaturesChecked ? 1 : 0,
+]
+
+export const LAST_AUDIT_RUN = `SELECT ran_ms AS "ranMs", ok, entries, tree_size AS "treeSize", findings, first_finding AS "firstFinding",
+  signatures_checked AS "signaturesChecked" FROM audit_runs ORDER BY ran_ms DESC LIMIT 1`
+
+/** A row of LAST_AUDIT_RUN: both dialects keep the flags as 0/1 integers. */
+export const auditRunOf = (row: Record<string, unknown> | undefined): AuditRun | undefined =>
+  row && {
+    ranMs: Number(row.ranMs),
+    ok: Number(row.ok) === 1,
+    entries: Number(row.entries),
+    treeSize: Number(row.treeSize),
+    findings: Number(row.findings),
+    firstFinding: (row.firstFinding as string | null) ?? null,
+    signaturesChecked: Number(row.signaturesChecked) === 1,
+  }

@@ -21,6 +21,10 @@ import {
   BLANK,
   BY_JTI,
   CHECKPOINT_AT,
+  INSERT_AUDIT_RUN,
+  LAST_AUDIT_RUN,
+  auditRunOf,
+  auditRunParams,
   CHECKPOINTS_AFTER,
   CURRENT_KEY,
   FORGET_NONCES,
@@ -282,6 +286,10 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
     },
     async checkpoints(afterSize, limit) {
       return stmt(CHECKPOINTS_AFTER).all(afterSize, limit) as StoredCheckpoint[]
+    },
+    recordAudit: (run) => write(() => void stmt(INSERT_AUDIT_RUN).run(...auditRunParams(run))),
+    async lastAudit() {
+      return auditRunOf(stmt(LAST_AUDIT_RUN).get() as Record<string, unknown> | undefined)
     },
     async stats(query) {
       const q = statsQueries(query)

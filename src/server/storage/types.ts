@@ -104,6 +104,21 @@ export interface KeyRecord {
   endorsement: string | null
 }
 
+/** One run of `consentry-collector audit` (audit.ts), as the console's log health shows it. */
+export interface AuditRun {
+  ranMs: number
+  ok: boolean
+  /** Entries read (the head's index when nothing was removed). */
+  entries: number
+  /** Leaves covered by the newest checkpoint the audit checked. */
+  treeSize: number
+  findings: number
+  /** The first finding in words ("entry 7: altered: …"), or null. */
+  firstFinding: string | null
+  /** Whether checkpoint signatures were checked (a key file, or --log-key). */
+  signaturesChecked: boolean
+}
+
 /** The store is locked by another process for longer than the collector waits: answer 503. */
 export class StoreBusyError extends Error {
   constructor(detail: string) {
@@ -201,6 +216,10 @@ export interface Repository {
   checkpoint(size?: number): Promise<StoredCheckpoint | undefined>
   /** Checkpoints of more than `afterSize` leaves, smallest first. */
   checkpoints(afterSize: number, limit: number): Promise<StoredCheckpoint[]>
+  /** Records a run of `audit` (a note for the console, not part of the log). */
+  recordAudit(run: AuditRun): Promise<void>
+  /** The most recent recorded `audit` run, or undefined when the log was never audited. */
+  lastAudit(): Promise<AuditRun | undefined>
   /** Consent statistics from the daily rollups (storage/rollup.ts), ordered by key. */
   stats(query: StatsQuery): Promise<StatsRow[]>
   close(): Promise<void>
