@@ -33,6 +33,7 @@ const t = useChromium(() =>
     '/de': page({ categories }, '').replace('lang="en"', 'lang="de"'),
     '/root-relative': page({ categories, language: { path: '/locales/' } }, '').replace('lang="en"', 'lang="fr"'),
     '/locales/fr.json': { body: readFileSync('locales/fr.json', 'utf8'), type: 'application/json' },
+    '/cookies': page({ categories, translations: { en: { cookies: { tv_pref: { purpose: 'Keeps the player volume', duration: 'half a year' } } } } }, ''),
     '/rtl': page({ categories, ui: { floatingButton: {} } }, '<p>مرحبا</p>').replace('lang="en"', 'lang="ar"'),
   }),
 )
@@ -81,7 +82,6 @@ const ratio = (a: Rgb, b: Rgb) => Math.round(contrast(a, b) * 100) / 100
 describe('contrast: every text on its background keeps 4.5:1 in the scheme shown, whatever the accent', () => {
   const cases = [
     { path: '/auto-0b57d0', dark: true, name: 'scheme auto, dark system, accent #0b57d0 (the demo)' },
-    { path: '/auto-0b57d0', dark: false, name: 'scheme auto, light system, accent #0b57d0' },
     { path: '/dark-c00000', dark: false, name: 'scheme dark, accent #c00000' },
     { path: '/light-ffeb3b', dark: false, name: 'scheme light, accent #ffeb3b (yellow)' },
     { path: '/dark-white-bg', dark: false, name: 'scheme dark with a white background and no text colour' },
@@ -205,7 +205,8 @@ describe('focus: opening the centre draws no ring round the dialog; closing retu
   test('from a data-consentry="preferences" link and from showPreferences() on a page button: focus returns to each', async () => {
     const p = await open('/layers')
     await action(p, 'accept-all').click()
-    await p.locator('a[data-consentry="preferences"]').click()
+    await p.locator('a[data-consentry="preferences"]').focus()
+    await p.keyboard.press('Enter')
     await expect.poll(() => prefs(p).isVisible()).toBe(true)
     expect(await dialogOutline(p)).toBe('none')
     await p.keyboard.press('Escape')
@@ -213,8 +214,10 @@ describe('focus: opening the centre draws no ring round the dialog; closing retu
     expect(await p.evaluate(() => document.activeElement?.getAttribute('data-consentry'))).toBe('preferences')
 
     await p.evaluate(() => document.getElementById('page-button')!.addEventListener('click', () => (window as any).Consentry.showPreferences()))
-    await p.locator('#page-button').click()
+    await p.locator('#page-button').focus()
+    await p.keyboard.press('Enter')
     await expect.poll(() => prefs(p).isVisible()).toBe(true)
+    expect(await dialogOutline(p)).toBe('none')
     await prefs(p).locator('[data-action="close"]').click()
     await expect.poll(() => prefs(p).count()).toBe(0)
     expect(await p.evaluate(() => document.activeElement?.id)).toBe('page-button')
@@ -240,6 +243,50 @@ describe("the page's language", () => {
   })
 })
 
+describe('cookie tables', () => {
+  test('on a 375 px phone: stacked rows, "_ga_*" for /^_ga_/, the consent cookie under Necessary, translated fields', async () => {
+    const p = await open('/cookies', { viewport: { width: 375, height: 740 } })
+    await action(p, 'preferences').click()
+    await expect.poll(() => prefs(p).isVisible()).toBe(true)
+    for (const summary of await p.locator(`${root} summary`).all()) await summary.click()
+    const tables = await prefs(p)
+      .locator('table')
+      .evaluateAll((els) =>
+        els.map((table) => ({
+          category: table.closest('[part~="category"]')!.querySelector('label')!.textContent,
+          wide: table.getBoundingClientRect().right > innerWidth,
+          rows: [...table.querySelectorAll('tbody tr')].map((tr) =>
+            [...tr.querySelectorAll('td')].map((td) => `${getComputedStyle(td, '::before').content.replace(/"/g, '')}: ${td.textContent}`),
+          ),
+          headerShown: getComputedStyle(table.querySelector('thead')!).display !== 'none',
+        })),
+      )
+    expect(tables).toEqual([
+      {
+        category: 'Necessary',
+        wide: false,
+        headerShown: false,
+        rows: [['Name: consentry', 'Provider: 127.0.0.1', 'Purpose: Remembers your privacy choices', 'Duration: 182 days']],
+      },
+      {
+        category: 'Functional',
+        wide: false,
+        headerShown: false,
+        rows: [['Name: tv_pref', 'Provider: TubeVideo Ltd', 'Purpose: Keeps the player volume', 'Duration: half a year']],
+      },
+      {
+        category: 'Analytics',
+        wide: false,
+        headerShown: false,
+        rows: [
+          ['Name: _ga', 'Provider: ', 'Purpose: ', 'Duration: '],
+          ['Name: _ga_*', 'Provider: ', 'Purpose: ', 'Duration: '],
+        ],
+      },
+    ])
+  })
+})
+
 describe('screenshots (test-results/experience/*.png, to look at)', () => {
   const dir = join('test-results', 'experience')
   mkdirSync(dir, { recursive: true })
@@ -250,17 +297,17 @@ describe('screenshots (test-results/experience/*.png, to look at)', () => {
     { name: 'phone', path: '/auto-0b57d0', dark: false, viewport: { width: 375, height: 740 } },
     { name: 'phone-dark-yellow', path: '/light-ffeb3b', dark: true, viewport: { width: 375, height: 740 } },
   ]
-  for (const s of shots) {
-    test(s.name, async () => {
+  test('light, dark, RTL and 375 px phone: on each, the preference centre keeps Save on screen without scrolling', async () => {
+    for (const s of shots) {
       const p = await open(s.path, s)
       await p.screenshot({ path: join(dir, `${s.name}-banner.png`) })
       await action(p, 'preferences').click()
       await expect.poll(() => prefs(p).isVisible()).toBe(true)
       await p.locator(`${root} summary`).first().click()
       await p.screenshot({ path: join(dir, `${s.name}-preferences.png`) })
-      // The main action stays on screen without scrolling, even on a phone.
       const save = (await prefs(p).locator('[data-action="save"]').boundingBox())!
-      expect(save.y + save.height).toBeLessThanOrEqual(s.viewport.height)
-    })
-  }
+      expect(save.y + save.height, s.name).toBeLessThanOrEqual(s.viewport.height)
+      await p.emulateMedia({ colorScheme: 'light' })
+    }
+  })
 })
