@@ -181,7 +181,7 @@ function contrastLint({ key, scheme, foreground, background, ratio: r, needed }:
   const where = `in the ${scheme} scheme`
   const message =
     key === 'accent'
-      ? `the accent ${foreground} on the background ${background} is ${ratio(r)} ${where}; switches that are on and button edges need 3:1 (WCAG 2.2 SC 1.4.11): choose an accent that stands out from the background${scheme === 'dark' ? ' in dark mode, or "scheme": "light"' : ''}`
+      ? `the accent ${foreground} on the background ${background} is ${ratio(r)} ${where}; switches that are on and button edges need 3:1 (WCAG 2.2 SC 1.4.11): choose an accent that stands out from the background${scheme === 'dark' ? ' in dark mode (light-dark(#0b57d0, #a8c7fa) gives one per scheme), or "scheme": "light"' : ''}`
       : `${foreground} on the ${key === 'text' ? 'background' : 'accent'} ${background} is ${ratio(r)} ${where}; text needs ${needed}:1 (WCAG 2.2 SC 1.4.3): leave ui.theme.${key} out and Consentry picks white or black text that reads`
   return { severity: 'warning', path: `ui.theme.${key}`, message }
 }

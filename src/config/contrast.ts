@@ -51,18 +51,24 @@ export interface ContrastProblem {
 /**
  * Pairs the theme sets itself that fall below WCAG 2.2 AA in a scheme it is shown in:
  * text on the accent and on the background (4.5:1, SC 1.4.3), and the accent against
- * the background (3:1, SC 1.4.11: a switch that is on, a button's edge). Colours in a
- * syntax other than hex or rgb() are not checked.
+ * the background (3:1, SC 1.4.11: a switch that is on, a button's edge). `light-dark(a, b)`
+ * counts as a in light and b in dark; colours in a syntax other than hex or rgb() are not checked.
  */
 export function contrastProblems(theme: ThemeConfig = {}): ContrastProblem[] {
   const schemes = theme.scheme === 'auto' ? (['light', 'dark'] as const) : ([theme.scheme ?? 'light'] as const)
   const out: ContrastProblem[] = []
   for (const scheme of schemes) {
-    const colours = { ...DEFAULT_COLOURS[scheme], ...theme }
+    // light-dark(a, b) is a per scheme in CSS: read it the same way.
+    const pick = (value: string | undefined) => {
+      const both = value && /^light-dark\(([^,]+),([^)]+)\)$/.exec(value.trim())
+      return both ? both[scheme === 'light' ? 1 : 2].trim() : value
+    }
+    const own = { accent: pick(theme.accent), accentText: pick(theme.accentText), background: pick(theme.background), text: pick(theme.text) }
+    const colours = { ...DEFAULT_COLOURS[scheme], ...Object.fromEntries(Object.entries(own).filter(([, v]) => v)) }
     const pairs: [ContrastProblem['key'], string | undefined, string, number][] = [
-      ['accentText', theme.accentText, colours.accent, 4.5],
-      ['text', theme.text, colours.background, 4.5],
-      ['accent', theme.accent ?? (theme.background && colours.accent), colours.background, 3],
+      ['accentText', own.accentText, colours.accent, 4.5],
+      ['text', own.text, colours.background, 4.5],
+      ['accent', own.accent ?? (own.background && colours.accent), colours.background, 3],
     ]
     for (const [key, foreground, background, needed] of pairs) {
       const fg = foreground && parseColour(foreground)
