@@ -201,3 +201,31 @@ describe('banner and API', () => {
     error.mockRestore()
   })
 })
+
+describe("the page's language", () => {
+  test('a later change of <html lang> switches the UI; a replaced setup stops following it', async () => {
+    // Which observers watch <html lang>, and which of them were stopped.
+    const watching = new Set<MutationObserver>()
+    class Recording extends MutationObserver {
+      override observe(target: Node, options?: MutationObserverInit) {
+        if (target === document.documentElement && options?.attributeFilter?.includes('lang')) watching.add(this)
+        super.observe(target, options)
+      }
+      override disconnect() {
+        watching.delete(this)
+        super.disconnect()
+      }
+    }
+    vi.stubGlobal('MutationObserver', Recording)
+    document.documentElement.lang = 'en'
+    const texts = { ...config, translations: { de: { banner: { acceptAll: 'Alle akzeptieren' } } } }
+    await Consentry.init(texts)
+    expect(button('accept-all').textContent).toBe('Accept all')
+    document.documentElement.lang = 'de'
+    await vi.waitFor(() => expect(button('accept-all').textContent).toBe('Alle akzeptieren'))
+    expect(watching.size).toBe(1)
+    await Consentry.init(texts)
+    expect(watching.size).toBe(1)
+    document.documentElement.lang = 'en'
+  })
+})
