@@ -21,8 +21,9 @@ export function chooseLanguage(config: Resolved): string {
 /**
  * The locale file for `lang`, fetched from the folder `baseUrl`, ending in "/"
  * (dist/locales/ beside the script; absolute, root-relative like "/locales/" or
- * relative to the page: fetch resolves it against the page). English is bundled; a language given only in config needs no fetch.
- * A failed fetch falls back to English with a warning, never to no banner.
+ * relative to the page: fetch resolves it against the page). English is bundled;
+ * a language given only in config needs no fetch. A failed fetch falls back to
+ * English with a warning, never to no banner.
  */
 export async function loadLocale(lang: string, baseUrl: string | undefined): Promise<TextTree | undefined> {
   if (lang === 'en' || !LOCALES.includes(lang) || !baseUrl) return undefined
