@@ -40,7 +40,7 @@ const cookieRows = (cookies: (string | CookieInfo)[] = []): CookieInfo[] => cook
  * with a switch, and under it each service with its own switch, provider, policy
  * link, retention and cookie table. Switches start from the current state, so in
  * opt-in mode nothing is pre-ticked. A category whose services are partly on
- * shows as mixed. Escape and ✕ close without deciding anything; mount.ts moves
+ * shows as mixed. Escape and ✕ close without deciding anything; second-layer.tsx moves
  * focus in and back out.
  */
 export function Preferences({ config, lang, texts, consent, actions }: PreferencesProps) {
