@@ -33,7 +33,7 @@ if (inline) {
     // top level made that first read 25–35 ms at 4× CPU. From the microtask, init
     // reads it with only itself and this arrow on the stack: 0.8–2.6 ms in 4 of 5
     // traced loads (test/bench/README.md).
-    queueMicrotask(() => void api.init(config))
+    queueMicrotask(() => void api.init(config as api.Config)) // checked at run time by init
   } catch (error) {
     fail('#consentry-config', error)
   }

@@ -8,6 +8,7 @@ import { $consent, type ConsentState, type Decision } from './core/state.js'
 import { start, type Events, type Instance } from './instance.js'
 import { setChunkBase } from './lazy/index.js'
 import type { StoredReceipt } from './receipts/client.js'
+import type { Config } from './config/types.js'
 import { $view } from './ui/view.js'
 
 export { $consent }
@@ -31,11 +32,13 @@ export function configureHost(options: { nonce?: string; base?: string }): void 
 }
 
 /**
- * Starts the SDK with a config object (see consentry.schema.json). Calling it
- * again replaces the previous setup. Resolves once the banner (if needed) is shown.
- * Without a DOM (SSR) it does nothing.
+ * Starts the SDK with a config object (see consentry.schema.json), typed as
+ * `Config` so that an editor checks and completes it; it is validated at run time
+ * too (a config read from JSON is checked the same way). Calling it again replaces
+ * the previous setup. Resolves once the banner (if needed) is shown. Without a DOM
+ * (SSR) it does nothing.
  */
-export function init(config: unknown): Promise<ConsentState> {
+export function init(config: Config): Promise<ConsentState> {
   if (typeof document === 'undefined') return Promise.resolve($consent.get())
   instance?.destroy()
   // document.cookie is read here, at the top of the stack (core/stored.ts cookieValue says why).

@@ -190,6 +190,14 @@ export function start(input: unknown, options: StartOptions): Instance {
     if (embedsUi) withEmbeds((e) => e.refresh())
   }
 
+  // The UI follows a later change of <html lang> (an SPA's language switch); with
+  // another language.autoDetect the choice stays the same, so nothing happens.
+  const follow = new MutationObserver(() => {
+    const lang = chooseLanguage(config)
+    if (lang !== texts.lang) void ready.then(() => show(lang))
+  })
+  follow.observe(document.documentElement, { attributeFilter: ['lang'] })
+
   const ready = (async () => {
     if (consent.ask) $view.set('banner')
     await show(chooseLanguage(config))
@@ -217,6 +225,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     },
     destroy() {
       destroyed = true
+      follow.disconnect()
       void receipts?.then((r) => r.stop())
       stopChange()
       gate.stop()

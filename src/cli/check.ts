@@ -6,6 +6,7 @@
 
 import en from '../../locales/en.json'
 import type { Rule } from '../config/rules.js'
+import { contrastProblems, type ContrastProblem } from '../config/contrast.js'
 import { configShape } from '../config/shape.js'
 import type { CategoryConfig, Config, ServiceConfig, TextTree } from '../config/types.js'
 import { validate } from '../config/validate.js'
@@ -173,8 +174,20 @@ function leaves(tree: TextTree, prefix = '', out: string[] = []): string[] {
 
 type Lint = { severity: Severity; path: string; message: string; suggestion?: string; at?: 'key' | 'value' }
 
+// Rounded down, so that 4.49:1 never reads as the 4.5:1 it misses.
+const ratio = (r: number) => `${Math.floor(r * 100) / 100}:1`
+
+function contrastLint({ key, scheme, foreground, background, ratio: r, needed }: ContrastProblem): Lint {
+  const where = `in the ${scheme} scheme`
+  const message =
+    key === 'accent'
+      ? `the accent ${foreground} on the background ${background} is ${ratio(r)} ${where}; switches that are on and button edges need 3:1 (WCAG 2.2 SC 1.4.11): choose an accent that stands out from the background${scheme === 'dark' ? ' in dark mode (light-dark(#0b57d0, #a8c7fa) gives one per scheme), or "scheme": "light"' : ''}`
+      : `${foreground} on the ${key === 'text' ? 'background' : 'accent'} ${background} is ${ratio(r)} ${where}; text needs ${needed}:1 (WCAG 2.2 SC 1.4.3): leave ui.theme.${key} out and Consentry picks white or black text that reads`
+  return { severity: 'warning', path: `ui.theme.${key}`, message }
+}
+
 function pitfalls(config: Config): Lint[] {
-  const out: Lint[] = []
+  const out: Lint[] = contrastProblems(config.ui?.theme).map(contrastLint)
   const categories = config.categories ?? {}
   const translations = config.translations ?? {}
   const defaultLang = config.language?.default ?? 'en'
@@ -290,16 +303,18 @@ function pitfalls(config: Config): Lint[] {
           continue
         }
         if (typeof value === 'object') {
-          // Under categories and services the keys are names, and under each name title/description.
-          const names = path === `translations.${lang}` && (key === 'categories' || key === 'services')
-          if (names)
-            for (const [name, inner] of Object.entries(value)) typeof inner === 'object' && walk(inner, { title: '', description: '' }, `${sub}.${name}`, false)
+          // Under categories, services and cookies the keys are names, and under each name
+          // title/description (provider/purpose/duration for a cookie).
+          const names = path === `translations.${lang}` && (key === 'categories' || key === 'services' || key === 'cookies')
+          const fields: TextTree = key === 'cookies' ? { provider: '', purpose: '', duration: '' } : { title: '', description: '' }
+          if (names) for (const [name, inner] of Object.entries(value)) typeof inner === 'object' && walk(inner, fields, `${sub}.${name}`, false)
           else walk(value, typeof known === 'object' ? known : undefined, sub, false)
         }
       }
     }
-    // Service titles and descriptions live under `services.<name>` (not in en.json: they come from config).
-    walk(tree, { ...(en as TextTree), services: {} }, `translations.${lang}`, false)
+    // Service titles and descriptions live under `services.<name>`, a cookie's table fields under
+    // `cookies.<name>` (not in en.json: they come from config).
+    walk(tree, { ...(en as TextTree), services: {}, cookies: {} }, `translations.${lang}`, false)
   }
   return out
 }

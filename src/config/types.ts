@@ -254,12 +254,15 @@ export interface LanguageConfig {
    */
   default?: string
   /**
-   * Where to read the visitor's language: `document` = `<html lang>`, `browser` = navigator.languages.
+   * Where to read the visitor's language. `document` (the default): `<html lang>`, then the
+   * browser's languages, then `default`; a later change of `<html lang>` switches the UI.
+   * `browser`: the browser's languages, then `default`. `false`: `default` only.
    * @example "document"
    */
   autoDetect?: 'document' | 'browser' | false
   /**
-   * URL of the folder holding `<lang>.json`; defaults to `locales/` beside the script tag's src.
+   * URL of the folder holding `<lang>.json`, ending in `/`: absolute, root-relative or relative to
+   * the page; defaults to `locales/` beside the script tag's src.
    * @example "/consentry/locales/"
    */
   path?: string
@@ -277,7 +280,7 @@ export interface ThemeConfig {
    */
   accent?: string
   /**
-   * Text colour on accent-coloured buttons.
+   * Text colour on accent-coloured buttons; by default white or black, whichever keeps 4.5:1 on the accent.
    * @example "#ffffff"
    */
   accentText?: string
@@ -287,7 +290,7 @@ export interface ThemeConfig {
    */
   background?: string
   /**
-   * Text colour.
+   * Text colour; with a `background` and no text colour, white or black, whichever keeps 4.5:1 on it.
    * @example "#1f1f1f"
    */
   text?: string

@@ -2,26 +2,33 @@ import type { Resolved } from '../config/resolve.js'
 import type { TextTree } from '../config/types.js'
 import { LOCALES, negotiate } from './negotiate.js'
 
-/** Which language to show: config default, else `<html lang>` or the browser's list when asked to. */
+/**
+ * Which language to show. `language.autoDetect` (default "document"): the page's
+ * `<html lang>`, then the browser's languages, then `language.default`; "browser"
+ * skips the page's; false shows `language.default` alone.
+ */
 export function chooseLanguage(config: Resolved): string {
   const { language } = config.source
+  const detect = language?.autoDetect ?? 'document'
   const available = [...LOCALES, ...Object.keys(config.source.translations ?? {})]
   const wanted: string[] = []
-  if (language?.autoDetect === 'document') wanted.push(document.documentElement.lang)
-  if (language?.autoDetect === 'browser') wanted.push(...navigator.languages)
+  if (detect === 'document') wanted.push(document.documentElement.lang)
+  if (detect) wanted.push(...navigator.languages)
   if (language?.default) wanted.push(language.default)
   return negotiate(wanted, available, 'en')
 }
 
 /**
- * The locale file for `lang`, fetched from `baseUrl` (dist/locales/ beside the
- * script). English is bundled; a language given only in config needs no fetch.
- * A failed fetch falls back to English with a warning, never to no banner.
+ * The locale file for `lang`, fetched from the folder `baseUrl`, ending in "/"
+ * (dist/locales/ beside the script; absolute, root-relative like "/locales/" or
+ * relative to the page: fetch resolves it against the page). English is bundled;
+ * a language given only in config needs no fetch. A failed fetch falls back to
+ * English with a warning, never to no banner.
  */
 export async function loadLocale(lang: string, baseUrl: string | undefined): Promise<TextTree | undefined> {
   if (lang === 'en' || !LOCALES.includes(lang) || !baseUrl) return undefined
   try {
-    const response = await fetch(new URL(`${lang}.json`, baseUrl))
+    const response = await fetch(baseUrl + lang + '.json')
     if (!response.ok) throw new Error(`HTTP ${response.status}`)
     const texts: unknown = await response.json()
     if (!texts || typeof texts !== 'object') throw new Error('not a JSON object')

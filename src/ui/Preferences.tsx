@@ -6,10 +6,13 @@ import type { ConsentState } from '../core/state.js'
 import { lookup } from '../i18n/lookup.js'
 import { serviceText } from '../i18n/service-text.js'
 import type { UiActions } from './actions.js'
+import { CookieTable } from './cookie-table.js'
 import { trapTab } from './focus.js'
 
 export interface PreferencesProps {
   config: Resolved
+  /** The UI's language, for numbers and dates. */
+  lang: string
   texts: TextTree
   consent: ConsentState
   actions: UiActions
@@ -37,10 +40,10 @@ const cookieRows = (cookies: (string | CookieInfo)[] = []): CookieInfo[] => cook
  * with a switch, and under it each service with its own switch, provider, policy
  * link, retention and cookie table. Switches start from the current state, so in
  * opt-in mode nothing is pre-ticked. A category whose services are partly on
- * shows as mixed. Escape and ✕ close without deciding anything; mount.ts moves
+ * shows as mixed. Escape and ✕ close without deciding anything; second-layer.tsx moves
  * focus in and back out.
  */
-export function Preferences({ config, texts, consent, actions }: PreferencesProps) {
+export function Preferences({ config, lang, texts, consent, actions }: PreferencesProps) {
   const t = (key: string) => lookup(texts, key) ?? key
   const [draft, setDraft] = useState<Draft>({ categories: { ...consent.categories }, services: { ...consent.services } })
   const [history, setHistory] = useState<unknown[]>([])
@@ -57,6 +60,13 @@ export function Preferences({ config, texts, consent, actions }: PreferencesProp
     const services = { ...draft.services, [key]: on }
     const own = config.categories.find((c) => c.name === category)!.services
     setDraft({ categories: { ...draft.categories, [category]: own.some((s) => services[s.key]) }, services })
+  }
+
+  const consentCookie = {
+    name: config.cookie.name,
+    provider: location.hostname,
+    purpose: t('preferences.consentCookie'),
+    duration: new Intl.NumberFormat(lang, { style: 'unit', unit: 'day', unitDisplay: 'long' }).format(config.cookie.expiresDays),
   }
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -116,6 +126,13 @@ export function Preferences({ config, texts, consent, actions }: PreferencesProp
                 />
               </div>
               {description && <p id={`${id}-desc`}>{description}</p>}
+              {/* The consent cookie is a necessary cookie too, and says so. */}
+              {name === 'necessary' && (
+                <details>
+                  <summary>{t('preferences.cookies')} (1)</summary>
+                  <CookieTable rows={[consentCookie]} texts={texts} />
+                </details>
+              )}
               {services.length > 0 && (
                 <details>
                   <summary>
@@ -164,31 +181,7 @@ export function Preferences({ config, texts, consent, actions }: PreferencesProp
                             </>
                           )}
                         </dl>
-                        {cookies.length > 0 && (
-                          <div class="table">
-                            <table>
-                              <caption>{t('preferences.cookies')}</caption>
-                              <thead>
-                                <tr>
-                                  <th scope="col">{t('preferences.cookieName')}</th>
-                                  <th scope="col">{t('preferences.cookieProvider')}</th>
-                                  <th scope="col">{t('preferences.cookiePurpose')}</th>
-                                  <th scope="col">{t('preferences.cookieDuration')}</th>
-                                </tr>
-                              </thead>
-                              <tbody>
-                                {cookies.map((c) => (
-                                  <tr key={c.name}>
-                                    <td>{c.name}</td>
-                                    <td>{c.provider ?? info.provider ?? ''}</td>
-                                    <td>{c.purpose ?? ''}</td>
-                                    <td>{c.duration ?? ''}</td>
-                                  </tr>
-                                ))}
-                              </tbody>
-                            </table>
-                          </div>
-                        )}
+                        {cookies.length > 0 && <CookieTable rows={cookies.map((c) => ({ ...c, fallbackProvider: info.provider }))} texts={texts} />}
                       </div>
                     )
                   })}
@@ -204,7 +197,7 @@ export function Preferences({ config, texts, consent, actions }: PreferencesProp
               <code>{consent.id}</code>
             </dd>
             <dt>{t('preferences.decidedAt')}</dt>
-            <dd>{new Date(consent.updatedAt!).toLocaleString(document.documentElement.lang || undefined)}</dd>
+            <dd>{new Date(consent.updatedAt!).toLocaleString(lang)}</dd>
           </dl>
         )}
         {history.length > 0 && (

@@ -55,16 +55,24 @@ export function secondLayer(shadow: ShadowRoot, { config, texts: pageTexts, lang
     update(view, consent) {
       const prefs = view === 'preferences'
       if (prefs && !open) returnTo = activeElement() as HTMLElement | null
+      // One layer at a time: under the preference centre the first layer is inert
+      // (not focusable, not clickable) and preferences.css hides it; closing the
+      // centre without a decision brings it back as it was.
+      const banner = shadow.querySelector<HTMLElement>('[part~=banner]')
+      banner?.toggleAttribute('inert', prefs)
+      const reopen = floating && consent.decided && (view === 'hidden' || prefs)
       render(
         <>
-          {prefs && <Preferences config={config} texts={texts} consent={consent} actions={actions} />}
-          {floating && view === 'hidden' && consent.decided && (
+          {prefs && <Preferences config={config} lang={lang} texts={texts} consent={consent} actions={actions} />}
+          {reopen && (
             <button
               type="button"
               part="button floating-button"
               class={`floating ${floating.position ?? 'bottom-left'}`}
               data-action="preferences"
               aria-label={floating.iconOnly ? label : undefined}
+              // Kept (hidden) while the centre is open, so focus can come back to it.
+              hidden={prefs}
               onClick={actions.openPreferences}
             >
               <Icon />
@@ -74,10 +82,15 @@ export function secondLayer(shadow: ShadowRoot, { config, texts: pageTexts, lang
         </>,
         container,
       )
-      // Focus moves into the dialog when it opens and back where it was when it closes (WCAG 2.4.3).
+      // Focus moves into the dialog when it opens and back where it was when it
+      // closes (WCAG 2.4.3): to the opener, else the first layer's own "Manage
+      // preferences" or the floating button, never <body>.
       const dialog = container.querySelector<HTMLElement>('[part~=preferences]')
       if (dialog && !open) dialog.focus()
-      if (!dialog && open && returnTo?.isConnected) returnTo.focus()
+      if (!dialog && open) {
+        const back = returnTo?.isConnected && returnTo !== document.body ? returnTo : undefined
+        ;(back ?? (banner?.isConnected ? banner : container).querySelector<HTMLElement>('[data-action=preferences]'))?.focus()
+      }
       if (!dialog) returnTo = null
       open = !!dialog
     },

@@ -135,7 +135,7 @@ describe('script tag on a real page', () => {
   })
 
   test("a cache-busting query on the tag (?v=2/3) still loads texts and the extras chunk from the tag's folder", async () => {
-    const tagged = page({ ...config, language: { default: 'de' } }, gated).replace('/dist/consentry.iife.js', '/dist/consentry.iife.js?v=2/3')
+    const tagged = page(config, gated).replace('lang="en"', 'lang="de"').replace('/dist/consentry.iife.js', '/dist/consentry.iife.js?v=2/3')
     t.server.routes.set('/versioned', tagged)
     await t.page.goto(t.server.origin + '/versioned')
     await expect.poll(() => banner(t.page).locator('button').first().textContent()).toBe('Alle akzeptieren')

@@ -189,6 +189,8 @@ describe('banner and API', () => {
     // An earlier, valid setup stored "everything allowed"; this test makes its own, so it runs alone too.
     await Consentry.init(config)
     Consentry.acceptAll()
+    // init() is typed (Config): TypeScript refuses this config, and the run-time check reports it too.
+    // @ts-expect-error a mode that does not exist and a cookie name that is a number
     await Consentry.init({ mode: 'opt_in', categories: { analytics: { services: { ga4: { cookies: [42] } } } } })
     await flush()
     const message = String(error.mock.calls[0][0])
@@ -197,5 +199,33 @@ describe('banner and API', () => {
     expect(Consentry.has('analytics')).toBe(false)
     expect(shadow()!.querySelector('[part~="banner"]')).not.toBeNull()
     error.mockRestore()
+  })
+})
+
+describe("the page's language", () => {
+  test('a later change of <html lang> switches the UI; a replaced setup stops following it', async () => {
+    // Which observers watch <html lang>, and which of them were stopped.
+    const watching = new Set<MutationObserver>()
+    class Recording extends MutationObserver {
+      override observe(target: Node, options?: MutationObserverInit) {
+        if (target === document.documentElement && options?.attributeFilter?.includes('lang')) watching.add(this)
+        super.observe(target, options)
+      }
+      override disconnect() {
+        watching.delete(this)
+        super.disconnect()
+      }
+    }
+    vi.stubGlobal('MutationObserver', Recording)
+    document.documentElement.lang = 'en'
+    const texts = { ...config, translations: { de: { banner: { acceptAll: 'Alle akzeptieren' } } } }
+    await Consentry.init(texts)
+    expect(button('accept-all').textContent).toBe('Accept all')
+    document.documentElement.lang = 'de'
+    await vi.waitFor(() => expect(button('accept-all').textContent).toBe('Alle akzeptieren'))
+    expect(watching.size).toBe(1)
+    await Consentry.init(texts)
+    expect(watching.size).toBe(1)
+    document.documentElement.lang = 'en'
   })
 })

@@ -122,6 +122,34 @@ const table: { name: string; file: string; strict?: boolean; lines: string[]; co
     code: 0,
   },
   {
+    name: 'theme colours that are unreadable in a scheme they are shown in: text on the accent and background, the accent on the background',
+    file: ['{', '  "ui": { "theme": { "scheme": "auto", "accent": "#0b57d0", "accentText": "#062e6f",', '    "text": "#333333" } }', '}'].join('\n'),
+    lines: [
+      'c.json:2:50  warning  ui.theme.accent: the accent #0b57d0 on the background #1f1f1f is 2.58:1 in the dark scheme; switches that are on and button edges need 3:1 (WCAG 2.2 SC 1.4.11): choose an accent that stands out from the background in dark mode (light-dark(#0b57d0, #a8c7fa) gives one per scheme), or "scheme": "light"',
+      'c.json:2:75  warning  ui.theme.accentText: #062e6f on the accent #0b57d0 is 2.01:1 in the light scheme; text needs 4.5:1 (WCAG 2.2 SC 1.4.3): leave ui.theme.accentText out and Consentry picks white or black text that reads',
+      'c.json:2:75  warning  ui.theme.accentText: #062e6f on the accent #0b57d0 is 2.01:1 in the dark scheme; text needs 4.5:1 (WCAG 2.2 SC 1.4.3): leave ui.theme.accentText out and Consentry picks white or black text that reads',
+      'c.json:3:13  warning  ui.theme.text: #333333 on the background #1f1f1f is 1.3:1 in the dark scheme; text needs 4.5:1 (WCAG 2.2 SC 1.4.3): leave ui.theme.text out and Consentry picks white or black text that reads',
+    ],
+    code: 0,
+  },
+  {
+    name: 'an accent given per scheme with light-dark() is checked per scheme: only the dark one that fades is named',
+    file: '{ "ui": { "theme": { "scheme": "auto", "accent": "light-dark(#0b57d0, #123456)", "accentText": "light-dark(#ffffff, #ffffff)" } } }',
+    lines: [
+      'c.json:1:50  warning  ui.theme.accent: the accent #123456 on the background #1f1f1f is 1.29:1 in the dark scheme; switches that are on and button edges need 3:1 (WCAG 2.2 SC 1.4.11): choose an accent that stands out from the background in dark mode (light-dark(#0b57d0, #a8c7fa) gives one per scheme), or "scheme": "light"',
+    ],
+    code: 0,
+  },
+  {
+    name: 'white text on a yellow accent in the light scheme',
+    file: '{ "ui": { "theme": { "scheme": "light", "accent": "#ffeb3b", "accentText": "#ffffff" } } }',
+    lines: [
+      'c.json:1:51  warning  ui.theme.accent: the accent #ffeb3b on the background #ffffff is 1.22:1 in the light scheme; switches that are on and button edges need 3:1 (WCAG 2.2 SC 1.4.11): choose an accent that stands out from the background',
+      'c.json:1:76  warning  ui.theme.accentText: #ffffff on the accent #ffeb3b is 1.22:1 in the light scheme; text needs 4.5:1 (WCAG 2.2 SC 1.4.3): leave ui.theme.accentText out and Consentry picks white or black text that reads',
+    ],
+    code: 0,
+  },
+  {
     name: 'texts missing for a configured language, and a text key typo',
     file: [
       '{',
@@ -135,6 +163,12 @@ const table: { name: string; file: string; strict?: boolean; lines: string[]; co
       'c.json:3:28  warning  language.default: no texts for "xx": there is no locales/xx.json and no translations.xx, so visitors see English',
       'c.json:4:41  warning  translations.de.banner.titel: unknown text key; did you mean "title"?',
     ],
+    code: 0,
+  },
+  {
+    name: "a cookie's table fields translated (cookies.<name>.purpose…), with a typo in one",
+    file: '{\n  "translations": { "de": { "cookies": { "_ga": { "purpose": "Unterscheidet Besucher", "duraton": "2 Jahre" } } } }\n}',
+    lines: ['c.json:2:88  warning  translations.de.cookies._ga.duraton: unknown text key; did you mean "duration"?'],
     code: 0,
   },
 ]
