@@ -58,7 +58,6 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
   const load = () => {
     if (loading) return
     loading = true
-    unlisten()
     loadExtras().then(
       (extras) => {
         second = extras.secondLayer(shadow, { config, texts, lang, actions })
@@ -66,7 +65,6 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
       },
       (error: Error) => {
         loading = false
-        listen()
         console.error(error.message)
         if ($view.get() === 'preferences') $view.set($consent.get().decided ? 'hidden' : 'banner')
       },
@@ -104,10 +102,9 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
   // Most visitors decide on the first layer and never need the preference centre: its
   // chunk is fetched when a pointer or focus reaches "Manage preferences" or a settings
   // link of the page (data-consentry="preferences"), so it has usually run by the click.
-  const intent = (event: Event) => (event.composedPath()[0] as Element).closest?.('[data-action="preferences"],[data-consentry="preferences"]') && load()
-  const listen = () => ['pointerover', 'focusin'].forEach((type) => document.addEventListener(type, intent, true))
-  const unlisten = () => ['pointerover', 'focusin'].forEach((type) => document.removeEventListener(type, intent, true))
-  listen()
+  const intent = (event: Event) => (event.composedPath()[0] as Element).closest?.('[data-action=preferences],[data-consentry=preferences]') && load()
+  const intents = ['pointerover', 'focusin']
+  for (const type of intents) document.addEventListener(type, intent, true)
 
   document.body.append(host)
   // A box leaves the page's edges free; a bar covers one.
@@ -116,7 +113,7 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
   draw()
   return () => {
     stop.forEach((fn) => fn())
-    unlisten()
+    for (const type of intents) document.removeEventListener(type, intent, true)
     second?.remove()
     host.remove()
     unpad?.()
