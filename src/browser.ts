@@ -3,14 +3,14 @@
 
 import * as api from './index.js'
 
-const script = document.currentScript as HTMLScriptElement | null
-const src = script?.src
+// A module script (type="module") has no currentScript: its tag is found by type and file name.
+const script = (document.currentScript ?? document.querySelector('script[type=module][src*=consentry]')) as HTMLScriptElement | null
 
 api.configureHost({
   nonce: script?.nonce || script?.getAttribute('data-nonce') || undefined,
   // The tag's folder: src without its last segment, query or hash. A string
   // operation, because building a URL object costs every page view 7.5 KB of heap (test/bench/README.md).
-  base: src ? src.replace(/[^/?#]*([?#].*)?$/, '') : undefined,
+  base: script?.src.replace(/[^/?#]*([?#].*)?$/, ''),
 })
 
 ;(window as unknown as { Consentry: typeof api }).Consentry = api

@@ -34,7 +34,7 @@ export async function loadLocale(lang: string, baseUrl: string | undefined): Pro
     if (!texts || typeof texts !== 'object') throw new Error('not a JSON object')
     return texts as TextTree
   } catch (error) {
-    console.warn(`Consentry: could not load the "${lang}" texts from ${baseUrl}; showing English. (${(error as Error).message})`)
+    console.warn(`Consentry: could not load ${lang}.json from ${baseUrl} (${(error as Error).message}); showing English.`)
     return undefined
   }
 }

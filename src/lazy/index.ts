@@ -7,12 +7,6 @@
 export type Extras = typeof import('./extras.js')
 
 export const loadExtras = (): Promise<Extras> => import('./extras.js')
-/**
- * Ahead of first use. The script-tag build only fetches its chunk file; here the
- * app's bundler names and serves the chunk, so the one portable way to have it
- * ready is to import it. A failure here is reported by the first real use.
- */
-export const prefetchExtras = (): void => void loadExtras().catch(() => {})
 export const loadReceipts = (): Promise<import('../receipts/client.js').StartReceipts> => import('../receipts/client.js').then((m) => m.startReceipts)
 
 /** Where the script-tag build finds its chunk files; unused by the npm build. */

@@ -28,25 +28,7 @@ function load<T>(file: string, global: string): Promise<T> {
   })) as Promise<T>
 }
 
-const EXTRAS = 'consentry-extras.js'
-
-export const loadExtras = (): Promise<Extras> => load<Extras>(EXTRAS, 'ConsentryExtras')
-
-/**
- * Fetches the extras chunk into the HTTP cache without evaluating it: most
- * visitors never open the preference centre, and an evaluated chunk stays in
- * the page's heap (test/bench/README.md). Opening it later runs the cached file. A prefetch
- * is a hint: it needs no nonce (CSP script-src governs running the script, and
- * that still goes through load() with the nonce), and if the browser or a CSP
- * drops it, the first use fetches the file as before.
- */
-export function prefetchExtras(): void {
-  if (EXTRAS in loading) return
-  const link = document.createElement('link')
-  link.rel = 'prefetch'
-  link.href = base + EXTRAS
-  document.head.append(link)
-}
+export const loadExtras = (): Promise<Extras> => load<Extras>('consentry-extras.js', 'ConsentryExtras')
 
 export const loadReceipts = (): Promise<StartReceipts> =>
   load<{ startReceipts: StartReceipts }>('consentry-receipts.js', 'ConsentryReceipts').then((m) => m.startReceipts)

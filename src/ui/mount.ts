@@ -2,7 +2,7 @@ import type { Resolved } from '../config/resolve.js'
 import type { TextTree } from '../config/types.js'
 import { $consent } from '../core/state.js'
 import { RTL } from '../i18n/negotiate.js'
-import { loadExtras, prefetchExtras } from '../lazy/index.js'
+import { loadExtras } from '../lazy/index.js'
 import type { UiActions } from './actions.js'
 import { Banner } from './Banner.js'
 import { el } from './dom.js'
@@ -51,7 +51,8 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
   shadow.append(status)
   let lastDecision = $consent.get().updatedAt
 
-  // The preference centre and floating button come with the extras chunk.
+  // The preference centre and floating button come with the extras chunk, fetched on
+  // intent (below), when they are opened, or with a floating button to show.
   let second: SecondLayer | undefined
   let loading = false
   const load = () => {
@@ -98,16 +99,21 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
     second?.update(view, consent)
   }
 
+  // Most visitors decide on the first layer and never need the preference centre: its
+  // chunk is fetched when a pointer or focus reaches "Manage preferences" or a settings
+  // link of the page (data-consentry="preferences"), so it has usually run by the click.
+  const intent = (event: Event) => (event.composedPath()[0] as Element).closest?.('[data-action=preferences],[data-consentry=preferences]') && load()
+  const intents = ['pointerover', 'focusin']
+  for (const type of intents) document.addEventListener(type, intent, true)
+
   document.body.append(host)
   // A box leaves the page's edges free; a bar covers one.
   const unpad = ui.layout === 'box' ? undefined : padScrollOnKeyboard(banner, ui.position)
   const stop = [$view.listen(draw), $consent.listen(draw)]
   draw()
-  // Most visitors decide on the first layer: the second is only fetched into
-  // the cache while the page is idle, and evaluated when it is first opened.
-  if ($view.get() === 'banner') setTimeout(prefetchExtras, 1500)
   return () => {
     stop.forEach((fn) => fn())
+    for (const type of intents) document.removeEventListener(type, intent, true)
     second?.remove()
     host.remove()
     unpad?.()

@@ -115,7 +115,7 @@ const origin = `http://127.0.0.1:${server.address().port}`
  */
 const probe = (kind) => `(() => {
   const KIND = ${JSON.stringify(kind)};
-  const B = window.__bench = { fp: null, fcp: null, longtasks: [], shifts: [], visible: null, settled: null, clickAt: null, gone: null, stillShown: 0, frames: [] };
+  const B = window.__bench = { fp: null, fcp: null, longtasks: [], shifts: [], visible: null, settled: null, clickAt: null, gone: null, stillShown: 0, frames: [], inp: null };
   const find = {
     consentry: () => { const h = document.getElementById('consentry-root'); return h && h.shadowRoot && h.shadowRoot.querySelector('[part~="banner"]') },
     vanilla: () => document.querySelector('#cc-main .cm'),
@@ -181,6 +181,9 @@ const probe = (kind) => `(() => {
   const observe = (type, fn) => { try { new PerformanceObserver((list) => list.getEntries().forEach(fn)).observe({ type, buffered: true }) } catch {} };
   observe('paint', (e) => { if (e.name === 'first-paint') B.fp = e.startTime; else B.fcp = e.startTime });
   observe('longtask', (e) => B.longtasks.push([e.startTime, e.duration]));
+  // Event Timing, as a field tool computes INP: the longest event of an interaction, from input to
+  // the next paint. Only events of 16 ms or more are reported (the API's floor).
+  try { new PerformanceObserver((list) => list.getEntries().forEach((e) => { if (e.interactionId) B.inp = Math.max(B.inp ?? 0, e.duration) })).observe({ type: 'event', durationThreshold: 16, buffered: true }) } catch {}
   const describe = (n) => !n ? '?' : n.nodeType !== 1 ? n.nodeName : (n.getRootNode() !== document ? 'consentry-root>>' : '') + n.nodeName.toLowerCase() + (n.id ? '#' + n.id : '') + (n.classList && n.classList.length ? '.' + [...n.classList].join('.') : '');
   observe('layout-shift', (e) => { if (!e.hadRecentInput) B.shifts.push([e.startTime, e.value, (e.sources || []).map((s) => describe(s.node)).join(' ')]) });
 })()`
@@ -249,6 +252,7 @@ async function load(browser, variant, rate, n) {
       scriptToWindowEnd: (mGc.ScriptDuration - m0.ScriptDuration) * 1000,
       tbt: B.longtasks.filter(([start]) => start <= windowEnd).reduce((sum, [, d]) => sum + Math.max(0, d - 50), 0),
       longtasks: B.longtasks.filter(([start]) => start <= windowEnd).map(([start, d]) => [Math.round(start), Math.round(d)]),
+      longtaskCount: B.longtasks.filter(([start]) => start <= windowEnd).length,
       heap: mGc.JSHeapUsedSize,
       shifts: B.shifts.filter(([start]) => start <= windowEnd).map(([start, value, sources]) => [Math.round(start), value, sources]),
       cls: B.shifts.filter(([start]) => start <= windowEnd).reduce((sum, [, v]) => sum + v, 0),
@@ -262,6 +266,7 @@ async function load(browser, variant, rate, n) {
       clickToGone: null,
       framesShownAfterClick: null,
       clickToReceipt: null,
+      inp: null,
     }
     if (variant.kind === 'none') return result
     if (B.visible === null) {
@@ -283,6 +288,10 @@ async function load(browser, variant, rate, n) {
       after = await page.evaluate(() => ({ ...window.__bench, gated: { ...window.__benchGated } }))
       if (after.gone !== null && after.gated.analytics !== undefined) break
     }
+    // Event Timing entries are queued after the frame that follows the click's handlers.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done)))))
+    // No entry: the interaction took less than the API's 16 ms floor.
+    result.inp = (await page.evaluate(() => window.__bench.inp)) ?? 16
     if (after.clickAt === null) failures.push(`${label}: the click on "Accept all" never reached the page`)
     else if (after.gated.analytics === undefined) failures.push(`${label}: the gated analytics script never ran after "Accept all"`)
     else result.clickToGated = after.gated.analytics - after.clickAt
@@ -373,9 +382,11 @@ const ROWS = [
   { key: 'scriptToSettled', name: 'page JS CPU until banner settled (ms)', f: (r) => r.scriptToSettled, d: 1, banner: true },
   { key: 'scriptToLoad', name: 'page JS CPU until load event (ms)', f: (r) => r.scriptToLoad, d: 1 },
   { key: 'tbt', name: `total blocking time, to load + ${WINDOW / 1000} s (ms)`, f: (r) => r.tbt, d: 0 },
+  { key: 'longtaskCount', name: `long tasks, to load + ${WINDOW / 1000} s (count)`, f: (r) => r.longtaskCount, d: 0 },
   { key: 'heap', name: 'JS heap after GC (KB)', f: (r) => r.heap / 1024, d: 0 },
   { key: 'clickToGated', name: 'click → gated analytics runs (ms)', f: (r) => r.clickToGated, d: 1, banner: true },
   { key: 'clickToGone', name: 'click → banner gone (ms)', f: (r) => r.clickToGone, d: 1, banner: true },
+  { key: 'inp', name: 'INP of the Accept click, Event Timing (ms; 16 = under the API floor)', f: (r) => r.inp, d: 0, banner: true },
   { key: 'framesShownAfterClick', name: 'frames after the click with the banner still visible', f: (r) => r.framesShownAfterClick, d: 0, banner: true },
   { key: 'cls', name: 'layout shift (CLS)', f: (r) => r.cls, d: 3 },
   { key: 'clickToReceipt', name: 'click → receipt at endpoint (ms)', f: (r) => r.clickToReceipt, d: 0, receipts: true },

@@ -122,18 +122,6 @@ describe('script tag on a real page', () => {
     })
   })
 
-  test('the extras chunk is only fetched while the banner is idle, and runs when the preference centre opens', async () => {
-    const fetches = () => t.server.requests.filter((path) => path === '/dist/consentry-extras.js').length
-    const before = fetches()
-    await t.page.goto(t.server.url)
-    await expect.poll(fetches, { timeout: 5000 }).toBeGreaterThan(before)
-    expect(await t.page.evaluate(() => 'ConsentryExtras' in window)).toBe(false)
-    await action(t.page, 'preferences').click()
-    await expect.poll(() => t.page.locator('#consentry-root [part~="preferences"]').isVisible()).toBe(true)
-    expect(await t.page.evaluate(() => 'ConsentryExtras' in window)).toBe(true)
-    expect(t.errors).toEqual([])
-  })
-
   test("a cache-busting query on the tag (?v=2/3) still loads texts and the extras chunk from the tag's folder", async () => {
     const tagged = page(config, gated).replace('lang="en"', 'lang="de"').replace('/dist/consentry.iife.js', '/dist/consentry.iife.js?v=2/3')
     t.server.routes.set('/versioned', tagged)
