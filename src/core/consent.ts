@@ -56,7 +56,7 @@ const DAY = 86_400
  * The decision logic (docs/architecture.md, "Stored state"; docs/receipts.md for the events): what is allowed before a choice, which
  * receipt event a choice is, and what is remembered. No DOM here.
  */
-export function createConsent(config: Resolved, options: ConsentOptions): Consent {
+export const createConsent = (config: Resolved, options: ConsentOptions): Consent => {
   const now = options.now ?? Date.now
   const persist = options.persist !== false
   const stored: Stored = persist ? readStored(config, Math.floor(now() / 1000), cookieValue(config, options.cookies)) : { record: null, ask: 'missing' }

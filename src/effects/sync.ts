@@ -17,7 +17,7 @@ const LISTEN_AFTER_MS = 1000
  * Returns `announce(cookieValue)` (call it after a decision) and `stop`. `onOther`
  * gets the value another tab wrote, or undefined for the catch-up: read the cookie.
  */
-export function crossTab(cookieName: string, onOther: (cookieValue?: string) => void): { announce(value: string): void; stop(): void } {
+export const crossTab = (cookieName: string, onOther: (cookieValue?: string) => void): { announce(value: string): void; stop(): void } => {
   const key = 'consentry:sync:' + cookieName
   // The removal fires a second event with newValue null: nothing to take from it.
   const listener = (event: StorageEvent) => event.key === key && event.newValue !== null && onOther(event.newValue)

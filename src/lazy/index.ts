@@ -13,7 +13,8 @@ export const loadExtras = (): Promise<Extras> => import('./extras.js')
  * ready is to import it. A failure here is reported by the first real use.
  */
 export const prefetchExtras = (): void => void loadExtras().catch(() => {})
-export const loadReceipts = (): Promise<import('../receipts/client.js').StartReceipts> => import('../receipts/client.js').then((m) => m.startReceipts)
+export type ReceiptsChunk = Pick<typeof import('../receipts/client.js'), 'startReceipts'>
+export const loadReceipts = (): Promise<ReceiptsChunk> => import('../receipts/client.js')
 
 /** Where the script-tag build finds its chunk files; unused by the npm build. */
 export function setChunkBase(_url: string | undefined, _nonce: string | undefined): void {}

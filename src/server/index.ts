@@ -119,7 +119,16 @@ export { adoptKey, keyFor, rotateKey, publishedJwks, trustedKeys, KeyHistoryErro
 export { RateLimiter, parseRate, DEFAULT_RATE_LIMITS, type Rate, type RateLimits } from './rate-limit.js'
 export { guardConnections, type ConnectionLimits } from './connections.js'
 export { StoreBusyError } from './storage/types.js'
-export { loadOrCreateKey, collectorKeyFrom, newPrivateKey, verifyCountersignature, COUNTERSIGNATURE_TYP, type CollectorKey, type KeySource, type PublicJwks } from './keys.js'
+export {
+  loadOrCreateKey,
+  collectorKeyFrom,
+  newPrivateKey,
+  verifyCountersignature,
+  COUNTERSIGNATURE_TYP,
+  type CollectorKey,
+  type KeySource,
+  type PublicJwks,
+} from './keys.js'
 export { entryHash, countersigned } from './log.js'
 export {
   checkpointSigner,

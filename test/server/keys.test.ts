@@ -18,8 +18,11 @@ const child = (alg: 'EdDSA' | 'ES256') => `
 
 function run(alg: 'EdDSA' | 'ES256'): Promise<string> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--max-semi-space-size=1', '--input-type=module', '-e', child(alg)], { timeout: 30_000, cwd: new URL('../..', import.meta.url).pathname }, (error, stdout) =>
-      resolve(error ? `${error.killed ? 'hung (killed after 30 s)' : error.message}` : stdout.trim()),
+    execFile(
+      process.execPath,
+      ['--max-semi-space-size=1', '--input-type=module', '-e', child(alg)],
+      { timeout: 30_000, cwd: new URL('../..', import.meta.url).pathname },
+      (error, stdout) => resolve(error ? `${error.killed ? 'hung (killed after 30 s)' : error.message}` : stdout.trim()),
     )
   })
 }
