@@ -2,8 +2,9 @@
 // on SQLite and PostgreSQL; the rollups are kept in the append transaction and backfilled for a
 // log that predates them; erasure leaves the statistics as they were.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectorKeyFrom, newPrivateKey, createCollector, type Collector } from '../../src/server/index.js'
+import type { Collector } from '../../src/server/index.js'
 import { backends, type Opened } from './helpers/backends.js'
+import { freshCollector } from './helpers/fresh.js'
 import type { Browser } from './helpers/receipts.js'
 import { EXPECTED, SEED, c, row, seedLog } from './helpers/stats-seed.js'
 
@@ -27,14 +28,11 @@ for (const backend of backends()) {
 
     beforeAll(async () => {
       await backend.setup()
-      db = await backend.open()
-      collector = await createCollector({
-        store: db.store,
-        key: collectorKeyFrom(newPrivateKey()),
+      ;({ db, collector } = await freshCollector(backend, {
         adminToken: ADMIN,
         now: () => clock,
         rateLimits: false,
-      })
+      }))
       browsers.push(
         ...(await seedLog({
           post: (jws) => collector.app.request('/receipts', { method: 'POST', body: jws, headers: { 'content-type': 'text/plain' } }),
