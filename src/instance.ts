@@ -94,7 +94,7 @@ export const start = (input: unknown, options: StartOptions): Instance => {
   if (problems.length) console.error(new ConfigError(problems).message + '\nConsentry fails closed: optional scripts stay blocked.')
   const source: Config = problems.length ? {} : (input as Config)
   // The cookie is Secure on https pages. Read from document.URL, not location:
-  // the Location interface's bindings cost every page view 3 KB of heap (test/bench/README.md).
+  // the Location interface's bindings cost every page view heap (test/bench/README.md, "Figures behind design choices").
   const config = resolve(
     source,
     document.URL.startsWith('https:'),

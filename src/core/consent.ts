@@ -129,7 +129,7 @@ export const createConsent = (config: Resolved, options: ConsentOptions): Consen
       current = toState(choice, last, !isPartial, source)
       // The state goes out before the cookie is written: its listeners release the gated
       // scripts, and the visitor's click should wait for them, not for the cookie write
-      // (0.8 ms at 1× CPU, a third of click → gated analytics; test/bench/README.md). Same task, and the
+      // (a third of click → gated analytics; test/bench/README.md, "Figures behind design choices"). Same task, and the
       // cookie is written whatever a listener throws; it holds the newest decision even
       // when a listener decides again.
       try {
