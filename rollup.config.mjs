@@ -40,8 +40,10 @@ const browserPlugins = (declarations) => [
   defines,
   json({ preferConst: true, compact: true }),
   resolve({ browser: true }),
+  // Declarations only for what package.json exports (tsconfig.types.json: the public entries and
+  // what their types reach), not for the CLI, scanner or console.
   typescript({
-    tsconfig: './tsconfig.json',
+    tsconfig: declarations ? './tsconfig.types.json' : './tsconfig.json',
     ...(declarations ? { declaration: true, declarationDir: 'dist' } : {}),
     noEmitOnError: true,
   }),
