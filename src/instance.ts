@@ -123,7 +123,7 @@ export const start = (input: unknown, options: StartOptions): Instance => {
   let shown: Shown | undefined
   // Receipts (docs/receipts.md): the decision is noted synchronously, signed and sent by a
   // lazy chunk off the critical path. A failed-closed config makes none.
-  const withReceipts = !problems.length && !!source.receipts
+  const withReceipts = !problems.length && source.receipts
   const [receipts, ifReceipts] = lazy(() =>
     loadReceipts().then((chunk) => chunk.startReceipts({ config, texts: () => shown ?? { lang: 'en', texts: {} }, sdk: SDK_VERSION })),
   )
