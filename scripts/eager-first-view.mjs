@@ -14,8 +14,8 @@
 // precise coverage (the page: an inline config, the banner shown), and wraps every
 // function that ran in parentheses, however short: a lazy compile on the main thread costs
 // about the same for a one-line arrow as for a long function (V8's function-event log of
-// a first view in Chromium, 2026-12-02); marking them all, methods included, cost 29 B
-// gzip. A function
+// a first view in Chromium); marking them all, methods included, costs a few bytes of gzip
+// (test/bench/README.md, "Figures behind design choices"). A function
 // declaration cannot be wrapped; it becomes `var name = (function …)` at the top of its
 // scope, where the declaration's binding would have been initialised, so nothing can see
 // the difference. An object literal's plain method `m(…){…}` becomes `m:(function(…){…})`

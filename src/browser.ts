@@ -9,7 +9,7 @@ const script = (document.currentScript ?? document.querySelector('script[type=mo
 api.configureHost({
   nonce: script?.nonce || script?.getAttribute('data-nonce') || undefined,
   // The tag's folder: src without its last segment, query or hash. A string
-  // operation, because building a URL object costs every page view 7.5 KB of heap (test/bench/README.md).
+  // operation, because building a URL object costs every page view heap (test/bench/README.md, "Figures behind design choices").
   base: script?.src.replace(/[^/?#]*([?#].*)?$/, ''),
 })
 
@@ -30,9 +30,8 @@ if (inline) {
     // but no longer inside the bundle's top-level function. With DevTools attached
     // (as in bench:browser), Chromium captures the stack of a document.cookie read
     // and V8 compiles source positions for every function on it: the whole bundle's
-    // top level made that first read 25–35 ms at 4× CPU. From the microtask, init
-    // reads it with only itself and this arrow on the stack: 0.8–2.6 ms in 4 of 5
-    // traced loads (test/bench/README.md).
+    // top level made that first read slow. From the microtask, init reads it with only
+    // itself and this arrow on the stack (test/bench/README.md, "Figures behind design choices").
     queueMicrotask(() => void api.init(config as api.Config)) // checked at run time by init
   } catch (error) {
     fail('#consentry-config', error)

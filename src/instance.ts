@@ -1,6 +1,6 @@
 import Cookies from 'js-cookie'
 import { resolve, type Resolved } from './config/resolve.js'
-import type { Config, TextTree } from './config/types.js'
+import type { Config } from './config/types.js'
 import { ConfigError, validate } from './config/validate.js'
 import type { Partial } from './core/choice.js'
 import { allows, createConsent } from './core/consent.js'
@@ -9,18 +9,18 @@ import { gpcEnabled } from './core/gpc.js'
 import { $consent, type ConsentState, type Decision } from './core/state.js'
 import { takesBack } from './core/choice.js'
 import { consentMode } from './effects/consent-mode.js'
-import { createGate } from './effects/gate.js'
+import { createGate, type Gate } from './effects/gate.js'
 import { crossTab } from './effects/sync.js'
 import { dispatch } from './effects/window-events.js'
 import { chooseLanguage, loadLocale } from './i18n/load.js'
 import { LOCALES, negotiate } from './i18n/negotiate.js'
 import { buildTexts } from './i18n/texts.js'
 import { loadExtras, loadReceipts, startAutoBlock } from './lazy/index.js'
-import type { Receipts, StoredReceipt } from './receipts/client.js'
+import type { StoredReceipt } from './receipts/client.js'
 import { noteDecision } from './receipts/notes.js'
 import type { ReceiptSource } from './receipts/types.js'
 import type { UiActions } from './ui/actions.js'
-import type { Embeds, Shown } from './ui/embeds.js'
+import type { Shown } from './ui/embeds.js'
 import { mount } from './ui/mount.js'
 import { listenForTriggers } from './ui/triggers.js'
 import { whenBody } from './ui/body.js'
@@ -43,7 +43,6 @@ export interface StartOptions {
 }
 
 export interface Instance {
-  config: Resolved
   ready: Promise<ConsentState>
   /** This browser's receipts, sent and pending; [] without `receipts` in config. */
   receipts(): Promise<StoredReceipt[]>
@@ -54,17 +53,48 @@ export interface Instance {
   destroy(): void
 }
 
+type Stop = () => void
+const report = (error: Error) => console.error(error.message)
+
 /**
- * One running SDK: config → core → effects and UI, wired once. Invalid config
- * fails closed (docs/architecture.md, "Rules a change must keep"): defaults, nothing optional allowed, nothing
+ * A lazy part of the SDK (the receipts client, the embed placeholders), loaded on first use.
+ * Returns the loader and `ifLoaded`, which runs fn only on a part that was asked for (its stop,
+ * a refresh); a failed load is reported there. `part` is its state, a parameter only because
+ * that minifies smaller than a `let` (the first view's size budget).
+ */
+const lazy = <T>(load: () => Promise<T>, part?: Promise<T>): [loaded: () => Promise<T>, ifLoaded: (fn: (part: T) => void) => void] => [
+  () => (part ??= load()),
+  (fn) => part?.then(fn, report),
+]
+
+/**
+ * Consent Mode defaults go out at once, before the gate's first release (Google: the default
+ * command must come before any tag). From then on every state change reaches Consent Mode, the
+ * gated scripts, the page's window events and `on()` listeners. Returns the stop.
+ */
+const followConsent = (source: Config, mode: Resolved['mode'], gate: Gate, emitter: Emitter): Stop => {
+  const gcm = source.google?.consentMode ? consentMode(source.google) : undefined
+  if (gcm && ($consent.get().decided || mode !== 'opt-in')) gcm($consent.get())
+  return $consent.listen((state) => {
+    gcm?.(state)
+    void gate.release()
+    dispatch('change', state)
+    emitter.emit('change', state)
+  })
+}
+
+/**
+ * One running SDK: config → core → effects and UI. Each part is started by its own function
+ * and gives back its stop; destroy() runs them all. Invalid config fails closed
+ * (docs/architecture.md, "Rules a change must keep"): defaults, nothing optional allowed, nothing
  * stored, and the banner still lets the visitor choose for this page.
  */
-export function start(input: unknown, options: StartOptions): Instance {
+export const start = (input: unknown, options: StartOptions): Instance => {
   const problems = validate(input)
   if (problems.length) console.error(new ConfigError(problems).message + '\nConsentry fails closed: optional scripts stay blocked.')
   const source: Config = problems.length ? {} : (input as Config)
   // The cookie is Secure on https pages. Read from document.URL, not location:
-  // the Location interface's bindings cost every page view 3 KB of heap (test/bench/README.md).
+  // the Location interface's bindings cost every page view heap (test/bench/README.md, "Figures behind design choices").
   const config = resolve(
     source,
     document.URL.startsWith('https:'),
@@ -85,22 +115,20 @@ export function start(input: unknown, options: StartOptions): Instance {
   const consent = createConsent(config, { set, persist: !problems.length, cookies: options.cookies })
   // Auto-blocking (docs/auto-blocking.md) starts before the gate, so its observer sees parser-inserted tags first.
   if (source.autoBlock) startAutoBlock(config.categories, $consent)
-  let gcmUpdate: ((state: ConsentState) => void) | undefined
   // A decision or reset in another tab: take its cookie value; scripts, UI and Consent Mode follow.
   // Only a change moves the UI: the catch-up finding the same state leaves open preferences open.
   const tabs = crossTab(config.cookie.name, (value) => consent.sync(value) && $view.set(consent.ask ? 'banner' : 'hidden'))
 
-  /** The language and texts shown, set once the locale is loaded; receipts hash them. */
-  const texts = { lang: 'en', tree: {} as TextTree }
-  /** Texts and stylesheet on screen, once the locale is there (placeholders use them). */
+  /** Texts and stylesheet on screen, once the locale is there (placeholders use them; receipts hash the texts). */
   let shown: Shown | undefined
-
-  // Receipts (docs/receipts.md): the decision is noted synchronously, signed and sent
-  // by a lazy chunk off the critical path. A failed-closed config makes none.
-  const withReceipts = !problems.length && !!source.receipts
-  let receipts: Promise<Receipts> | undefined
-  const loaded = (): Promise<Receipts> => (receipts ??= loadReceipts().then((startReceipts) => startReceipts({ config, texts: () => texts, sdk: SDK_VERSION })))
-  const report = (error: Error) => console.error(error.message)
+  // Receipts (docs/receipts.md): the decision is noted synchronously, signed and sent by a
+  // lazy chunk off the critical path. A failed-closed config makes none.
+  const withReceipts = !problems.length && source.receipts
+  const [receipts, ifReceipts] = lazy(() =>
+    loadReceipts().then((chunk) => chunk.startReceipts({ config, texts: () => shown ?? { lang: 'en', texts: {} }, sdk: SDK_VERSION })),
+  )
+  const record = () => receipts().then((r) => r.record(), report)
+  let idle: ReturnType<typeof setTimeout> | undefined
 
   const decide = (partial: Partial | boolean, from: ReceiptSource): ConsentState => {
     const decision = consent.decide(partial, from)
@@ -110,7 +138,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     tabs.announce(consent.stored())
     if (withReceipts) {
       noteDecision(decision)
-      void loaded().then((r) => r.record(), report)
+      record()
     }
     emitter.emit('decision', decision)
     // A withdrawal deletes what the withdrawn services left (the clean-up code comes
@@ -134,45 +162,42 @@ export function start(input: unknown, options: StartOptions): Instance {
     save: (choice, from) => decide(choice, from),
     openPreferences: () => $view.set('preferences'),
     closePreferences: () => $view.set($consent.get().decided ? 'hidden' : 'banner'),
-    receipts: () => (withReceipts ? loaded().then((r) => r.list()) : Promise.resolve([])),
+    receipts: () => (withReceipts ? receipts().then((r) => r.list()) : Promise.resolve([])),
   }
 
   tcfHook(source, { config, $consent, $view, decide })
-  const stopTriggers = listenForTriggers(actions)
   // Placeholders for blocked embeds come with the extras chunk; until then the
   // empty iframe keeps its box, so the swap shifts no layout.
-  let embedsUi: Promise<Embeds> | undefined
-  const withEmbeds = (fn: (e: Embeds) => void) =>
-    void (embedsUi ??= loadExtras().then((x) =>
+  const [embeds, ifEmbeds] = lazy(() =>
+    loadExtras().then((x) =>
       x.embeds(
         (name) => decide({ [name]: true }, 'placeholder'),
         () => shown,
       ),
-    )).then(fn, report)
+    ),
+  )
   // GPC (docs/regions.md): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"), before anything is released or told to
   // Google; in opt-in regions the signal is never read (it is checked last for that).
   if (config.mode !== 'opt-in' && !problems.length && $consent.get().categories.advertising && gpcEnabled()) {
     decide({ ...$consent.get().categories, advertising: false }, 'gpc')
   }
-  // Consent Mode defaults go out before the gate's first run
-  // (Google: the default command must come before any tag).
-  if (source.google?.consentMode) {
-    gcmUpdate = consentMode(source.google)
-    if ($consent.get().decided || config.mode !== 'opt-in') gcmUpdate($consent.get())
-  }
-  const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: (frame) => withEmbeds((e) => e.blocked(frame)) })
-  const stopChange = $consent.listen((state) => {
-    gcmUpdate?.(state)
-    void gate.release()
-    dispatch('change', state)
-    emitter.emit('change', state)
-  })
+  const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: (frame) => embeds().then((e) => e.blocked(frame), report) })
+  // Each part's stop, for destroy().
+  const stops: Stop[] = [
+    tabs.stop,
+    () => clearTimeout(idle),
+    () => ifReceipts((r) => r.stop()),
+    listenForTriggers(actions),
+    () => ifEmbeds((e) => e.stop()),
+    gate.stop,
+    followConsent(source, config.mode, gate, emitter),
+  ]
   // While the page is parsing, the gate's own pass at DOMContentLoaded releases
   // the markup in one go (gate.ts); a pass now would only find what precedes the tag.
   if (document.readyState !== 'loading') void gate.release()
 
-  let unmount: (() => void) | undefined
+  let unmount: Stop | undefined
   let destroyed = false
   const styles = sheet(config)
   async function show(lang: string): Promise<void> {
@@ -181,30 +206,29 @@ export function start(input: unknown, options: StartOptions): Instance {
     // creates <body>, within the parser's task, so it is part of the first paint.
     await whenBody()
     if (destroyed) return
-    texts.lang = lang
-    texts.tree = tree
     unmount?.()
     unmount = mount({ config, styles, texts: tree, lang, actions })
     shown = { lang, texts: tree, styles }
     // Placeholders render in the new language; frames held before the first texts get theirs now.
-    if (embedsUi) withEmbeds((e) => e.refresh())
+    ifEmbeds((e) => e.refresh())
   }
 
   // The UI follows a later change of <html lang> (an SPA's language switch); with
   // another language.autoDetect the choice stays the same, so nothing happens.
   const follow = new MutationObserver(() => {
     const lang = chooseLanguage(config)
-    if (lang !== texts.lang) void ready.then(() => show(lang))
+    if (lang !== shown?.lang) void ready.then(() => show(lang))
   })
   follow.observe(document.documentElement, { attributeFilter: ['lang'] })
+  stops.push(() => follow.disconnect())
 
   const ready = (async () => {
     if (consent.ask) $view.set('banner')
     await show(chooseLanguage(config))
-    // Receipts still waiting from earlier page views go out once the page is idle.
-    if (withReceipts) setTimeout(() => destroyed || void loaded().then((r) => r.record(), report), 1000)
     const state = $consent.get()
     if (!destroyed) {
+      // Receipts still waiting from earlier page views go out once the page is idle.
+      if (withReceipts) idle = setTimeout(record, 1000)
       dispatch('ready', state)
       emitter.emit('ready', state)
     }
@@ -212,7 +236,6 @@ export function start(input: unknown, options: StartOptions): Instance {
   })()
 
   return {
-    config,
     ready,
     decide,
     // The preference centre's own call, once the SDK is ready.
@@ -225,13 +248,7 @@ export function start(input: unknown, options: StartOptions): Instance {
     },
     destroy() {
       destroyed = true
-      follow.disconnect()
-      void receipts?.then((r) => r.stop())
-      stopChange()
-      gate.stop()
-      tabs.stop()
-      stopTriggers()
-      if (embedsUi) withEmbeds((e) => e.stop())
+      stops.forEach((stop) => stop())
       unmount?.()
       $view.set('hidden')
     },

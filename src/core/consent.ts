@@ -56,7 +56,7 @@ const DAY = 86_400
  * The decision logic (docs/architecture.md, "Stored state"; docs/receipts.md for the events): what is allowed before a choice, which
  * receipt event a choice is, and what is remembered. No DOM here.
  */
-export function createConsent(config: Resolved, options: ConsentOptions): Consent {
+export const createConsent = (config: Resolved, options: ConsentOptions): Consent => {
   const now = options.now ?? Date.now
   const persist = options.persist !== false
   const stored: Stored = persist ? readStored(config, Math.floor(now() / 1000), cookieValue(config, options.cookies)) : { record: null, ask: 'missing' }
@@ -129,7 +129,7 @@ export function createConsent(config: Resolved, options: ConsentOptions): Consen
       current = toState(choice, last, !isPartial, source)
       // The state goes out before the cookie is written: its listeners release the gated
       // scripts, and the visitor's click should wait for them, not for the cookie write
-      // (0.8 ms at 1× CPU, a third of click → gated analytics; test/bench/README.md). Same task, and the
+      // (a third of click → gated analytics; test/bench/README.md, "Figures behind design choices"). Same task, and the
       // cookie is written whatever a listener throws; it holds the newest decision even
       // when a listener decides again.
       try {

@@ -1,5 +1,6 @@
 /**
  * Whether the browser sends the Global Privacy Control signal (docs/regions.md).
- * Read only when asked: touching `navigator` builds its interface, 17 KB of the page's heap (test/bench/README.md).
+ * Read only when asked: touching `navigator` builds its interface in the page's heap (test/bench/README.md,
+ * "Figures behind design choices").
  */
 export const gpcEnabled = (): boolean => (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true

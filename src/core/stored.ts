@@ -19,8 +19,8 @@ export interface Stored {
  *
  * The caller reads document.cookie, not this module: with DevTools open, Chromium
  * captures the JS stack at every cookie read and V8 re-parses each function on it for
- * source positions, 7–21 ms at 4× CPU on the bench page with the read this deep in
- * start-up (test/bench/README.md). `init` reads it at the top of its stack.
+ * source positions, a cost that grows with the stack's depth (test/bench/README.md, "Figures
+ * behind design choices"). `init` reads it at the top of its stack.
  */
 export function cookieValue(config: Resolved, cookies: string): string | undefined {
   const prefix = config.cookie.name + '='

@@ -27,7 +27,7 @@ export interface GateOptions {
 
 function recreate(old: HTMLScriptElement, nonce: string | undefined): HTMLScriptElement {
   const script = document.createElement('script')
-  for (const { name, value } of Array.from(old.attributes)) {
+  for (const { name, value } of old.attributes) {
     if (name !== 'type' && name !== 'data-type' && name !== 'data-src' && name !== 'nonce') script.setAttribute(name, value)
   }
   const type = old.getAttribute('data-type')
@@ -43,13 +43,13 @@ function recreate(old: HTMLScriptElement, nonce: string | undefined): HTMLScript
   return script
 }
 
-export function createGate(options: GateOptions): Gate {
+export const createGate = (options: GateOptions): Gate => {
   const root = options.root ?? document
   const started = new WeakSet<Element>()
   let queue: Promise<void> = Promise.resolve()
 
   async function run(): Promise<void> {
-    const list = Array.from(root.querySelectorAll(GATED))
+    const list = [...root.querySelectorAll(GATED)]
     // With auto-blocking, in insertion order (autoblock.ts); else in document order.
     byInsertion?.(list)
     for (const el of list) {
@@ -102,7 +102,7 @@ export function createGate(options: GateOptions): Gate {
   // Gated markup added later (SPA routes, tag managers) is released when allowed.
   const observer = new MutationObserver((records) => {
     for (const record of records) {
-      for (const node of Array.from(record.addedNodes)) {
+      for (const node of record.addedNodes) {
         if (node.nodeType !== 1) continue
         const el = node as Element
         if (/^(SCRIPT|IFRAME)$/.test(el.tagName) ? el.matches(GATED) : el.firstElementChild && el.querySelector(GATED)) return void release()
@@ -116,14 +116,15 @@ export function createGate(options: GateOptions): Gate {
     void release()
     observer.observe(root, { childList: true, subtree: true })
   }
-  const parsing = root.readyState === 'loading'
-  if (parsing) root.addEventListener('DOMContentLoaded', watch, { once: true })
+  // DOMContentLoaded comes once; stop() takes the listener off.
+  if (root.readyState === 'loading') root.addEventListener('DOMContentLoaded', watch)
   else observer.observe(root, { childList: true, subtree: true })
 
   return {
     release,
     stop: () => {
-      if (parsing) root.removeEventListener('DOMContentLoaded', watch)
+      // (A no-op when it was never added.)
+      root.removeEventListener('DOMContentLoaded', watch)
       observer.disconnect()
     },
   }

@@ -3,12 +3,12 @@
 // follow without a reload.
 //
 // Through a `storage` event rather than a BroadcastChannel: opening a channel on
-// every page view cost 1.6 ms at 4× CPU and 1.3 KB of heap (test/bench/README.md). The
+// every page view costs time and heap (test/bench/README.md, "Figures behind design choices"). The
 // key is written and removed at once: each write is a change (so it always fires), and
 // nothing stays in the visitor's storage.
 //
 // Adding the listener is not free either: Chromium sets up the page's localStorage and
-// sessionStorage for it, 3.7–6 ms at 4× CPU on the bench page (test/bench/README.md).
+// sessionStorage for it (same section of test/bench/README.md).
 // So it waits a second, off the first paint, like the receipts' idle work; a decision
 // another tab made meanwhile is caught up from the cookie when the listener goes on.
 const LISTEN_AFTER_MS = 1000
@@ -17,7 +17,7 @@ const LISTEN_AFTER_MS = 1000
  * Returns `announce(cookieValue)` (call it after a decision) and `stop`. `onOther`
  * gets the value another tab wrote, or undefined for the catch-up: read the cookie.
  */
-export function crossTab(cookieName: string, onOther: (cookieValue?: string) => void): { announce(value: string): void; stop(): void } {
+export const crossTab = (cookieName: string, onOther: (cookieValue?: string) => void): { announce(value: string): void; stop(): void } => {
   const key = 'consentry:sync:' + cookieName
   // The removal fires a second event with newValue null: nothing to take from it.
   const listener = (event: StorageEvent) => event.key === key && event.newValue !== null && onOther(event.newValue)

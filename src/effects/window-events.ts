@@ -3,5 +3,5 @@
  * managers and scripts that do not import the SDK. `detail` is the state.
  */
 export function dispatch(name: 'ready' | 'change', detail: unknown): void {
-  window.dispatchEvent(new CustomEvent(`consentry:${name}`, { detail }))
+  dispatchEvent(new CustomEvent(`consentry:${name}`, { detail }))
 }

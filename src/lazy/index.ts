@@ -7,7 +7,8 @@
 export type Extras = typeof import('./extras.js')
 
 export const loadExtras = (): Promise<Extras> => import('./extras.js')
-export const loadReceipts = (): Promise<import('../receipts/client.js').StartReceipts> => import('../receipts/client.js').then((m) => m.startReceipts)
+export type ReceiptsChunk = Pick<typeof import('../receipts/client.js'), 'startReceipts'>
+export const loadReceipts = (): Promise<ReceiptsChunk> => import('../receipts/client.js')
 
 /** Where the script-tag build finds its chunk files; unused by the npm build. */
 export function setChunkBase(_url: string | undefined, _nonce: string | undefined): void {}

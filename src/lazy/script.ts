@@ -1,8 +1,7 @@
 // The script-tag build's loader: each lazy part is a small IIFE beside
 // consentry.iife.js that assigns its exports to a window global.
 
-import type { StartReceipts } from '../receipts/client.js'
-import type { Extras } from './index.js'
+import type { Extras, ReceiptsChunk } from './index.js'
 
 /** The tag's folder, ending in "/"; '' resolves chunk names against the page, as the DOM does for relative src. */
 let base = ''
@@ -30,8 +29,7 @@ function load<T>(file: string, global: string): Promise<T> {
 
 export const loadExtras = (): Promise<Extras> => load<Extras>('consentry-extras.js', 'ConsentryExtras')
 
-export const loadReceipts = (): Promise<StartReceipts> =>
-  load<{ startReceipts: StartReceipts }>('consentry-receipts.js', 'ConsentryReceipts').then((m) => m.startReceipts)
+export const loadReceipts = (): Promise<ReceiptsChunk> => load<ReceiptsChunk>('consentry-receipts.js', 'ConsentryReceipts')
 
 type AutoBlock = typeof import('../effects/autoblock.js')
 

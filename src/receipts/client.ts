@@ -45,7 +45,7 @@ export interface ReceiptsOptions {
   /** The config as given (`source`, what receipts hash), with the mode and region decided for this visitor. */
   config: Resolved
   /** The language and texts shown right now (setLanguage may change them). */
-  texts: () => { lang: string; tree: TextTree }
+  texts: () => { lang: string; texts: TextTree }
   sdk: string
 }
 
@@ -80,8 +80,6 @@ function locked<T>(fn: () => Promise<T>, ifAvailable = false): Promise<T | undef
   return locks.request(LOCK, { ifAvailable }, (lock) => (lock ? fn() : undefined))
 }
 
-export type StartReceipts = typeof startReceipts
-
 export function startReceipts({ config: { source: config, mode, region }, texts, sdk }: ReceiptsOptions): Receipts {
   const endpoint = new URL(config.receipts!.endpoint, location.href).href
   /** Receipts kept only in memory when IndexedDB is not there. */
@@ -115,7 +113,7 @@ export function startReceipts({ config: { source: config, mode, region }, texts,
 
   const configHash = sha256(canonicalJson(config))
   const context = async (): Promise<ReceiptContext> => {
-    const { lang, tree } = texts()
+    const { lang, texts: tree } = texts()
     return {
       config: await configHash,
       // Every text the visitor could see, English defaults included.

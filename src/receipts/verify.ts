@@ -198,9 +198,6 @@ export async function verifyEmbeddedKeyJws(
   return { header: header as SignedJws['header'], payload: parseSegment(payloadPart, 'payload') }
 }
 
-/** `"a" | "b"`: the values a claim may take, as an error message lists them. */
-const oneOf = (values: readonly string[]): string => values.map((v) => `"${v}"`).join(' | ')
-
 const claimError = (name: string, expected: string, value: unknown): ReceiptError =>
   new ReceiptError('claims', `payload.${name}: expected ${expected}, got ${show(value)}`)
 
@@ -220,6 +217,11 @@ function requireRecord(p: Record<string, unknown>, name: string, values: (v: unk
   for (const [key, item] of Object.entries(value)) {
     if (!values(item)) throw claimError(`${name}[${JSON.stringify(key)}]`, expected, item)
   }
+}
+
+/** The claim is one of `values`; the error lists them (`"a" | "b"`) unless `expected` says it otherwise. */
+function requireOneOf(p: Record<string, unknown>, name: string, values: readonly string[], expected = values.map((v) => `"${v}"`).join(' | ')): void {
+  if (!values.includes(p[name] as string)) throw claimError(name, expected, p[name])
 }
 
 function optional(p: Record<string, unknown>, name: string, check: () => void): void {
@@ -246,19 +248,15 @@ function checkClaims(p: Record<string, unknown>): ReceiptPayload {
   requireInteger(p, 'iat', 0)
   requireInteger(p, 'seq', 1)
   if ((p.seq as number) > MAX_SEQ) throw claimError('seq', `an integer from 1 to ${MAX_SEQ}`, p.seq)
-  optional(p, 'mode', () => {
-    if (!(MODES as readonly unknown[]).includes(p.mode)) throw claimError('mode', oneOf(MODES), p.mode)
-  })
+  optional(p, 'mode', () => requireOneOf(p, 'mode', MODES))
   optional(p, 'region', () => requireString(p, 'region'))
-  optional(p, 'reset', () => {
-    if (!RESETS.includes(p.reset as string)) throw claimError('reset', '"key-lost" or "no-storage"', p.reset)
-  })
+  optional(p, 'reset', () => requireOneOf(p, 'reset', RESETS, '"key-lost" or "no-storage"'))
   // A first receipt, or one that starts over after the key was lost, has nothing to point to.
   if (p.prev !== undefined || ((p.seq as number) > 1 && p.reset === undefined)) {
     requireString(p, 'prev', DIGEST, 'a base64url SHA-256 (43 characters), required when seq > 1')
   }
-  if (!(RECEIPT_EVENTS as readonly unknown[]).includes(p.event)) throw claimError('event', oneOf(RECEIPT_EVENTS), p.event)
-  if (!(RECEIPT_SOURCES as readonly unknown[]).includes(p.source)) throw claimError('source', oneOf(RECEIPT_SOURCES), p.source)
+  requireOneOf(p, 'event', RECEIPT_EVENTS)
+  requireOneOf(p, 'source', RECEIPT_SOURCES)
   const isBoolean = (v: unknown): boolean => typeof v === 'boolean'
   requireRecord(p, 'categories', isBoolean, 'booleans')
   requireRecord(p, 'services', isBoolean, 'booleans')

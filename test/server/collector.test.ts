@@ -2,9 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compactVerify, importJWK } from 'jose'
 import { randomUUID } from 'node:crypto'
-import { collectorKeyFrom, newPrivateKey, createCollector, type Collector } from '../../src/server/index.js'
+import { createCollector, type Collector, type CollectorOptions } from '../../src/server/index.js'
 import { audit } from '../../src/server/audit.js'
 import { backends, type Opened } from './helpers/backends.js'
+import { freshCollector, visitors } from './helpers/fresh.js'
 import { Browser, b64url, browserKey, claims, sha256, signJws } from './helpers/receipts.js'
 
 const ADMIN = 'admin-token-for-tests'
@@ -21,18 +22,9 @@ for (const backend of backends()) {
       await backend.teardown()
     })
 
-    async function fresh(options: Partial<Parameters<typeof createCollector>[0]> = {}) {
+    async function fresh(options: Partial<CollectorOptions> = {}) {
       await (collector as Collector | undefined)?.close()
-      db = await backend.open()
-      collector = await createCollector({
-        store: db.store,
-        key: collectorKeyFrom(newPrivateKey()),
-        adminToken: ADMIN,
-        allowedOrigins: ['https://shop.example'],
-        clientIp: (c) => c.req.header('x-test-ip') ?? '203.0.113.77',
-        onError: () => undefined,
-        ...options,
-      })
+      ;({ db, collector } = await freshCollector(backend, { ...visitors, adminToken: ADMIN, allowedOrigins: ['https://shop.example'], ...options }))
       return collector
     }
     const post = async (body: BodyInit, type = 'text/plain;charset=UTF-8', headers: Record<string, string> = {}) =>

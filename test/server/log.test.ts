@@ -10,8 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { audit } from '../../src/server/audit.js'
-import { collectorKeyFrom, newPrivateKey, createCollector, Integrator, checkpointPublicKeyOf, type Collector } from '../../src/server/index.js'
+import { newPrivateKey, Integrator, checkpointPublicKeyOf, type Collector } from '../../src/server/index.js'
 import { backends, type Opened } from './helpers/backends.js'
+import { freshCollector } from './helpers/fresh.js'
 import { verifyReceiptInclusion, type InclusionProof } from '../../src/receipts/verify.js'
 import { runCli } from './helpers/collector.js'
 import { Browser } from './helpers/receipts.js'
@@ -27,10 +28,7 @@ for (const backend of backends()) {
 
     /** A collector that integrates only when told (integrator.integrateNow), and its receipts in log order. */
     async function setup(): Promise<{ db: Opened; collector: Collector; integrator: Integrator; jws: string[]; add: (n: number) => Promise<void> }> {
-      const db = await backend.open()
-      const collector = await createCollector({
-        store: db.store,
-        key: collectorKeyFrom(newPrivateKey()),
+      const { db, collector } = await freshCollector(backend, {
         integrate: false,
         logOrigin: 'test.example/consentry',
         rateLimits: false,
@@ -119,8 +117,7 @@ for (const backend of backends()) {
     })
 
     it('the 201 names the leaf, and a signed checkpoint covers it within 1 s', async () => {
-      const db = await backend.open()
-      const collector = await createCollector({ store: db.store, key: collectorKeyFrom(newPrivateKey()), rateLimits: false })
+      const { collector } = await freshCollector(backend, { rateLimits: false })
       const vkey = await text(collector, '/log/key')
       for (let round = 0; round < 3; round++) {
         const jws = new Browser().receipt()

@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { audit, auditRun } from '../../src/server/audit.js'
 import { checkpointPublicKeyOf } from '../../src/server/checkpoint.js'
-import { collectorKeyFrom, newPrivateKey, createCollector, type Collector } from '../../src/server/index.js'
+import type { Collector } from '../../src/server/index.js'
 import { backends, type Opened } from './helpers/backends.js'
+import { freshCollector } from './helpers/fresh.js'
 import type { Browser } from './helpers/receipts.js'
 import { EXPECTED, SEED, c, row, seedLog } from './helpers/stats-seed.js'
 
@@ -29,14 +30,11 @@ for (const backend of backends()) {
 
     beforeAll(async () => {
       await backend.setup()
-      db = await backend.open()
-      collector = await createCollector({
-        store: db.store,
-        key: collectorKeyFrom(newPrivateKey()),
+      ;({ db, collector } = await freshCollector(backend, {
         adminToken: ADMIN,
         now: () => clock,
         rateLimits: false,
-      })
+      }))
       browsers.push(
         ...(await seedLog({
           post: (jws) => collector.app.request('/receipts', { method: 'POST', body: jws, headers: { 'content-type': 'text/plain' } }),

@@ -3,12 +3,13 @@
 // rate limits and a fuzzed flood of crafted receipts. The same suite on SQLite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
-import { collectorKeyFrom, newPrivateKey, createCollector, type Collector } from '../../src/server/index.js'
+import { collectorKeyFrom, newPrivateKey, createCollector, type Collector, type CollectorOptions } from '../../src/server/index.js'
 import { audit } from '../../src/server/audit.js'
 import { keyFor, publishedJwks, rotateKey, trustedKeys } from '../../src/server/keyring.js'
 import { ReceiptService } from '../../src/server/service.js'
 import type { Repository } from '../../src/server/storage/types.js'
 import { backends, type Opened } from './helpers/backends.js'
+import { freshCollector, visitors } from './helpers/fresh.js'
 import { Browser, b64url, browserKey, claims, sha256, signJws } from './helpers/receipts.js'
 
 const ADMIN = 'admin-token-for-tests'
@@ -45,17 +46,9 @@ for (const backend of backends()) {
       await backend.teardown()
     })
 
-    async function fresh(options: Partial<Parameters<typeof createCollector>[0]> = {}) {
+    async function fresh(options: Partial<CollectorOptions> = {}) {
       await (collector as Collector | undefined)?.close()
-      db = await backend.open()
-      collector = await createCollector({
-        store: db.store,
-        key: newKey(),
-        adminToken: ADMIN,
-        clientIp: (c) => c.req.header('x-test-ip') ?? '203.0.113.77',
-        onError: () => undefined,
-        ...options,
-      })
+      ;({ db, collector } = await freshCollector(backend, { ...visitors, adminToken: ADMIN, ...options }))
       return collector
     }
     const post = (body: string, headers: Record<string, string> = {}) =>

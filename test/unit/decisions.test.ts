@@ -1,8 +1,11 @@
 // Issue 24's decision defects: an unchanged save, the source after a reload, a placeholder's
 // partial "Always allow", and the Consent Mode ordering warning.
 import Cookies from 'js-cookie'
+import { cleanStores } from 'nanostores'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import * as Consentry from '../../src/index.js'
+import { $consent } from '../../src/core/state.js'
+import { $view } from '../../src/ui/view.js'
 import { pendingNotes } from '../../src/receipts/notes.js'
 
 const config = {
@@ -27,6 +30,8 @@ afterEach(() => {
   Consentry.hide()
   vi.restoreAllMocks()
   vi.unstubAllGlobals()
+  // No listener of this test's setup (its UI, gate, events) reacts to the next test's stores.
+  cleanStores($consent, $view)
 })
 
 describe('decisions', () => {

@@ -159,7 +159,7 @@ describe('outbox', () => {
   async function start() {
     const { startReceipts } = await import('../../src/receipts/client.js')
     // A visitor in France under the default opt-in mode (the claims `mode` and `region`).
-    return startReceipts({ config: resolve(config, true, 'fr'), texts: () => ({ lang: 'en', tree: {} }), sdk: 'test' })
+    return startReceipts({ config: resolve(config, true, 'fr'), texts: () => ({ lang: 'en', texts: {} }), sdk: 'test' })
   }
   const decide = (event: 'given' | 'updated' = 'given') =>
     noteDecision({ state: { ...emptyState(), id: 'AbCdEfGhIjKlMnOpQrStUv', decided: true }, previous: emptyState(), event, source: 'api' })
