@@ -5,10 +5,10 @@
 import { describe, expect, test } from 'vitest'
 import { action, banner, site, useChromium, whenReady } from './harness.js'
 
-const config = { language: { default: 'de' }, google: { consentMode: true }, categories: { necessary: { required: true }, analytics: {} } }
+const config = { google: { consentMode: true }, categories: { necessary: { required: true }, analytics: {} } }
 
-/** The tag in `attrs` mode at the end of <head>, after the page's own inline script. */
-const page = (attrs: string, how: 'inline' | 'url') => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Article</title>
+/** The tag in `attrs` mode at the end of <head>, after the page's own inline script; a German page. */
+const page = (attrs: string, how: 'inline' | 'url') => `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Article</title>
 <script>window.ran = []</script>
 ${how === 'inline' ? `<script type="application/json" id="consentry-config">${JSON.stringify(config)}</script>` : ''}
 <script ${attrs} src="/dist/consentry.iife.js"${how === 'url' ? ' data-config="/consent.json"' : ''}></script></head>
