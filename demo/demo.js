@@ -16,7 +16,7 @@ if (window.Consentry) show(window.Consentry.get())
 document.getElementById('reset').addEventListener('click', () => window.Consentry.reset())
 // "Cookie settings" in the header needs no script: data-consentry="preferences" opens the preference centre.
 
-// The visitor's receipts as the collector countersigned them (issue 4: the collector beside the demo).
+// The visitor's receipts as the collector countersigned them (the collector runs beside the demo).
 async function listReceipts() {
   const list = document.getElementById('receipts')
   if (!window.Consentry?.receipts) return

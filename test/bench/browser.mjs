@@ -435,7 +435,7 @@ for (const rate of RATES) {
     markdown += `\nLazy chunks fetched before the click (not in "JS+CSS gzip"): ${lazy.map(([id, s]) => `${id}: ${s.lazy.join(' + ')} = ${fmt(s.lazyBytes / 1000, 1)} kB gzip`).join('; ')}.\n`
 }
 
-/** The issue's targets, checked on the medians at the highest rate. */
+/** The targets (test/bench/README.md), checked on the medians at the highest rate. */
 const targets = []
 const top = Math.max(...RATES)
 const S = summary[top]

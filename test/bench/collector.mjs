@@ -116,7 +116,7 @@ function presign(count) {
 }
 
 // ---- yardstick: crypto.verify ES256 on one core -------------------------------------------
-// KeyObjects already made (no key import): the bare signature check, as in the issue.
+// KeyObjects already made (no key import): the bare signature check, the yardstick of the floor.
 function verifyRate(receipts, seconds = 3) {
   const sample = receipts.filter((r) => r.publicKey).slice(0, 5000)
   let n = 0

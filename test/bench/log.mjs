@@ -9,7 +9,7 @@
 // and consistency proofs between random checkpoints the way GET /log/proof/* does, and reports:
 // integration time per leaf, proof answer time (p50, p99, max, in ms), proof size (hashes) and
 // the file size. Leaves are random 32-byte hashes written straight into log_tree level 0 (the
-// tree does not read entries), so the figures are the tree's alone. Targets of the issue:
+// tree does not read entries), so the figures are the tree's alone. Targets (test/bench/README.md):
 // inclusion proof p99 < 20 ms and ≤ 20 hashes at 10^6 entries. The collector's own throughput
 // against its floor is measured by test/bench/collector.mjs (npm run bench:collector).
 

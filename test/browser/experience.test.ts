@@ -122,7 +122,7 @@ describe('contrast: every text on its background keeps 4.5:1 in the scheme shown
     })
   }
 
-  test('the button text the issue measured: white on the demo accent in dark mode, black on yellow', async () => {
+  test('the button text measured on the demo: white on the demo accent in dark mode, black on yellow', async () => {
     const dark = await painted(await open('/auto-0b57d0', { dark: true }), '[data-action="accept-all"]')
     expect(dark).toMatchObject({ color: [255, 255, 255], background: [11, 87, 208] })
     const yellow = await painted(await open('/light-ffeb3b'), '[data-action="accept-all"]')

@@ -1,4 +1,4 @@
-// Issue 24's decision defects: an unchanged save, the source after a reload, a placeholder's
+// Decision defects: an unchanged save, the source after a reload, a placeholder's
 // partial "Always allow", and the Consent Mode ordering warning.
 import Cookies from 'js-cookie'
 import { cleanStores } from 'nanostores'
