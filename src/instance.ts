@@ -114,7 +114,7 @@ export const start = (input: unknown, options: StartOptions): Instance => {
   }
   const consent = createConsent(config, { set, persist: !problems.length, cookies: options.cookies })
   // Auto-blocking (docs/auto-blocking.md) starts before the gate, so its observer sees parser-inserted tags first.
-  if (source.autoBlock) startAutoBlock(config.categories, $consent)
+  const autoBlocking = source.autoBlock ? startAutoBlock(config.categories, $consent) : undefined
   // A decision or reset in another tab: take its cookie value; scripts, UI and Consent Mode follow.
   // Only a change moves the UI: the catch-up finding the same state leaves open preferences open.
   const tabs = crossTab(config.cookie.name, (value) => consent.sync(value) && $view.set(consent.ask ? 'banner' : 'hidden'))
@@ -186,6 +186,7 @@ export const start = (input: unknown, options: StartOptions): Instance => {
   // Each part's stop, for destroy().
   const stops: Stop[] = [
     tabs.stop,
+    () => autoBlocking?.(),
     () => clearTimeout(idle),
     () => ifReceipts((r) => r.stop()),
     listenForTriggers(actions),

@@ -44,7 +44,8 @@ const HOSTS = /(?:^|["'=\s,(])(?:[a-z][\w+.-]*:)?\/\/([^/\s"'<>?#\\]+)/gi
 
 let categories: Categories
 let allows: (name: string) => boolean
-let stopListening: (() => void) | undefined
+/** The running start's stop: a later start replaces it. */
+let stop: (() => void) | undefined
 let seq = 0
 /** How many elements were held so far: `clean` gives back its input when parsing it held nothing. */
 let count = 0
@@ -205,14 +206,30 @@ function release(): void {
 /**
  * Starts holding back the hosts of `list`'s services, and releasing them when `store` (the
  * SDK's `$consent`, passed in: the script-tag chunk has no store of its own) allows them.
- * Once per page; a later call replaces the config.
+ * A later call replaces the config. Returns the stop destroy() runs: the store listener and
+ * the parser observer go. The patches stay (other code may have wrapped them since, so they
+ * cannot be taken back) and keep holding what consent does not allow: a destroyed SDK lets
+ * nothing through, and the next start releases what it allows.
  */
-export function autoBlock(list: Categories, store: typeof $consent): void {
+export function autoBlock(list: Categories, store: typeof $consent): () => void {
+  stop?.()
   allows = (name) => allowsIn(store.get(), name)
-  stopListening?.()
-  stopListening = store.listen(release)
-  if (categories) return void (categories = list)
+  const unlisten = store.listen(release)
+  // What the HTML parser inserts: a script is held before it runs (the parser empties the
+  // microtask queue before it prepares a script); other elements only after their request.
+  const parsed = new MutationObserver((records) => records.forEach((record) => record.addedNodes.forEach((node) => scan(node, true))))
+  stop = () => {
+    unlisten()
+    parsed.disconnect()
+  }
+  if (!categories) patch()
   categories = list
+  parsed.observe(document, { childList: true, subtree: true })
+  return stop
+}
+
+/** Every way a URL gets onto an element looks first (the module comment); once per page. */
+function patch(): void {
   proto = Element.prototype
   native = { setAttribute: proto.setAttribute, removeAttribute: proto.removeAttribute, getAttribute: proto.getAttribute }
   innerHTML = Object.getOwnPropertyDescriptor(proto, 'innerHTML')!
@@ -305,11 +322,4 @@ export function autoBlock(list: Categories, store: typeof $consent): void {
     } as never
   patchMethod(Node.prototype, 'cloneNode', afterCopy)
   for (const method of ['importNode', 'adoptNode']) patchMethod(Document.prototype, method, afterCopy)
-
-  // What the HTML parser inserts: a script is held before it runs (the parser empties the
-  // microtask queue before it prepares a script); other elements only after their request.
-  new MutationObserver((records) => records.forEach((record) => record.addedNodes.forEach((node) => scan(node, true)))).observe(document, {
-    childList: true,
-    subtree: true,
-  })
 }

@@ -41,8 +41,11 @@ type AutoBlock = typeof import('../effects/autoblock.js')
 /** Gated scripts keep document order here; the auto-blocking build sorts them by insertion. */
 export const byInsertion: ((list: Element[]) => void) | undefined = undefined
 
-export const startAutoBlock = (...args: Parameters<AutoBlock['autoBlock']>): void =>
-  void load<AutoBlock>('consentry-autoblock.js', 'ConsentryAutoBlock').then((m) => m.autoBlock(...args), reportError)
+export const startAutoBlock = (...args: Parameters<AutoBlock['autoBlock']>): (() => void) => {
+  const started = load<AutoBlock>('consentry-autoblock.js', 'ConsentryAutoBlock').then((m) => m.autoBlock(...args), reportError)
+  // Stopped before the chunk arrived: it starts, then stops at once.
+  return () => void started.then((stop) => stop?.())
+}
 
 /** IAB TCF (docs/tcf.md): consentry-tcf.js, loaded only when the config has `tcf`. */
 export const startTcf = (host: import('../tcf/cmp.js').TcfHost): void =>

@@ -128,3 +128,33 @@ test('init → destroy → init → destroy: every listener, timer, observer, st
     expect(picture()).toEqual(before)
   }
 })
+
+test('with auto-blocking, destroy() also stops its consent listener and its parser observer', async () => {
+  const blocking = {
+    autoBlock: true,
+    categories: { necessary: { required: true }, analytics: { services: { ga4: { domains: ['analytics.example'] } } } },
+  }
+  const emitter = createEmitter<Events>()
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+  track()
+  // Before any start. The patches the first start installs stay for the page's life
+  // (autoblock.ts says why); they hold no listener, observer or timer.
+  const before = picture()
+  for (let run = 0; run < 2; run++) {
+    const instance = start(blocking, { emitter, cookies: '' })
+    await instance.ready
+    const running = picture()
+    expect(running.observers).toBeGreaterThan(before.observers)
+    expect(running.storeListeners[0]).toBeGreaterThan(before.storeListeners[0])
+    // Auto-blocking holds a script for a service's host while it runs…
+    const held = document.createElement('script')
+    held.src = 'https://cdn.analytics.example/a.js'
+    expect(held.type).toBe('text/plain')
+    instance.destroy()
+    expect(picture()).toEqual(before)
+  }
+  // …and, destroyed, still lets nothing through that consent does not allow.
+  const after = document.createElement('script')
+  after.src = 'https://cdn.analytics.example/b.js'
+  expect(after.type).toBe('text/plain')
+})
