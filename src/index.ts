@@ -1,7 +1,7 @@
 // Consentry's public API (README, "API"): the same functions in the npm build and
 // on window.Consentry. Importing this module touches no DOM, so SSR can import it.
 
-import type { Partial } from './core/choice.js'
+import type { PartialChoice } from './core/choice.js'
 import { allows } from './core/consent.js'
 import { createEmitter } from './core/emitter.js'
 import { $consent, type ConsentState, type Decision } from './core/state.js'
@@ -46,7 +46,7 @@ export function init(config: Config): Promise<ConsentState> {
   return instance.ready
 }
 
-function decide(partial: Partial | boolean): ConsentState {
+function decide(partial: PartialChoice | boolean): ConsentState {
   // Without a DOM (SSR) init() starts nothing: a decision there is a no-op that answers the state.
   if (typeof document === 'undefined') return $consent.get()
   if (!instance) throw new Error('Consentry: call init(config) first')

@@ -2,7 +2,7 @@ import Cookies from 'js-cookie'
 import { resolve, type Resolved } from './config/resolve.js'
 import type { Config } from './config/types.js'
 import { ConfigError, validate } from './config/validate.js'
-import type { Partial } from './core/choice.js'
+import type { PartialChoice } from './core/choice.js'
 import { allows, createConsent } from './core/consent.js'
 import type { createEmitter } from './core/emitter.js'
 import { gpcEnabled } from './core/gpc.js'
@@ -46,7 +46,7 @@ export interface Instance {
   ready: Promise<ConsentState>
   /** This browser's receipts, sent and pending; [] without `receipts` in config. */
   receipts(): Promise<StoredReceipt[]>
-  decide(partial: Partial | boolean, source: ReceiptSource): ConsentState
+  decide(partial: PartialChoice | boolean, source: ReceiptSource): ConsentState
   /** Shows the UI in another language (a shipped locale or one given in `translations`). */
   setLanguage(lang: string): Promise<void>
   reset(): void
@@ -130,7 +130,7 @@ export const start = (input: unknown, options: StartOptions): Instance => {
   const record = () => receipts().then((r) => r.record(), report)
   let idle: ReturnType<typeof setTimeout> | undefined
 
-  const decide = (partial: Partial | boolean, from: ReceiptSource): ConsentState => {
+  const decide = (partial: PartialChoice | boolean, from: ReceiptSource): ConsentState => {
     const decision = consent.decide(partial, from)
     // A placeholder's partial choice leaves the first layer up for the rest.
     $view.set(consent.ask ? 'banner' : 'hidden')

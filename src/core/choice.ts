@@ -7,7 +7,7 @@ export interface Choice {
 }
 
 /** `{ analytics: true, "analytics:ga4": false }`, as `save()` takes it. */
-export type Partial = Record<string, boolean>
+export type PartialChoice = Record<string, boolean>
 
 /** Everything on (`true`) or everything optional off (`false`). */
 export function uniform(config: Resolved, allowed: boolean): Choice {
@@ -24,7 +24,7 @@ export function uniform(config: Resolved, allowed: boolean): Choice {
  * keep their value; naming a category sets its services too unless they are
  * named themselves; a category with services is on when any service is on.
  */
-export function applyPartial(config: Resolved, current: Choice, partial: Partial): Choice {
+export function applyPartial(config: Resolved, current: Choice, partial: PartialChoice): Choice {
   const next: Choice = { categories: {}, services: {} }
   for (const c of config.categories) {
     const named = partial[c.name]

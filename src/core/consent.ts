@@ -1,6 +1,7 @@
 import type { Resolved } from '../config/resolve.js'
 import type { ReceiptEvent, ReceiptSource } from '../receipts/types.js'
-import { applyPartial, grant, same, takesBack, uniform, type Choice, type Partial } from './choice.js'
+import { encode } from './base64url.js'
+import { applyPartial, grant, same, takesBack, uniform, type Choice, type PartialChoice } from './choice.js'
 import { encodeRecord, type ConsentRecord } from './record.js'
 import type { ConsentState, Decision } from './state.js'
 import { choiceOf, clearStored, cookieValue, readStored, writeStored, type AskReason, type Stored } from './stored.js'
@@ -28,7 +29,7 @@ export interface Consent {
    * A placeholder's choice before any decision is partial: its service is allowed, the
    * rest stays undecided (`decided` false, `ask` "partial").
    */
-  decide(partial: Partial | boolean, source: ReceiptSource): Decision | null
+  decide(partial: PartialChoice | boolean, source: ReceiptSource): Decision | null
   /** Forgets the decision and the consent id. */
   reset(): void
   /**
@@ -42,13 +43,8 @@ export interface Consent {
   stored(): string
 }
 
-const newId = (): string => {
-  const bytes = crypto.getRandomValues(new Uint8Array(16))
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '')
-}
+/** A consent id: 16 random bytes, 22 base64url characters. */
+const newId = (): string => encode(crypto.getRandomValues(new Uint8Array(16)))
 
 const DAY = 86_400
 

@@ -16,7 +16,7 @@
 // This module is a chunk of its own in the script-tag build (consentry-autoblock.js):
 // it is loaded, parser-blocking, right after the Consentry tag only on pages that use it.
 
-import { splitSubject } from '../config/subject.js'
+import { splitSubject, subjectOf } from '../config/subject.js'
 import type { Resolved } from '../config/resolve.js'
 import { allows as allowsIn } from '../core/allows.js'
 import type { $consent } from '../core/state.js'
@@ -190,7 +190,7 @@ function patchMethod(
 /** Releases held images, links, embeds and frames' srcdoc whose service is allowed now. */
 function release(): void {
   for (const el of [...Array.from(document.querySelectorAll(`[${HELD}]`)), ...offDocument]) {
-    if (el.tagName === 'SCRIPT' || !allows(`${el.getAttribute('data-category')}:${el.getAttribute('data-service')}`)) continue
+    if (el.tagName === 'SCRIPT' || !allows(subjectOf(el))) continue
     offDocument.delete(el)
     native.removeAttribute.call(el, HELD)
     // srcset before src, so an image picks its candidate once.

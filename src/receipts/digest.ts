@@ -1,4 +1,4 @@
-import { encode, utf8 } from './base64url.js'
+import { encode, utf8 } from '../core/base64url.js'
 import type { PublicJwk } from './types.js'
 
 /** base64url(SHA-256(text)) — the form of `prev`, `config` and `texts.sha256`. */

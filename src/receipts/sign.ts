@@ -1,4 +1,4 @@
-import { encode, encodeJson, utf8 } from './base64url.js'
+import { encode, encodeJson, utf8 } from '../core/base64url.js'
 import type { SigningKey } from './key.js'
 import type { ReceiptHeader, ReceiptPayload } from './types.js'
 

@@ -2,10 +2,10 @@
 //
 // Shared by the collector and by site owners' own back ends, so it uses only what both
 // browsers and Node ≥ 20 have: globalThis.crypto.subtle, TextEncoder and atob (through
-// base64url.ts). No DOM, no node: imports.
+// core/base64url.ts). No DOM, no node: imports.
 
 import { MODES } from '../config/types.js'
-import { decode } from './base64url.js'
+import { decode } from '../core/base64url.js'
 import { sha256 as subtleSha256, thumbprintInput } from './digest.js'
 import { RECEIPT_EVENTS, RECEIPT_SOURCES, type PublicJwk, type ReceiptHeader, type ReceiptPayload } from './types.js'
 

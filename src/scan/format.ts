@@ -1,6 +1,7 @@
 // The report for people: a terminal table per phase (`--format text`) and a cookie
 // declaration for a privacy page (`--format md`). `--format json` is the report as is.
 
+import { subjectKey } from '../config/subject.js'
 import type { Config, CookieInfo } from '../config/types.js'
 import { PHASES, type Phase, type ScanCookie, type ScanReport } from './types.js'
 
@@ -34,7 +35,7 @@ export function table(rows: string[][], max = 48): string[] {
   )
 }
 
-const declaredText = (d: { category: string; service: string } | null, own = false) => (d ? `${d.category}:${d.service}` : own ? '(Consentry)' : '—')
+const declaredText = (d: { category: string; service: string } | null, own = false) => (d ? subjectKey(d.category, d.service) : own ? '(Consentry)' : '—')
 const matchText = (m: ScanCookie['match']) => (m ? `${m.platform || m.controller || 'generic'} (${m.category})` : '—')
 const setByText = (c: ScanCookie) => (c.setBy ? `${c.setBy.via === 'header' ? 'Set-Cookie' : 'script'} ${c.setBy.url}` : '—')
 
@@ -198,7 +199,7 @@ export function formatMarkdown(report: ScanReport): string {
     for (const host of hosts) {
       const per = PHASES.map((p) => report.requests.find((r) => r.host === host && r.phase === p))
       const declared = per.find((r) => r?.declared)?.declared
-      out.push(`| ${[host, declared ? `${declared.category}:${declared.service}` : '—', ...per.map((r) => (r ? 'yes' : 'no'))].map(md).join(' | ')} |`)
+      out.push(`| ${[host, declared ? subjectKey(declared.category, declared.service) : '—', ...per.map((r) => (r ? 'yes' : 'no'))].map(md).join(' | ')} |`)
     }
   }
   out.push('', '## Findings for the site team', '')

@@ -1,4 +1,4 @@
-// Base64url without padding (RFC 7515 §2), for JWS segments and digests.
+// Base64url without padding (RFC 7515 §2): the consent id, JWS segments and digests.
 // Works the same in browsers and Node: only btoa/atob and TextEncoder.
 
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text)
