@@ -1,4 +1,5 @@
 import { readFileSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import typescript from '@rollup/plugin-typescript'
 import resolve from '@rollup/plugin-node-resolve'
 import json from '@rollup/plugin-json'
@@ -8,16 +9,34 @@ import { rawCss } from './scripts/raw-css.mjs'
 
 const pkg = JSON.parse(readFileSync('./package.json', 'utf8'))
 
-/** Other languages are fetched at run time from dist/locales/, never bundled. */
+/** The folder a site serves for the script tag: the script-tag builds, their lazy chunks and the locales, nothing else. */
+const WEB_ROOT = 'dist/browser'
+
+/** Other languages are fetched at run time from locales/ beside the script, never bundled. */
 function copyLocales() {
   return {
     name: 'copy-locales',
     writeBundle() {
-      mkdirSync('dist/locales', { recursive: true })
-      for (const file of readdirSync('locales')) copyFileSync(`locales/${file}`, `dist/locales/${file}`)
+      for (const dir of ['dist/locales', `${WEB_ROOT}/locales`]) {
+        mkdirSync(dir, { recursive: true })
+        for (const file of readdirSync('locales')) copyFileSync(`locales/${file}`, `${dir}/${file}`)
+      }
     },
   }
 }
+
+/**
+ * A copy of each file a visitor's browser may load into dist/browser/, so a site can serve that
+ * folder alone: no server code, CLI or type declarations on the web. The same files stay in dist/
+ * for the npm package's exports and the tests. test/unit/web-root.test.ts lists what it holds.
+ */
+const webRoot = () => ({
+  name: 'web-root',
+  writeBundle(options, bundle) {
+    mkdirSync(WEB_ROOT, { recursive: true })
+    for (const name of Object.keys(bundle)) copyFileSync(join(options.dir ?? dirname(options.file), name), join(WEB_ROOT, name))
+  },
+})
 
 /** The SDK version, and nanostores' dev-only checks compiled out of browser builds. */
 const defines = {
@@ -93,7 +112,7 @@ export default [
       format: 'iife',
       plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()],
     },
-    plugins: [noTcf(), scriptLoader(), ...browserPlugins(false), copyLocales()],
+    plugins: [noTcf(), scriptLoader(), ...browserPlugins(false), copyLocales(), webRoot()],
   },
   // The same with auto-blocking inside (config autoBlock), started before the parser goes on.
   {
@@ -103,7 +122,7 @@ export default [
       format: 'iife',
       plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()],
     },
-    plugins: [noTcf(), scriptLoader('./src/lazy/script-autoblock.ts'), ...browserPlugins(false)],
+    plugins: [noTcf(), scriptLoader('./src/lazy/script-autoblock.ts'), ...browserPlugins(false), webRoot()],
   },
   // The same with IAB TCF (config tcf, docs/tcf.md): the `__tcfapi` stub, the `tcf` key, and the hook that loads consentry-tcf.js.
   {
@@ -113,35 +132,35 @@ export default [
       format: 'iife',
       plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()],
     },
-    plugins: [scriptLoader(), ...browserPlugins(false)],
+    plugins: [scriptLoader(), ...browserPlugins(false), webRoot()],
   },
   // Its lazy parts (src/lazy): same folder, loaded on first use.
   {
     input: 'src/lazy/extras.ts',
     output: { file: 'dist/consentry-extras.js', format: 'iife', name: 'ConsentryExtras', plugins: [terser({ ...terserOptions, module: false })] },
-    plugins: browserPlugins(false),
+    plugins: [...browserPlugins(false), webRoot()],
   },
   // Auto-blocking for the plain script-tag build (config autoBlock): loaded on demand, late.
   {
     input: 'src/effects/autoblock.ts',
     output: { file: 'dist/consentry-autoblock.js', format: 'iife', name: 'ConsentryAutoBlock', plugins: [terser({ ...terserOptions, module: false })] },
-    plugins: browserPlugins(false),
+    plugins: [...browserPlugins(false), webRoot()],
   },
   {
     input: 'src/receipts/client.ts',
     output: { file: 'dist/consentry-receipts.js', format: 'iife', name: 'ConsentryReceipts', plugins: [terser({ ...terserOptions, module: false })] },
-    plugins: browserPlugins(false),
+    plugins: [...browserPlugins(false), webRoot()],
   },
   // IAB TCF (docs/tcf.md): the CMP chunk, loaded only with config `tcf`, and the stub a site inlines before its ad tags.
   {
     input: 'src/tcf/cmp.ts',
     output: { file: 'dist/consentry-tcf.js', format: 'iife', name: 'ConsentryTcf', plugins: [terser({ ...terserOptions, module: false })] },
-    plugins: browserPlugins(false),
+    plugins: [...browserPlugins(false), webRoot()],
   },
   {
     input: 'src/tcf/stub-entry.ts',
     output: { file: 'dist/consentry-tcf-stub.js', format: 'iife', strict: false, plugins: [terser({ ...terserOptions, module: false })] },
-    plugins: browserPlugins(false),
+    plugins: [...browserPlugins(false), webRoot()],
   },
   // The validator CLI's checks for the config playground (demo/playground.html): not shipped to visitors.
   {
