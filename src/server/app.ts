@@ -13,6 +13,7 @@ import { protectIp } from './ip.js'
 import { publishedJwks } from './keyring.js'
 import { receivedAtOf } from './log.js'
 import { registerLogRoutes } from './log-routes.js'
+import type { WitnessKey } from './witness.js'
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js'
 import type { ReceiptService } from './service.js'
 import { mountDashboard } from './dashboard.js'
@@ -42,6 +43,8 @@ export interface AppOptions {
   rateLimits?: RateLimits | false
   /** The checkpoint verifier key served at GET /log/key (log-routes.ts). */
   logKey?: string | undefined
+  /** Witnesses whose cosignatures POST /log/cosignature accepts (witness.ts). */
+  witnesses?: WitnessKey[] | undefined
   /** IAB TCF: serve the Global Vendor List at GET /gvl/<name> from a file or a cached upstream (gvl.ts). */
   gvl?: GvlOptions
 }
@@ -212,7 +215,7 @@ export function createApp(options: AppOptions): Hono {
     return new Response(body, { headers: { 'Content-Type': type } })
   })
 
-  registerLogRoutes(app, store, options.logKey)
+  registerLogRoutes(app, store, options.logKey, options.witnesses, now)
   if (options.gvl) {
     const gvl = gvlSource({ now, ...options.gvl })
     app.get('/gvl/:name', async (c) => {
