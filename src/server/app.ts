@@ -104,7 +104,21 @@ export function createApp(options: AppOptions): Hono {
 
   // Receipts carry no credentials, so any origin may post them by default (docs/collector.md).
   const corsOrigins = options.allowedOrigins ?? '*'
-  app.use('/receipts', cors({ origin: corsOrigins, allowMethods: ['POST'], allowHeaders: ['Content-Type'], maxAge: 86400 }))
+  const receiptsPreflight = cors({ origin: corsOrigins, allowMethods: ['POST'], allowHeaders: ['Content-Type'], maxAge: 86400 })
+  // A POST gets what hono's cors would give it (Allow-Origin, Vary), as prepared headers: hono's
+  // cors sets them on c.res before the handler runs, which builds a Response that the handler's
+  // answer then replaces, and makes @hono/node-server take its slow path (a real undici
+  // Response) for every receipt. Preflights still go through cors().
+  app.use('/receipts', (c, next) => {
+    if (c.req.method === 'OPTIONS') return receiptsPreflight(c, next)
+    if (corsOrigins === '*') c.header('Access-Control-Allow-Origin', '*')
+    else {
+      const origin = c.req.header('origin')
+      if (origin && corsOrigins.includes(origin)) c.header('Access-Control-Allow-Origin', origin)
+      c.header('Vary', 'Origin', { append: true })
+    }
+    return next()
+  })
   app.use('/receipts/:consentId', cors({ origin: corsOrigins, allowMethods: ['GET'], allowHeaders: ['Authorization'], maxAge: 86400 }))
 
   const tooLarge = (c: Context) => c.json({ error: 'too-large', detail: `a receipt may be at most ${maxBodyBytes} bytes` }, 413)
