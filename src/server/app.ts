@@ -13,6 +13,7 @@ import { protectIp } from './ip.js'
 import { publishedJwks } from './keyring.js'
 import { receivedAtOf } from './log.js'
 import { registerLogRoutes } from './log-routes.js'
+import type { WitnessKey } from './witness.js'
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js'
 import type { ReceiptService } from './service.js'
 import { mountDashboard } from './dashboard.js'
@@ -42,6 +43,8 @@ export interface AppOptions {
   rateLimits?: RateLimits | false
   /** The checkpoint verifier key served at GET /log/key (log-routes.ts). */
   logKey?: string | undefined
+  /** Witnesses whose cosignatures POST /log/cosignature accepts (witness.ts). */
+  witnesses?: WitnessKey[] | undefined
   /** IAB TCF: serve the Global Vendor List at GET /gvl/<name> from a file or a cached upstream (gvl.ts). */
   gvl?: GvlOptions
 }
@@ -101,7 +104,21 @@ export function createApp(options: AppOptions): Hono {
 
   // Receipts carry no credentials, so any origin may post them by default (docs/collector.md).
   const corsOrigins = options.allowedOrigins ?? '*'
-  app.use('/receipts', cors({ origin: corsOrigins, allowMethods: ['POST'], allowHeaders: ['Content-Type'], maxAge: 86400 }))
+  const receiptsPreflight = cors({ origin: corsOrigins, allowMethods: ['POST'], allowHeaders: ['Content-Type'], maxAge: 86400 })
+  // A POST gets what hono's cors would give it (Allow-Origin, Vary), as prepared headers: hono's
+  // cors sets them on c.res before the handler runs, which builds a Response that the handler's
+  // answer then replaces, and makes @hono/node-server take its slow path (a real undici
+  // Response) for every receipt. Preflights still go through cors().
+  app.use('/receipts', (c, next) => {
+    if (c.req.method === 'OPTIONS') return receiptsPreflight(c, next)
+    if (corsOrigins === '*') c.header('Access-Control-Allow-Origin', '*')
+    else {
+      const origin = c.req.header('origin')
+      if (origin && corsOrigins.includes(origin)) c.header('Access-Control-Allow-Origin', origin)
+      c.header('Vary', 'Origin', { append: true })
+    }
+    return next()
+  })
   app.use('/receipts/:consentId', cors({ origin: corsOrigins, allowMethods: ['GET'], allowHeaders: ['Authorization'], maxAge: 86400 }))
 
   const tooLarge = (c: Context) => c.json({ error: 'too-large', detail: `a receipt may be at most ${maxBodyBytes} bytes` }, 413)
@@ -212,7 +229,7 @@ export function createApp(options: AppOptions): Hono {
     return new Response(body, { headers: { 'Content-Type': type } })
   })
 
-  registerLogRoutes(app, store, options.logKey)
+  registerLogRoutes(app, store, options.logKey, options.witnesses, now)
   if (options.gvl) {
     const gvl = gvlSource({ now, ...options.gvl })
     app.get('/gvl/:name', async (c) => {

@@ -20,6 +20,7 @@ import { createCollector } from './index.js'
 import { DEFAULT_RATE_LIMITS, parseRate, type RateLimits } from './rate-limit.js'
 import { describeStore, openStore, type StoreLocation } from './storage/open.js'
 import { scan } from './storage/types.js'
+import { parseWitnessKeys } from './witness.js'
 import { ReceiptService } from './service.js'
 import { defaultVerifyThreads } from './verify-pool.js'
 
@@ -40,7 +41,8 @@ CONSENTRY_MAX_BODY (bytes, default 16384), CONSENTRY_VERIFY_THREADS (default: co
 0 verifies on the main thread), CONSENTRY_RATE_RECEIPTS_IP (default 600/min), CONSENTRY_RATE_RECEIPTS_SUB
 (60/min), CONSENTRY_RATE_READS_IP (120/min), CONSENTRY_RATE_READS_SUB (30/min) — each "N/s|min|h" or "off",
 CONSENTRY_MAX_CONNECTIONS (default: open-file limit less 128), CONSENTRY_LOG_ORIGIN (checkpoint origin,
-default <host name>/consentry), CONSENTRY_INTEGRATE (0: never integrate the tree in this process). audit, export, purge and rotate-key
+default <host name>/consentry), CONSENTRY_INTEGRATE (0: never integrate the tree in this process), CONSENTRY_WITNESS_KEYS (witness vkeys whose
+checkpoint cosignatures are accepted, comma-separated). audit, export, purge and rotate-key
 never create a database: a --db file that does not exist exits 2. See docs/collector.md.`
 
 class UsageError extends Error {}
@@ -113,6 +115,15 @@ function maxBody(): number | undefined {
   return bytes
 }
 
+/** CONSENTRY_WITNESS_KEYS, checked here so that a mistyped key is a usage error (exit 2). */
+function witnessKeys(): string[] {
+  try {
+    return parseWitnessKeys(env.CONSENTRY_WITNESS_KEYS).map((w) => w.vkey)
+  } catch (error) {
+    throw new UsageError(`CONSENTRY_WITNESS_KEYS: ${(error as Error).message}`)
+  }
+}
+
 function time(value: string | undefined, name: string): number | undefined {
   try {
     return parseTime(value, name)
@@ -161,6 +172,7 @@ async function serveCommand(args: string[]): Promise<number> {
     ...(values.gvl || values['gvl-upstream'] ? { gvl: { file: values.gvl, upstream: values['gvl-upstream'] } } : {}),
     ip: ipPolicy(),
     integrate: env.CONSENTRY_INTEGRATE !== '0',
+    witnessKeys: witnessKeys(),
     integrator: { onClaim: () => console.log('consentry-collector: this process integrates the Merkle tree and signs checkpoints') },
     verifyThreads,
     // Behind a reverse proxy the socket peer is the proxy; the last X-Forwarded-For hop is the

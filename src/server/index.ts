@@ -12,6 +12,7 @@ import type { Repository } from './storage/types.js'
 import { VerifyPool } from './verify-pool.js'
 import { checkpointSigner, defaultOrigin, type CheckpointSigner } from './checkpoint.js'
 import { Integrator, type IntegratorOptions } from './integrator.js'
+import { parseWitnessKey } from './witness.js'
 
 export interface CollectorOptions {
   /** An opened store (see sqliteRepository, postgresRepository, openStore); migrated here. */
@@ -48,6 +49,11 @@ export interface CollectorOptions {
   integrate?: boolean
   /** Integrator timings (integrator.ts). */
   integrator?: Pick<IntegratorOptions, 'delayMs' | 'pollMs' | 'maxLeaves' | 'onClaim'>
+  /**
+   * Witness verifier keys (C2SP cosignature/v1 vkeys, `CONSENTRY_WITNESS_KEYS`) whose
+   * cosignatures POST /log/cosignature accepts and GET /log/checkpoint serves (witness.ts).
+   */
+  witnessKeys?: string[] | undefined
   /** IAB TCF: serve the Global Vendor List at GET /gvl/<name> (`--gvl FILE` or `--gvl-upstream URL`). */
   gvl?: import('./gvl.js').GvlOptions
 }
@@ -68,6 +74,8 @@ export interface Collector {
 }
 
 export async function createCollector(options: CollectorOptions): Promise<Collector> {
+  // A mistyped witness key stops the start, before anything is opened or written.
+  const witnesses = (options.witnessKeys ?? []).map(parseWitnessKey)
   await options.store.migrate()
   // A key file is created only for an empty log, and the key must be the log's current one:
   // never a second key started silently (keyring.ts).
@@ -91,7 +99,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     verifyPool,
     keyCacheSize,
   })
-  const app = createApp({ ...options, service, logKey: signer.vkey })
+  const app = createApp({ ...options, service, logKey: signer.vkey, witnesses })
   integrator?.start()
   let closing: Promise<void> | undefined
   return {
@@ -141,6 +149,7 @@ export {
   type CheckpointSigner,
 } from './checkpoint.js'
 export { Integrator, growAndSign, type IntegratorOptions } from './integrator.js'
+export { parseWitnessKey, parseWitnessKeys, cosignedMessage, type WitnessKey, type Cosignature } from './witness.js'
 export { inclusionProof, consistencyProof, storedRoot } from './proofs.js'
 export { leafHash, interiorHash, rootHash, inclusionPath, consistencyPath } from './merkle.js'
 export type { StoredCheckpoint } from './storage/types.js'

@@ -4,11 +4,15 @@
 // signed root.
 
 import type { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { HttpError } from './errors.js'
 import { consistencyProof, inclusionProof } from './proofs.js'
 import type { Repository } from './storage/types.js'
+import { checkCosignatures, cosignatureLine, type WitnessKey } from './witness.js'
 
 const MAX_CHECKPOINTS = 1000
+/** A cosigned checkpoint is a few hundred bytes; this leaves room for many witnesses' lines. */
+const MAX_COSIGNED_NOTE_BYTES = 16 * 1024
 
 function whole(value: string | undefined, name: string, min: number): number | undefined {
   if (value === undefined || value === '') return undefined
@@ -22,7 +26,15 @@ const required = (value: number | undefined, name: string): number => {
   return value
 }
 
-export function registerLogRoutes(app: Hono, store: Repository, vkey: string | undefined): void {
+export function registerLogRoutes(app: Hono, store: Repository, vkey: string | undefined, witnesses: WitnessKey[] = [], now: () => number = Date.now): void {
+  const configured = new Set(witnesses.map((w) => `${w.name} ${w.keyId}`))
+  /** The checkpoint with the cosignatures of the witnesses configured now, as extra signature lines. */
+  const cosigned = async (note: string, size: number): Promise<string> => {
+    if (configured.size === 0) return note
+    const lines = (await store.cosignatures(size)).filter((c) => configured.has(`${c.witness} ${c.keyId}`)).map(cosignatureLine)
+    return note + lines.join('')
+  }
+
   /** A checkpoint of exactly `size` leaves must exist: proofs are only for signed sizes. */
   const signedSize = async (size: number, name: string) => {
     if (!(await store.checkpoint(size))) {
@@ -35,10 +47,24 @@ export function registerLogRoutes(app: Hono, store: Repository, vkey: string | u
     const size = whole(c.req.query('size'), 'size', 1)
     const checkpoint = await store.checkpoint(size)
     if (!checkpoint) throw new HttpError(404, 'not-found', size === undefined ? 'the log has no checkpoint yet' : `no checkpoint of ${size} leaves`)
-    // The newest one changes within a second; one by size never changes.
-    c.header('Cache-Control', size === undefined ? 'no-cache' : 'public, max-age=31536000, immutable')
+    // The newest one changes within a second; one by size gains witnesses' lines now and then.
+    c.header('Cache-Control', size === undefined ? 'no-cache' : 'public, max-age=60')
     c.header('Access-Control-Allow-Origin', '*')
-    return c.text(checkpoint.note, 200, { 'Content-Type': 'text/plain; charset=utf-8' })
+    return c.text(await cosigned(checkpoint.note, checkpoint.size), 200, { 'Content-Type': 'text/plain; charset=utf-8' })
+  })
+
+  // A witness's cosignature (witness.ts, docs/collector.md "Witnesses"): the checkpoint as this
+  // log signed it, with the witness's signature line(s) added. Only configured witness keys.
+  const limit = bodyLimit({
+    maxSize: MAX_COSIGNED_NOTE_BYTES,
+    onError: (c) => c.json({ error: 'too-large', detail: `a cosigned checkpoint may be at most ${MAX_COSIGNED_NOTE_BYTES} bytes` }, 413),
+  })
+  app.post('/log/cosignature', limit, async (c) => {
+    const body = await c.req.text()
+    const found = await checkCosignatures(body, async (size) => (await store.checkpoint(size))?.note, witnesses, now())
+    for (const cosignature of found) await store.addCosignature(cosignature, now())
+    const size = found[0]!.size
+    return c.json({ size, witnesses: found.map((f) => f.witness), checkpoint: await cosigned((await store.checkpoint(size))!.note, size) }, 201)
   })
 
   app.get('/log/checkpoints', async (c) => {

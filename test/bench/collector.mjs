@@ -266,10 +266,13 @@ function startCollector(cli, args, env, cwd) {
 // ---- CPU accounting ---------------------------------------------------------------------------
 const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100)
 /** user + system CPU of a process, all threads, in µs. */
-const processCpu = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+const statCpu = (path) => {
+  const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ')
   return (Number(fields[11]) + Number(fields[12])) * TICK_US
 }
+const processCpu = (pid) => statCpu(`/proc/${pid}/stat`)
+/** user + system CPU of a process's main thread alone (its task id is the process id), in µs. */
+const mainThreadCpu = (pid) => statCpu(`/proc/${pid}/task/${pid}/stat`)
 /** Busy CPU of the whole machine (all cores, everything but idle and iowait), in µs. */
 const machineCpu = () => {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
@@ -293,12 +296,13 @@ const fire = (url, receipts, seconds) =>
 
 async function load(url, pid, receipts) {
   if (warmup > 0) await fire(url, receipts, warmup) // JIT, caches, first pages of the database: not counted
-  const before = { collector: processCpu(pid), self: process.cpuUsage(), machine: machineCpu(), at: performance.now() }
+  const before = { collector: processCpu(pid), main: mainThreadCpu(pid), self: process.cpuUsage(), machine: machineCpu(), at: performance.now() }
   const result = await fire(url, receipts, duration)
   const seconds = (performance.now() - before.at) / 1000
   const self = process.cpuUsage(before.self)
   const cpu = {
     collector: processCpu(pid) - before.collector,
+    main: mainThreadCpu(pid) - before.main,
     loadgen: self.user + self.system,
     machine: machineCpu() - before.machine,
   }
@@ -313,7 +317,7 @@ async function load(url, pid, receipts) {
     errors: result.errors + result.timeouts,
     // per receipt, µs; `others` is everything else on the machine (PostgreSQL's server processes
     // in the postgres run, and whatever else runs here)
-    cpu: { collector: cpu.collector / ok, loadgen: cpu.loadgen / ok, others: Math.max(0, cpu.machine - cpu.collector - cpu.loadgen) / ok },
+    cpu: { collector: cpu.collector / ok, main: cpu.main / ok, loadgen: cpu.loadgen / ok, others: Math.max(0, cpu.machine - cpu.collector - cpu.loadgen) / ok },
     cores: { collector: cpu.collector / 1e6 / seconds, loadgen: cpu.loadgen / 1e6 / seconds, machine: cpu.machine / 1e6 / seconds },
   }
 }
@@ -465,14 +469,17 @@ for (const r of rows) {
   )
 }
 console.log(`\nCPU per receipt (µs, all threads) and cores busy during the measured window (${cores} cores on this machine):`)
-console.log('storage    collector   autocannon   everything else   | cores: collector  autocannon  machine   ceiling: collector alone / beside autocannon')
+console.log(
+  'storage    collector (main thread + others)   autocannon   everything else   | cores: collector  autocannon  machine   ceiling: collector alone / beside autocannon',
+)
 for (const r of rows) {
   // The most receipts/s the collector could do if it had every core to itself, and if it
   // shared them only with this load generator (at its measured cost per request).
   const alone = (cores * 1e6) / r.cpu.collector
   const beside = (cores * 1e6) / (r.cpu.collector + r.cpu.loadgen + (r.storage === 'postgres' ? r.cpu.others : 0))
   console.log(
-    `${r.storage.padEnd(10)} ${r.cpu.collector.toFixed(0).padStart(9)}   ${r.cpu.loadgen.toFixed(0).padStart(10)}   ${r.cpu.others.toFixed(0).padStart(15)}   |        ${r.cores.collector.toFixed(2)}        ${r.cores.loadgen.toFixed(2)}     ${r.cores.machine.toFixed(2)}   ${Math.round(alone)} (${(alone / rate).toFixed(2)}×) / ${Math.round(beside)} (${(beside / rate).toFixed(2)}×)`,
+    `${r.storage.padEnd(10)} ${r.cpu.collector.toFixed(0).padStart(9)} (${r.cpu.main.toFixed(0)} + ${(r.cpu.collector - r.cpu.main).toFixed(0)})`.padEnd(44) +
+      `${r.cpu.loadgen.toFixed(0).padStart(10)}   ${r.cpu.others.toFixed(0).padStart(15)}   |        ${r.cores.collector.toFixed(2)}        ${r.cores.loadgen.toFixed(2)}     ${r.cores.machine.toFixed(2)}   ${Math.round(alone)} (${(alone / rate).toFixed(2)}×) / ${Math.round(beside)} (${(beside / rate).toFixed(2)}×)`,
   )
 }
 if (two) {
@@ -495,19 +502,25 @@ const floor = {
   ...(await bareHttpCost(receipts)),
 }
 rmSync(floorDir, { recursive: true, force: true })
-const floorUs = floor.verify + floor.import + floor.countersign + floor.append + floor.server + floor.loadgen
+// The floor is the issue's four parts (ES256 verify, key import, store append, bare HTTP), plus
+// autocannon's own cost for the ceiling below. The countersignature is printed beside it but not
+// counted: a collector may do without it (docs/collector.md, "Countersignature").
+const floorUs = floor.verify + floor.import + floor.append + floor.server + floor.loadgen
 const most = (cores * 1e6) / floorUs
 console.log(`\nThe floor (µs per receipt, each part measured alone on one core here; no JWS parsing, claim checks or messages between threads):`)
 console.log(
-  `  ES256 verify ${floor.verify.toFixed(0)} + key import (JWK, cold) ${floor.import.toFixed(0)} + countersignature (Ed25519) ${floor.countersign.toFixed(0)} + SQLite append ${floor.append.toFixed(0)}`,
+  `  ES256 verify ${floor.verify.toFixed(0)} + key import (JWK, cold) ${floor.import.toFixed(0)} + SQLite append ${floor.append.toFixed(0)} + bare node:http request ${floor.server.toFixed(0)}`,
 )
-console.log(`  + bare node:http request ${floor.server.toFixed(0)} + autocannon per request ${floor.loadgen.toFixed(0)} = ${floorUs.toFixed(0)} µs`)
+console.log(
+  `  + autocannon per request ${floor.loadgen.toFixed(0)} = ${floorUs.toFixed(0)} µs  (not counted: an Ed25519 countersignature, ${floor.countersign.toFixed(0)} µs)`,
+)
 console.log(`  → at most ${Math.round(most)} receipts/s on ${cores} cores with nothing else (${(most / rate).toFixed(2)}× the verify rate)`)
 
 const sqlite = rows.find((r) => r.storage === 'sqlite')
 if (sqlite) {
-  // The target (test/bench/README.md, "Collector"): the collector's CPU per receipt at most 1.4×
-  // the floor's parts it does itself (all but the load generator's), and a p99 under 50 ms.
+  // The target (test/bench/README.md, "Collector"): the collector's CPU per receipt (every
+  // thread of its process) at most 1.4× the floor's parts it does itself (all but the load
+  // generator's), measured in this run, and a p99 under 50 ms.
   const own = floorUs - floor.loadgen
   const ratio = sqlite.cpu.collector / own
   const met = ratio <= 1.4 && sqlite.p99 < 50

@@ -196,4 +196,27 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX audit_runs_ran ON audit_runs (ran_ms);`,
   },
+  {
+    // Witness cosignatures of checkpoints (witness.ts): one per witness key and tree size, as it
+    // was verified on arrival, served back as signature lines under the checkpoint. Append-only
+    // like the checkpoints they sign.
+    version: 7,
+    name: 'witness cosignatures',
+    sqlite: `
+      CREATE TABLE log_cosignatures (
+        tree_size INTEGER NOT NULL, witness TEXT NOT NULL, key_id TEXT NOT NULL, cosigned_s INTEGER NOT NULL,
+        signature TEXT NOT NULL, received_ms INTEGER NOT NULL,
+        PRIMARY KEY (tree_size, witness, key_id)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER log_cosignatures_no_change BEFORE UPDATE ON log_cosignatures BEGIN SELECT RAISE(ABORT, 'log_cosignatures is append-only'); END;
+      CREATE TRIGGER log_cosignatures_no_delete BEFORE DELETE ON log_cosignatures BEGIN SELECT RAISE(ABORT, 'log_cosignatures is append-only'); END;`,
+    postgres: `
+      CREATE TABLE log_cosignatures (
+        tree_size BIGINT NOT NULL, witness TEXT NOT NULL, key_id TEXT NOT NULL, cosigned_s BIGINT NOT NULL,
+        signature TEXT NOT NULL, received_ms BIGINT NOT NULL,
+        PRIMARY KEY (tree_size, witness, key_id)
+      );
+      CREATE TRIGGER log_cosignatures_no_change BEFORE UPDATE OR DELETE ON log_cosignatures FOR EACH ROW EXECUTE FUNCTION consentry_no_change();
+      CREATE TRIGGER log_cosignatures_no_truncate BEFORE TRUNCATE ON log_cosignatures FOR EACH STATEMENT EXECUTE FUNCTION consentry_no_change();`,
+  },
 ]

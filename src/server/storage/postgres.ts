@@ -43,7 +43,10 @@ import {
   tombstoneSelect,
   tombstoneWhere,
   withBatch,
+  COSIGNATURES_AT,
+  INSERT_COSIGNATURE,
 } from './sql.js'
+import type { Cosignature } from '../witness.js'
 import type { AppendOutcome, Head, KeyRecord, LogEntry, Repository, StoredCheckpoint } from './types.js'
 import { BACKFILL_ADVANCE, BACKFILL_CHUNK, BACKFILL_ENTRIES, BACKFILL_STATE, Rollup, statsQueries, statsRows, upserts } from './rollup.js'
 
@@ -274,6 +277,12 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
     },
     async checkpoints(afterSize, limit) {
       return (await query(CHECKPOINTS_AFTER, [afterSize, limit])) as StoredCheckpoint[]
+    },
+    async addCosignature(c, receivedMs) {
+      await query(INSERT_COSIGNATURE, [c.size, c.witness, c.keyId, c.time, c.signature, receivedMs])
+    },
+    async cosignatures(size) {
+      return (await query(COSIGNATURES_AT, [size])) as Cosignature[]
     },
     async recordAudit(run) {
       await query(INSERT_AUDIT_RUN, auditRunParams(run))

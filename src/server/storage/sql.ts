@@ -236,3 +236,12 @@ export const auditRunOf = (row: Record<string, unknown> | undefined): AuditRun |
     firstFinding: (row.firstFinding as string | null) ?? null,
     signaturesChecked: Number(row.signaturesChecked) === 1,
   }
+
+const COSIGNATURE_COLUMNS = `tree_size AS "size", witness, key_id AS "keyId", cosigned_s AS "time", signature`
+
+/** Params: size, witness, key id, time, signature, received ms. A witness's second cosignature of one size is ignored. */
+export const INSERT_COSIGNATURE = `INSERT INTO log_cosignatures (tree_size, witness, key_id, cosigned_s, signature, received_ms) VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (tree_size, witness, key_id) DO NOTHING`
+
+/** Params: size. */
+export const COSIGNATURES_AT = `SELECT ${COSIGNATURE_COLUMNS} FROM log_cosignatures WHERE tree_size = ? ORDER BY received_ms, witness`

@@ -16,6 +16,7 @@
 
 import type Database from 'better-sqlite3'
 import { frontierKeys, leafHash, nodeId, type NodeKey, type TreeNode } from '../merkle.js'
+import type { Cosignature } from '../witness.js'
 import { migrations } from './migrations.js'
 import {
   BLANK,
@@ -26,7 +27,9 @@ import {
   auditRunOf,
   auditRunParams,
   CHECKPOINTS_AFTER,
+  COSIGNATURES_AT,
   CURRENT_KEY,
+  INSERT_COSIGNATURE,
   FORGET_NONCES,
   HEAD,
   INSERT,
@@ -286,6 +289,10 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
     },
     async checkpoints(afterSize, limit) {
       return stmt(CHECKPOINTS_AFTER).all(afterSize, limit) as StoredCheckpoint[]
+    },
+    addCosignature: (c, receivedMs) => write(() => void stmt(INSERT_COSIGNATURE).run(c.size, c.witness, c.keyId, c.time, c.signature, receivedMs)),
+    async cosignatures(size) {
+      return stmt(COSIGNATURES_AT).all(size) as Cosignature[]
     },
     recordAudit: (run) => write(() => void stmt(INSERT_AUDIT_RUN).run(...auditRunParams(run))),
     async lastAudit() {

@@ -145,6 +145,8 @@ export interface PageQuery {
   toMs?: number | undefined
 }
 
+import type { Cosignature } from '../witness.js'
+
 /** A signed checkpoint of the log's Merkle tree (checkpoint.ts). */
 export interface StoredCheckpoint {
   size: number
@@ -216,6 +218,10 @@ export interface Repository {
   checkpoint(size?: number): Promise<StoredCheckpoint | undefined>
   /** Checkpoints of more than `afterSize` leaves, smallest first. */
   checkpoints(afterSize: number, limit: number): Promise<StoredCheckpoint[]>
+  /** Keeps a verified witness cosignature (witness.ts); a repeat of a witness and size is ignored. */
+  addCosignature(cosignature: Cosignature, receivedMs: number): Promise<void>
+  /** The cosignatures of the checkpoint of `size` leaves, oldest first. */
+  cosignatures(size: number): Promise<Cosignature[]>
   /** Records a run of `audit` (a note for the console, not part of the log). */
   recordAudit(run: AuditRun): Promise<void>
   /** The most recent recorded `audit` run, or undefined when the log was never audited. */
