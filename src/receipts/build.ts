@@ -29,6 +29,7 @@ export function buildPayload(note: DecisionNote, context: ReceiptContext, link: 
     origin: context.origin,
     sdk: context.sdk,
     mode: context.mode,
+    tcf: note.tcf,
   }
   if (link.prev) payload.prev = link.prev
   if (link.reset) payload.reset = link.reset

@@ -17,6 +17,8 @@ export interface DecisionNote extends Pick<ReceiptPayload, 'sub' | 'event' | 'so
   at: number
   /** True when this consent id had a decision before this one. */
   continued: boolean
+  /** The TC string this decision gave IAB TCF vendors (the receipt's `tcf` claim), added by the TCF chunk. */
+  tcf?: string
 }
 
 const KEY = 'consentry:decisions'
@@ -59,6 +61,20 @@ export function noteDecision({ state, previous, event, source }: Decision): void
 }
 
 export const pendingNotes = read
+
+/**
+ * Adds the TC string to the newest note of consent id `sub` that has none (docs/tcf.md,
+ * "Receipts"). The TCF chunk calls it in a microtask after the decision: after the note
+ * is written in the same click, before the receipts chunk, whose work starts in a later
+ * promise job, reads it.
+ */
+export function attachTcString(sub: string, tcString: string): void {
+  const notes = read()
+  const note = notes.filter((n) => n.sub === sub && !n.tcf).pop()
+  if (!note) return
+  note.tcf = tcString
+  write(notes)
+}
 
 export function dropNote(id: string): void {
   write(read().filter((n) => n.id !== id))

@@ -64,4 +64,6 @@ export interface ReceiptPayload {
   mode?: Mode
   /** The region code the SDK used (config `region` or `data-region`), when known. */
   region?: string
+  /** IAB TCF: the TC string this decision gave vendors (docs/tcf.md, "Receipts"); absent without `tcf` or where GDPR does not apply. */
+  tcf?: string
 }

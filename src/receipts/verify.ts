@@ -78,6 +78,14 @@ export const MAX_SEQ = 2 ** 31 - 1
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding C0/C1 control characters is this pattern's job
 const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 const RESETS = ['key-lost', 'no-storage']
+/**
+ * An IAB TC string (docs/tcf.md, "Receipts"): base64url segments joined by ".", the core
+ * segment first, version 2 ("C": its first six bits are 000010), then at least the
+ * DisclosedVendors segment (segment type 1: "I" to "P"), which TCF 2.3 requires. A string
+ * longer than 8,192 characters would describe more vendor ids than the GVL can hold.
+ */
+const TC_STRING = /^C[A-Za-z0-9_-]{15,}(\.[A-Za-z0-9_-]+)*\.[I-P][A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/
+const TC_STRING_MAX = 8192
 
 const show = (value: unknown): string => {
   if (value === undefined) return 'nothing'
@@ -250,6 +258,10 @@ function checkClaims(p: Record<string, unknown>): ReceiptPayload {
   if ((p.seq as number) > MAX_SEQ) throw claimError('seq', `an integer from 1 to ${MAX_SEQ}`, p.seq)
   optional(p, 'mode', () => requireOneOf(p, 'mode', MODES))
   optional(p, 'region', () => requireString(p, 'region'))
+  optional(p, 'tcf', () => {
+    if (typeof p.tcf !== 'string' || p.tcf.length > TC_STRING_MAX || !TC_STRING.test(p.tcf))
+      throw claimError('tcf', 'an IAB TC string (version 2, base64url segments joined by ".", with a DisclosedVendors segment)', p.tcf)
+  })
   optional(p, 'reset', () => requireOneOf(p, 'reset', RESETS, '"key-lost" or "no-storage"'))
   // A first receipt, or one that starts over after the key was lost, has nothing to point to.
   if (p.prev !== undefined || ((p.seq as number) > 1 && p.reset === undefined)) {

@@ -13,9 +13,13 @@ type EventStatus = 'tcloaded' | 'cmpuishown' | 'useractioncomplete'
 export type TcBody = Record<string, unknown> & { tcString: string }
 
 export interface Cmp {
+  /** The `__tcfapi` function this CMP answers with. */
+  api: TcfApi
   /** Tells every listener about a new status (and answers waiting getTCData calls). */
   update(status: EventStatus, body: TcBody): void
   displayStatus(visible: boolean): void
+  /** Stops answering child frames (another CMP takes over this window). */
+  detach(): void
 }
 
 export function takeOver(
@@ -104,6 +108,7 @@ export function takeOver(
   for (const item of queued) Array.isArray(item) ? api(...item) : relay(item)
 
   return {
+    api,
     update(next, nextBody) {
       status = next
       body = nextBody
@@ -120,5 +125,6 @@ export function takeOver(
     displayStatus(next) {
       visible = next
     },
+    detach: () => w.removeEventListener('message', relay),
   }
 }

@@ -36,6 +36,23 @@ export function allowAll(gvl: Gvl, vendors: GvlVendor[], config: TcfConfig): Tcf
   }
 }
 
+/**
+ * Where the second layer's switches start before any decision: nothing consented (nothing
+ * pre-ticked), and no objection yet to a legitimate interest — that is the visitor's to make.
+ */
+export function untouched(gvl: Gvl, vendors: GvlVendor[], config: TcfConfig): TcfChoice {
+  const all = allowAll(gvl, vendors, config)
+  return { ...rejectAll(), purposeLegitimateInterests: all.purposeLegitimateInterests, vendorLegitimateInterests: all.vendorLegitimateInterests }
+}
+
+/**
+ * The site's `advertising` category follows a TCF choice (docs/tcf.md, "Choices"): allowed
+ * when the visitor consented to storing information on the device (purpose 1), to at least
+ * one advertising purpose (2–4) and to at least one partner.
+ */
+export const allowsAdvertising = (choice: TcfChoice): boolean =>
+  choice.purposeConsents.includes(1) && choice.purposeConsents.some((id) => id >= 2 && id <= 4) && choice.vendorConsents.length > 0
+
 /** "Reject all": no consent, and an objection to every legitimate interest. */
 export const rejectAll = (): TcfChoice => ({
   purposeConsents: [],
