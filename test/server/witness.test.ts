@@ -12,6 +12,7 @@ import { backends } from './helpers/backends.js'
 import { freshCollector } from './helpers/fresh.js'
 import { openCheckpoint } from './helpers/rfc9162.js'
 import { Browser } from './helpers/receipts.js'
+import { verifyReceiptInclusion, type InclusionProof } from '../../src/receipts/verify.js'
 
 class Witness {
   readonly publicKey: KeyObject
@@ -76,16 +77,17 @@ for (const backend of backends()) {
         witnessKeys: witnesses.map((w) => w.vkey),
       })
       const { collector } = opened
-      for (let i = 0; i < 3; i++) await collector.service.submit(new Browser().receipt())
+      const jws = Array.from({ length: 3 }, () => new Browser().receipt())
+      for (const r of jws) await collector.service.submit(r)
       await new Integrator({ store: opened.db.store, signer: collector.signer }).integrateNow()
       const note = await (await collector.app.request('/log/checkpoint')).text()
       const vkey = await (await collector.app.request('/log/key')).text()
-      return { ...opened, key, note, vkey }
+      return { ...opened, key, note, vkey, jws }
     }
     const post = (c: Collector, body: string) => c.app.request('/log/cosignature', { method: 'POST', body, headers: { 'content-type': 'text/plain' } })
 
     it("keeps a configured witness's cosignature and serves it under the checkpoint, also after a restart", async () => {
-      const { db, collector, key, note, vkey } = await setup([alice, bob])
+      const { db, collector, key, note, vkey, jws } = await setup([alice, bob])
       const res = await post(collector, alice.cosign(note))
       expect(res.status).toBe(201)
       expect(await res.json()).toMatchObject({ size: 3, witnesses: ['witness.example/alice'] })
@@ -96,6 +98,9 @@ for (const backend of backends()) {
       expect(openCheckpoint(served, vkey).size).toBe(3)
       expect(served.startsWith(note)).toBe(true)
       expect(alice.signed(await (await collector.app.request('/log/checkpoint?size=3')).text())).toBe(true)
+      // A visitor's verifier (consentry/verify) still takes the cosigned checkpoint.
+      const proof = await (await collector.app.request('/log/proof/inclusion?index=1&size=3')).json()
+      expect(await verifyReceiptInclusion(jws[1]!, proof as InclusionProof, served, vkey)).toEqual({ ok: true })
       // Bob signs the note that already carries Alice's line: both are kept, once each.
       expect((await post(collector, bob.cosign(served))).status).toBe(201)
       expect((await post(collector, alice.cosign(note))).status).toBe(201)
