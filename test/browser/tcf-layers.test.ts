@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { TCString } from '@iabtechlabtcf/core'
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { action, banner, page, site, useChromium } from './harness.js'
+
+// The TCF layers in real Chromium: axe-core finds nothing on the first layer with its TCF
+// block nor on the second layer; the keyboard alone opens the second layer, moves a switch,
+// wraps at both ends, closes with Escape (focus back on the opener) and saves.
+
+const gvl = readFileSync('data/iab-tcf/vendor-list-v3-test.json', 'utf8')
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const config = { region: 'DE', tcf: { cmpId: 300, vendorList: '/gvl/vendor-list.json', vendors: 'all', publisherCountryCode: 'DE' } }
+
+const s = useChromium(() =>
+  site({
+    '/': page(config, '', '', '/dist/consentry-tcf.iife.js'),
+    '/gvl/vendor-list.json': { body: gvl, type: 'application/json' },
+  }),
+)
+
+async function violations(p: Page): Promise<string[]> {
+  await p.addScriptTag({ content: axeSource })
+  const result = await p.evaluate(() => (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] } }))
+  return result.violations.map((v: any) => `${v.id}: ${v.help} — ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`)
+}
+
+const focused = (p: Page) =>
+  p.evaluate(() => {
+    let el: Element | null = document.activeElement
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement
+    return el ? el.getAttribute('data-action') || el.getAttribute('part') || el.tagName : null
+  })
+
+describe('TCF layers in Chromium', () => {
+  test('axe-core finds nothing on either layer; the keyboard alone opens, wraps, closes and saves', async () => {
+    const p = s.page
+    await p.goto(s.server.url)
+    const open = action(p, 'tcf')
+    await expect.poll(() => open.count()).toBe(1)
+    // The first layer: the partner count and Reject all beside Accept all.
+    const vendors = Object.values(JSON.parse(gvl).vendors as Record<string, { deletedDate?: string }>).filter((v) => !v.deletedDate).length
+    expect(await banner(p).textContent()).toContain(`We and our ${vendors} partners`)
+    expect(await action(p, 'reject-all').isVisible()).toBe(true)
+    expect(await violations(p)).toEqual([])
+
+    // Keyboard: Tab until "Purposes and partners", Enter.
+    for (let i = 0; i < 10 && (await focused(p)) !== 'tcf'; i++) await p.keyboard.press('Tab')
+    expect(await focused(p)).toBe('tcf')
+    await p.keyboard.press('Enter')
+    const dialog = p.locator('#consentry-root [part~="tcf-preferences"]')
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    expect(await focused(p)).toBe('tcf-preferences')
+    // One layer at a time: the first layer is out of sight.
+    expect(await banner(p).isVisible()).toBe(false)
+    expect(await violations(p)).toEqual([])
+    // Tab wraps at both ends: Shift+Tab from the dialog goes to its last control (Save), Tab from there to ✕.
+    await p.keyboard.press('Shift+Tab')
+    expect(await focused(p)).toBe('save')
+    await p.keyboard.press('Tab')
+    expect(await focused(p)).toBe('close')
+    await p.keyboard.press('Escape')
+    await expect.poll(() => dialog.count()).toBe(0)
+    expect(await focused(p)).toBe('tcf')
+    expect(await banner(p).isVisible()).toBe(true)
+
+    // Open again, switch purpose 1 on with the keyboard (Space), save with the keyboard.
+    await p.keyboard.press('Enter')
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    await dialog.locator('input[data-list="purposeConsents"][data-id="1"]').focus()
+    await p.keyboard.press('Space')
+    await dialog.locator('[data-action="save"]').focus()
+    await p.keyboard.press('Enter')
+    await expect.poll(() => dialog.count()).toBe(0)
+    const tcString = await p.evaluate(
+      () => new Promise<string>((done) => (window as any).__tcfapi('addEventListener', 2, (d: { tcString: string }) => done(d.tcString))),
+    )
+    const tc = TCString.decode(tcString)
+    expect(tc.purposeConsents.has(1)).toBe(true)
+    expect(tc.purposeConsents.has(2)).toBe(false)
+    expect(s.errors).toEqual([])
+  })
+})
