@@ -6,7 +6,7 @@
 
 import type { TextTree } from '../config/types.js'
 
-export const TCF_TEXTS = {
+const TCF_TEXTS = {
   intro:
     'We and our {count} partners store and/or access information on your device, such as cookies, and process personal data, such as unique identifiers and browsing data, for the purposes below. Some partners do so on the basis of legitimate interest, to which you can object. Your choices apply to this site only; you can change them at any time in the settings.',
   open: 'Purposes and partners ({count})',

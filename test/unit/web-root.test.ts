@@ -28,5 +28,6 @@ test('dist/browser/ holds the script-tag builds, their chunks and the locales, a
 })
 
 test('each file in dist/browser/ is the one the npm package ships at its dist/ path', () => {
-  for (const file of [...SCRIPT_TAG_FILES, 'locales/en.json']) expect(readFileSync(`dist/browser/${file}`).equals(readFileSync(`dist/${file}`)), file).toBe(true)
+  for (const file of [...SCRIPT_TAG_FILES, 'locales/en.json'])
+    expect(readFileSync(`dist/browser/${file}`).equals(readFileSync(`dist/${file}`)), file).toBe(true)
 })
