@@ -165,7 +165,7 @@ export const start = (input: unknown, options: StartOptions): Instance => {
     receipts: () => (withReceipts ? receipts().then((r) => r.list()) : Promise.resolve([])),
   }
 
-  tcfHook(source, { config, $consent, $view, decide })
+  const tcf = tcfHook(source, { config, $consent, $view, decide })
   // Placeholders for blocked embeds come with the extras chunk; until then the
   // empty iframe keeps its box, so the swap shifts no layout.
   const [embeds, ifEmbeds] = lazy(() =>
@@ -187,6 +187,7 @@ export const start = (input: unknown, options: StartOptions): Instance => {
   const stops: Stop[] = [
     tabs.stop,
     () => autoBlocking?.(),
+    () => tcf?.(),
     () => clearTimeout(idle),
     () => ifReceipts((r) => r.stop()),
     listenForTriggers(actions),

@@ -20,4 +20,8 @@ export { autoBlock as startAutoBlock } from '../effects/autoblock.js'
 export const byInsertion: ((list: Element[]) => void) | undefined = sortByInsertion
 
 /** IAB TCF (docs/tcf.md): its own chunk, loaded only when the config has `tcf`. */
-export const startTcf = (host: import('../tcf/cmp.js').TcfHost): void => void import('../tcf/cmp.js').then((m) => m.startTcf(host), reportError)
+export const startTcf = (host: import('../tcf/cmp.js').TcfHost): (() => void) => {
+  const started = import('../tcf/cmp.js').then((m) => m.startTcf(host), reportError)
+  // Stopped before the chunk arrived: the session starts, then stops at once.
+  return () => void started.then((session) => session?.stop())
+}

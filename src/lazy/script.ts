@@ -48,5 +48,8 @@ export const startAutoBlock = (...args: Parameters<AutoBlock['autoBlock']>): (()
 }
 
 /** IAB TCF (docs/tcf.md): consentry-tcf.js, loaded only when the config has `tcf`. */
-export const startTcf = (host: import('../tcf/cmp.js').TcfHost): void =>
-  void load<typeof import('../tcf/cmp.js')>('consentry-tcf.js', 'ConsentryTcf').then((m) => m.startTcf(host), reportError)
+export const startTcf = (host: import('../tcf/cmp.js').TcfHost): (() => void) => {
+  const started = load<typeof import('../tcf/cmp.js')>('consentry-tcf.js', 'ConsentryTcf').then((m) => m.startTcf(host), reportError)
+  // Stopped before the chunk arrived: the session starts, then stops at once.
+  return () => void started.then((session) => session?.stop())
+}

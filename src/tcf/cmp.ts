@@ -229,15 +229,10 @@ export function startTcf(host: TcfHost): TcfSession {
     }
   }
   const inShadow = new MutationObserver(decorate)
-  /** Finds the UI's root (mounted again when the language changes); the SDK's destroy() takes it away for good. */
+  /** Finds the UI's root (mounted again when the language changes); destroy() runs `stop()`. */
   const find = () => {
     const root = document.getElementById('consentry-root')
-    if (!root) {
-      // The root was there and is gone, with none in its place: the SDK was destroyed.
-      if (shadow) session.stop()
-      return
-    }
-    if (root.shadowRoot === shadow) return
+    if (!root || root.shadowRoot === shadow) return
     shut?.()
     shadow = root.shadowRoot!
     lang = root.lang.slice(0, 2).toLowerCase() || pageLang

@@ -7,8 +7,9 @@ import { startTcf } from '../lazy/index.js'
 import type { TcfHost } from './cmp.js'
 import { installStub } from './stub.js'
 
-export function tcfHook(source: Config, host: TcfHost): void {
+/** Returns the TCF session's stop, for destroy(); undefined without `tcf`. */
+export function tcfHook(source: Config, host: TcfHost): (() => void) | undefined {
   if (!source.tcf) return
   installStub(window)
-  startTcf(host)
+  return startTcf(host)
 }
