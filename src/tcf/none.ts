@@ -3,4 +3,7 @@
 import type { Rule } from '../config/rules.js'
 
 export const tcfShape: Record<string, Rule> = {}
-export function tcfHook(): void {}
+/** No TCF session, so no stop. */
+export function tcfHook(): undefined {
+  return undefined
+}
