@@ -16,6 +16,7 @@ import { takeOver, type Cmp, type TcBody } from './api.js'
 import { acString, allowAll, allowsAdvertising, rejectAll, toModel, untouched, type TcfChoice } from './choice.js'
 import { encodeTcString } from './encode.js'
 import { loadGvl, shownVendors, type Gvl } from './gvl.js'
+import dialogCss from '../ui/dialog.css?raw'
 import css from './layer.css?raw'
 import { firstLayerBlock, openButton, openDialog, type LayerOptions } from './layer.js'
 import { installStub, type TcfApi } from './stub.js'
@@ -176,7 +177,7 @@ export function startTcf(host: TcfHost): TcfSession {
 
   // ---- the TCF layers in Consentry's UI (layer.ts) --------------------------------------
   const sheet = new CSSStyleSheet()
-  sheet.replaceSync(css)
+  sheet.replaceSync(dialogCss + css)
   let shut: (() => void) | undefined
   let shadow: ShadowRoot | undefined
 

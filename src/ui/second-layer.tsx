@@ -10,6 +10,7 @@ import { lookup, mergeTexts } from '../i18n/lookup.js'
 import type { UiActions } from './actions.js'
 import { activeElement } from './focus.js'
 import { Preferences } from './Preferences.js'
+import dialogCss from './dialog.css?raw'
 import css from './preferences.css?raw'
 import type { View } from './view.js'
 
@@ -38,7 +39,7 @@ const Icon = () => (
 
 export function secondLayer(shadow: ShadowRoot, { config, texts: pageTexts, lang, actions }: SecondLayerOptions): SecondLayer {
   const sheet = new CSSStyleSheet()
-  sheet.replaceSync(css)
+  sheet.replaceSync(dialogCss + css)
   shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet]
   const container = document.createElement('div')
   // :host's all: initial resets the text locale (styles.css).
