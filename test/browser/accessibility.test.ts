@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { action, banner, launch, page, site, type Site } from './harness.js'
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+import { action, axeViolations as violations, banner, focusedAs, launch, page, site, type Site } from './harness.js'
 
 const config = (lang: string, scheme: 'light' | 'dark') => ({
   policyUrl: '/privacy',
@@ -53,19 +49,7 @@ async function open(path: string, viewport = { width: 1280, height: 800 }): Prom
   return p
 }
 
-/** axe-core's violations for the whole page, shadow roots included. */
-async function violations(p: Page): Promise<string[]> {
-  await p.addScriptTag({ content: axeSource })
-  const result = await p.evaluate(() => (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] } }))
-  return result.violations.map((v: any) => `${v.id}: ${v.help} — ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`)
-}
-
-const focused = (p: Page) =>
-  p.evaluate(() => {
-    let el: Element | null = document.activeElement
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement
-    return el ? el.getAttribute('data-action') || el.id || el.tagName : null
-  })
+const focused = (p: Page) => focusedAs(p, 'data-action', 'id')
 
 describe('accessibility (axe-core, WCAG 2.2 AA)', () => {
   for (const lang of ['en', 'ar']) {

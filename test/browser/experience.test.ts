@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
 import { contrast } from '../../src/config/contrast.js'
-import { action, banner, page, site, useChromium, whenReady } from './harness.js'
+import { action, banner, focusedAs, page, site, useChromium, whenReady } from './harness.js'
 
 const categories = {
   necessary: {},
@@ -130,12 +130,7 @@ describe('contrast: every text on its background keeps 4.5:1 in the scheme shown
   })
 })
 
-const focused = (p: Page) =>
-  p.evaluate(() => {
-    let el: Element | null = document.activeElement
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement
-    return el ? el.getAttribute('part') || el.id || el.tagName : null
-  })
+const focused = (p: Page) => focusedAs(p, 'part', 'id')
 
 describe('one layer at a time', () => {
   test('under the open preference centre the banner is out of sight, out of the tab order and cannot be clicked; closing brings it back', async () => {

@@ -2,6 +2,7 @@
 // playwright-core, and a local server for test pages plus the built dist/.
 
 import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join } from 'node:path'
@@ -183,3 +184,25 @@ export async function gateSettled(p: Page): Promise<void> {
   })
   await p.waitForFunction((mark) => (window as unknown as { gateMarks: string[] }).gateMarks.includes(mark), id)
 }
+
+let axeSource: string | undefined
+/** axe-core's WCAG 2.2 AA violations for the whole page, open shadow roots included, one line each. */
+export async function axeViolations(p: Page): Promise<string[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+  await p.addScriptTag({ content: axeSource })
+  const result = await p.evaluate(() => (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] } }))
+  return result.violations.map((v: any) => `${v.id}: ${v.help} — ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`)
+}
+
+/** What has focus, through open shadow roots: the first of the attributes `names` it carries, else its tag name. */
+export const focusedAs = (p: Page, ...names: string[]): Promise<string | null> =>
+  p.evaluate((names) => {
+    let el: Element | null = document.activeElement
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement
+    if (!el) return null
+    for (const name of names) {
+      const value = el.getAttribute(name)
+      if (value) return value
+    }
+    return el.tagName
+  }, names)

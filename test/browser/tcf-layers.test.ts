@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { TCString } from '@iabtechlabtcf/core'
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
-import { action, banner, page, site, useChromium } from './harness.js'
+import { action, axeViolations as violations, banner, focusedAs, page, site, useChromium } from './harness.js'
 
 // The TCF layers in real Chromium: axe-core finds nothing on the first layer with its TCF
 // block nor on the second layer; the keyboard alone opens the second layer, moves a switch,
 // wraps at both ends, closes with Escape (focus back on the opener) and saves.
 
 const gvl = readFileSync('data/iab-tcf/vendor-list-v3-test.json', 'utf8')
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const config = { region: 'DE', tcf: { cmpId: 300, vendorList: '/gvl/vendor-list.json', vendors: 'all', publisherCountryCode: 'DE' } }
 
 const s = useChromium(() =>
@@ -20,18 +18,7 @@ const s = useChromium(() =>
   }),
 )
 
-async function violations(p: Page): Promise<string[]> {
-  await p.addScriptTag({ content: axeSource })
-  const result = await p.evaluate(() => (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] } }))
-  return result.violations.map((v: any) => `${v.id}: ${v.help} — ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`)
-}
-
-const focused = (p: Page) =>
-  p.evaluate(() => {
-    let el: Element | null = document.activeElement
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement
-    return el ? el.getAttribute('data-action') || el.getAttribute('part') || el.tagName : null
-  })
+const focused = (p: Page) => focusedAs(p, 'data-action', 'part')
 
 describe('TCF layers in Chromium', () => {
   test('axe-core finds nothing on either layer; the keyboard alone opens, wraps, closes and saves', async () => {
