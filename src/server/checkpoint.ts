@@ -32,16 +32,21 @@ const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex')
 
 const rawPublic = (publicKey: KeyObject): Buffer => Buffer.from((publicKey.export({ format: 'jwk' }) as { x: string }).x, 'base64url')
 
-const keyIdOf = (name: string, publicKey: KeyObject): Buffer =>
+/** Signed-note signature types (C2SP signed-note, tlog-cosignature): the log's own Ed25519 key, a witness's cosignature/v1 key. */
+const ED25519 = 0x01
+export const COSIGNATURE_V1 = 0x04
+
+/** A signed-note key id: the first 4 bytes of SHA-256(name ‖ "\n" ‖ signature type ‖ public key). */
+const keyIdOf = (name: string, publicKey: KeyObject, type = ED25519): Buffer =>
   createHash('sha256')
     .update(`${name}\n`)
-    .update(Buffer.from([1]))
+    .update(Buffer.from([type]))
     .update(rawPublic(publicKey))
     .digest()
     .subarray(0, 4)
 
 export const verifierKeyOf = (name: string, publicKey: KeyObject): string =>
-  `${name}+${keyIdOf(name, publicKey).toString('hex')}+${Buffer.concat([Buffer.from([1]), rawPublic(publicKey)]).toString('base64')}`
+  `${name}+${keyIdOf(name, publicKey).toString('hex')}+${Buffer.concat([Buffer.from([ED25519]), rawPublic(publicKey)]).toString('base64')}`
 
 /** The checkpoint key of a collector key: its private half derived, so only the collector can sign. */
 function checkpointKeyOf(key: CollectorKey): KeyObject {
@@ -109,13 +114,27 @@ export function noteSignedBy(note: ParsedNote, publicKey: KeyObject): boolean {
   return note.signatures.some((s) => s.name === note.origin && s.keyId.equals(keyId) && verify(null, Buffer.from(note.text), publicKey, s.signature))
 }
 
-/** The public key of a verifier key string (GET /log/key), checked against its key id. */
-export function publicKeyOfVkey(vkey: string): { name: string; publicKey: KeyObject } {
+export interface Vkey {
+  name: string
+  /** 4 bytes, hex. */
+  keyId: string
+  publicKey: KeyObject
+}
+
+/**
+ * A signed-note verifier key `<name>+<key id, 8 hex digits>+<base64(type ‖ 32-byte Ed25519 key)>`
+ * of signature type `type`, checked against its key id. Throws `<what>: <expected>` when
+ * malformed and `<what>: the key id does not match the name and key`.
+ */
+export function parseVkey(vkey: string, type: number, what: string, expected: string): Vkey {
   const match = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey.trim())
   const bytes = match ? Buffer.from(match[3]!, 'base64') : Buffer.alloc(0)
-  if (!match || bytes.length !== 33 || bytes[0] !== 1)
-    throw new Error('log key: expected <name>+<8 hex digits>+<base64(0x01 ‖ Ed25519 key)> as GET /log/key gives it')
+  if (!match || bytes.length !== 33 || bytes[0] !== type) throw new Error(`${what}: ${expected}`)
   const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: bytes.subarray(1).toString('base64url') }, format: 'jwk' })
-  if (keyIdOf(match[1]!, publicKey).toString('hex') !== match[2]) throw new Error('log key: the key id does not match the name and key')
-  return { name: match[1]!, publicKey }
+  if (keyIdOf(match[1]!, publicKey, type).toString('hex') !== match[2]) throw new Error(`${what}: the key id does not match the name and key`)
+  return { name: match[1]!, keyId: match[2]!, publicKey }
 }
+
+/** The public key of a verifier key string (GET /log/key), checked against its key id. */
+export const publicKeyOfVkey = (vkey: string): Vkey =>
+  parseVkey(vkey, ED25519, 'log key', 'expected <name>+<8 hex digits>+<base64(0x01 ‖ Ed25519 key)> as GET /log/key gives it')

@@ -11,20 +11,14 @@
 // The collector accepts lines only from the witness keys its operator configured, as vkeys
 // `<name>+<key id hex>+<base64(0x04 ‖ 32-byte key)>`, and serves them back under its checkpoint.
 
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto'
+import { verify } from 'node:crypto'
 import { HttpError } from './errors.js'
-import { parseNote, type ParsedNote } from './checkpoint.js'
+import { COSIGNATURE_V1, parseNote, parseVkey, type ParsedNote, type Vkey } from './checkpoint.js'
 
-/** The signature type of an Ed25519 cosignature/v1 key (C2SP tlog-cosignature). */
-const COSIGNATURE_V1 = 0x04
 /** Witness timestamps more than this far ahead of the collector's clock are refused. */
 const MAX_FUTURE_SKEW_S = 300
 
-export interface WitnessKey {
-  name: string
-  /** 4 bytes, hex. */
-  keyId: string
-  publicKey: KeyObject
+export interface WitnessKey extends Vkey {
   vkey: string
 }
 
@@ -38,27 +32,16 @@ export interface Cosignature {
   signature: string
 }
 
-const keyIdOf = (name: string, raw: Buffer): Buffer =>
-  createHash('sha256')
-    .update(`${name}\n`)
-    .update(Buffer.from([COSIGNATURE_V1]))
-    .update(raw)
-    .digest()
-    .subarray(0, 4)
-
 /** One witness vkey, checked against its own key id; throws with what was expected. */
-export function parseWitnessKey(vkey: string): WitnessKey {
-  const match = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey.trim())
-  const bytes = match ? Buffer.from(match[3]!, 'base64') : Buffer.alloc(0)
-  if (!match || bytes.length !== 33 || bytes[0] !== COSIGNATURE_V1)
-    throw new Error(
-      `witness key ${JSON.stringify(vkey)}: expected <name>+<8 hex digits>+<base64(0x04 ‖ 32-byte Ed25519 key)>, a C2SP cosignature/v1 verifier key`,
-    )
-  const raw = bytes.subarray(1)
-  if (keyIdOf(match[1]!, raw).toString('hex') !== match[2]) throw new Error(`witness key ${JSON.stringify(vkey)}: the key id does not match the name and key`)
-  const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' })
-  return { name: match[1]!, keyId: match[2]!, publicKey, vkey: vkey.trim() }
-}
+export const parseWitnessKey = (vkey: string): WitnessKey => ({
+  ...parseVkey(
+    vkey,
+    COSIGNATURE_V1,
+    `witness key ${JSON.stringify(vkey)}`,
+    'expected <name>+<8 hex digits>+<base64(0x04 ‖ 32-byte Ed25519 key)>, a C2SP cosignature/v1 verifier key',
+  ),
+  vkey: vkey.trim(),
+})
 
 /** CONSENTRY_WITNESS_KEYS: vkeys separated by commas or white space. */
 export const parseWitnessKeys = (list: string | undefined): WitnessKey[] =>
