@@ -1,5 +1,5 @@
 // @vitest-environment node
-// dist/browser/ is the folder a site serves for the script tag (README, "Install"): exactly the
+// dist/browser/ is the folder a site serves for the script tag (README, "Script tag quick start"): exactly the
 // files a visitor's browser may load, so that serving it puts no server code, CLI or type
 // declarations on the web. Anything else landing there fails here.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
