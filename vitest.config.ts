@@ -6,14 +6,14 @@ export default defineConfig({
   test: {
     // `npm test` measures the unit layer's coverage of the SDK, CLI and scanner code (the
     // browser layer runs the built bundles in Chromium, out of V8's reach here; the collector
-    // has its own server layer). The thresholds are the figures measured when the gate came
-    // in: raise them as tests grow, never lower them.
+    // has its own server layer). The thresholds are the figures last measured (clean-clone CI
+    // of 2026-12-05: 71.73 / 65.86 / 72.34 / 73.71 %): raise them as tests grow, never lower them.
     coverage: {
       provider: 'v8',
       include: ['src/**'],
       exclude: ['src/server/**', 'src/dashboard/**'],
       reporter: ['text-summary'],
-      thresholds: { statements: 65.2, branches: 60.8, functions: 63, lines: 67.5 },
+      thresholds: { statements: 71.7, branches: 65.8, functions: 72.3, lines: 73.7 },
     },
     projects: [
       {
