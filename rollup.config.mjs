@@ -72,8 +72,8 @@ const browserPlugins = (declarations) => [
 const scriptLoader = (file = './src/lazy/script.ts') => ({
   name: 'script-loader',
   resolveId(id, importer) {
-    if (importer && /src[\\/](ui|index|instance|tcf[\\/]hook|effects[\\/]gate)/.test(importer) && id.endsWith('lazy/index.js'))
-      return new URL(file, import.meta.url).pathname
+    // Every importer but the loader itself (which takes only types from it).
+    if (importer && !/src[\\/]lazy[\\/]/.test(importer) && id.endsWith('lazy/index.js')) return new URL(file, import.meta.url).pathname
   },
 })
 

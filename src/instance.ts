@@ -1,4 +1,3 @@
-import Cookies from 'js-cookie'
 import { resolve, type Resolved } from './config/resolve.js'
 import type { Config } from './config/types.js'
 import { ConfigError, validate } from './config/validate.js'
@@ -7,23 +6,19 @@ import { allows, createConsent } from './core/consent.js'
 import type { createEmitter } from './core/emitter.js'
 import { gpcEnabled } from './core/gpc.js'
 import { $consent, type ConsentState, type Decision } from './core/state.js'
-import { takesBack } from './core/choice.js'
 import { consentMode } from './effects/consent-mode.js'
+import { decider } from './decide.js'
 import { createGate, type Gate } from './effects/gate.js'
 import { crossTab } from './effects/sync.js'
 import { dispatch } from './effects/window-events.js'
-import { chooseLanguage, loadLocale } from './i18n/load.js'
+import { chooseLanguage } from './i18n/load.js'
 import { LOCALES, negotiate } from './i18n/negotiate.js'
-import { buildTexts } from './i18n/texts.js'
 import { loadExtras, loadReceipts, startAutoBlock } from './lazy/index.js'
 import type { StoredReceipt } from './receipts/client.js'
-import { noteDecision } from './receipts/notes.js'
 import type { ReceiptSource } from './receipts/types.js'
 import type { UiActions } from './ui/actions.js'
-import type { Shown } from './ui/embeds.js'
-import { mount } from './ui/mount.js'
 import { listenForTriggers } from './ui/triggers.js'
-import { whenBody } from './ui/body.js'
+import { present } from './ui/present.js'
 import { sheet } from './ui/sheet.js'
 import { $view } from './ui/view.js'
 import { SDK_VERSION } from './version.js'
@@ -119,42 +114,14 @@ export const start = (input: unknown, options: StartOptions): Instance => {
   // Only a change moves the UI: the catch-up finding the same state leaves open preferences open.
   const tabs = crossTab(config.cookie.name, (value) => consent.sync(value) && $view.set(consent.ask ? 'banner' : 'hidden'))
 
-  /** Texts and stylesheet on screen, once the locale is there (placeholders use them; receipts hash the texts). */
-  let shown: Shown | undefined
   // Receipts (docs/receipts.md): the decision is noted synchronously, signed and sent by a
   // lazy chunk off the critical path. A failed-closed config makes none.
   const withReceipts = !problems.length && source.receipts
   const [receipts, ifReceipts] = lazy(() =>
-    loadReceipts().then((chunk) => chunk.startReceipts({ config, texts: () => shown ?? { lang: 'en', texts: {} }, sdk: SDK_VERSION })),
+    loadReceipts().then((chunk) => chunk.startReceipts({ config, texts: () => ui.shown() ?? { lang: 'en', texts: {} }, sdk: SDK_VERSION })),
   )
   const record = () => receipts().then((r) => r.record(), report)
-  let idle: ReturnType<typeof setTimeout> | undefined
-
-  const decide = (partial: PartialChoice | boolean, from: ReceiptSource): ConsentState => {
-    const decision = consent.decide(partial, from)
-    // A placeholder's partial choice leaves the first layer up for the rest.
-    $view.set(consent.ask ? 'banner' : 'hidden')
-    if (!decision) return $consent.get()
-    tabs.announce(consent.stored())
-    if (withReceipts) {
-      noteDecision(decision)
-      record()
-    }
-    emitter.emit('decision', decision)
-    // A withdrawal deletes what the withdrawn services left (the clean-up code comes
-    // with the extras chunk). A script that already ran cannot be un-run; a reload
-    // can stop it (config cleanup.reload).
-    if (takesBack(decision.previous, decision.state))
-      void loadExtras().then(({ cleanUp }) => {
-        try {
-          cleanUp(config, decision.previous, decision.state, Cookies.remove)
-        } catch {
-          // cookies or storage blocked (sandboxed frame): nothing to delete
-        }
-        if (source.cleanup?.reload && from !== 'gpc') location.reload()
-      }, report)
-    return decision.state
-  }
+  const decide = decider(config, consent, tabs.announce, withReceipts && record, (decision) => emitter.emit('decision', decision), report)
 
   const actions: UiActions = {
     acceptAll: (from) => decide(true, from),
@@ -164,18 +131,19 @@ export const start = (input: unknown, options: StartOptions): Instance => {
     closePreferences: () => $view.set($consent.get().decided ? 'hidden' : 'banner'),
     receipts: () => (withReceipts ? receipts().then((r) => r.list()) : Promise.resolve([])),
   }
-
-  const tcf = tcfHook(source, { config, $consent, $view, decide })
   // Placeholders for blocked embeds come with the extras chunk; until then the
   // empty iframe keeps its box, so the swap shifts no layout.
   const [embeds, ifEmbeds] = lazy(() =>
     loadExtras().then((x) =>
       x.embeds(
         (name) => decide({ [name]: true }, 'placeholder'),
-        () => shown,
+        () => ui.shown(),
       ),
     ),
   )
+  // Placeholders render in the new language; frames held before the first texts get theirs now.
+  const ui = present(config, sheet(config), source.language?.path ?? options.localesUrl, actions, () => ifEmbeds((e) => e.refresh()))
+  const tcf = tcfHook(source, { config, $consent, $view, decide })
   // GPC (docs/regions.md): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"), before anything is released or told to
   // Google; in opt-in regions the signal is never read (it is checked last for that).
@@ -183,6 +151,7 @@ export const start = (input: unknown, options: StartOptions): Instance => {
     decide({ ...$consent.get().categories, advertising: false }, 'gpc')
   }
   const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: (frame) => embeds().then((e) => e.blocked(frame), report) })
+  let idle: ReturnType<typeof setTimeout> | undefined
   // Each part's stop, for destroy().
   const stops: Stop[] = [
     tabs.stop,
@@ -194,39 +163,16 @@ export const start = (input: unknown, options: StartOptions): Instance => {
     () => ifEmbeds((e) => e.stop()),
     gate.stop,
     followConsent(source, config.mode, gate, emitter),
+    ui.stop,
   ]
   // While the page is parsing, the gate's own pass at DOMContentLoaded releases
   // the markup in one go (gate.ts); a pass now would only find what precedes the tag.
   if (document.readyState !== 'loading') void gate.release()
 
-  let unmount: Stop | undefined
   let destroyed = false
-  const styles = sheet(config)
-  async function show(lang: string): Promise<void> {
-    const tree = buildTexts(config, lang, await loadLocale(lang, source.language?.path ?? options.localesUrl))
-    // The tag sits first in <head>: the first layer goes in as soon as the parser
-    // creates <body>, within the parser's task, so it is part of the first paint.
-    await whenBody()
-    if (destroyed) return
-    unmount?.()
-    unmount = mount({ config, styles, texts: tree, lang, actions })
-    shown = { lang, texts: tree, styles }
-    // Placeholders render in the new language; frames held before the first texts get theirs now.
-    ifEmbeds((e) => e.refresh())
-  }
-
-  // The UI follows a later change of <html lang> (an SPA's language switch); with
-  // another language.autoDetect the choice stays the same, so nothing happens.
-  const follow = new MutationObserver(() => {
-    const lang = chooseLanguage(config)
-    if (lang !== shown?.lang) void ready.then(() => show(lang))
-  })
-  follow.observe(document.documentElement, { attributeFilter: ['lang'] })
-  stops.push(() => follow.disconnect())
-
   const ready = (async () => {
     if (consent.ask) $view.set('banner')
-    await show(chooseLanguage(config))
+    await ui.show(chooseLanguage(config))
     const state = $consent.get()
     if (!destroyed) {
       // Receipts still waiting from earlier page views go out once the page is idle.
@@ -242,7 +188,7 @@ export const start = (input: unknown, options: StartOptions): Instance => {
     decide,
     // The preference centre's own call, once the SDK is ready.
     receipts: () => ready.then(actions.receipts),
-    setLanguage: (lang) => ready.then(() => show(negotiate([lang], [...LOCALES, ...Object.keys(source.translations ?? {})], 'en'))),
+    setLanguage: (lang) => ui.show(negotiate([lang], [...LOCALES, ...Object.keys(source.translations ?? {})], 'en')),
     reset() {
       consent.reset()
       tabs.announce(consent.stored())
@@ -251,7 +197,6 @@ export const start = (input: unknown, options: StartOptions): Instance => {
     destroy() {
       destroyed = true
       stops.forEach((stop) => stop())
-      unmount?.()
       $view.set('hidden')
     },
   }

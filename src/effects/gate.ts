@@ -72,19 +72,24 @@ export const createGate = (options: GateOptions): Gate => {
       // so it announces its end itself (a module error goes to the window instead).
       // (One at a time, so one event name serves them all.)
       const module = !script.src && script.type === 'module'
+      let settle!: () => void
       const done =
         (script.src ? !script.async : module) &&
-        new Promise((settle) => {
-          script.onload = script.onerror = settle
-          if (module) {
-            script.text += '\n;window.dispatchEvent(new CustomEvent(`consentry:ran`))'
-            // Left in place afterwards: settling a settled promise does nothing.
-            addEventListener('consentry:ran', settle)
-            addEventListener('error', settle)
-          }
+        new Promise<void>((resolve) => {
+          script.onload = script.onerror = settle = () => resolve()
         })
+      if (module) {
+        script.text += '\n;window.dispatchEvent(new CustomEvent(`consentry:ran`))'
+        addEventListener('consentry:ran', settle)
+        addEventListener('error', settle)
+      }
       el.replaceWith(script)
       if (done) await done
+      // Taken off once it ran: an SPA releasing many modules must not pile up window listeners (issue 26).
+      if (module) {
+        removeEventListener('consentry:ran', settle)
+        removeEventListener('error', settle)
+      }
     }
   }
 

@@ -143,6 +143,31 @@ describe('script gating', () => {
     await vi.waitFor(() => expect(window.ran).toEqual(['spa']))
   })
 
+  test('an inline module that ran leaves no listener on the window (an SPA releasing many keeps none)', async () => {
+    page(['a', 'b', 'c'].map((n) => `<script type="text/plain" data-category="analytics" data-type="module">window.ran.push('${n}')</script>`).join(''))
+    // The listeners the gate puts on the window to learn when a module ended, net of those it took off.
+    const held = new Map<string, number>()
+    const count = (type: string, by: number) => held.set(type, (held.get(type) ?? 0) + by)
+    const add = window.addEventListener
+    const remove = window.removeEventListener
+    vi.spyOn(window, 'addEventListener').mockImplementation(function (this: Window, type, fn, options) {
+      count(type, 1)
+      add.call(this, type, fn, options)
+    })
+    vi.spyOn(window, 'removeEventListener').mockImplementation(function (this: Window, type, fn, options) {
+      count(type, -1)
+      remove.call(this, type, fn, options)
+    })
+    gate = createGate({ allows })
+    allowed.add('analytics')
+    await gate.release()
+    expect(window.ran).toEqual(['a', 'b', 'c'])
+    // It did listen (one module at a time), and gave each listener back.
+    expect(vi.mocked(window.addEventListener).mock.calls.filter(([type]) => type === 'consentry:ran')).toHaveLength(3)
+    expect(Object.fromEntries([...held].filter(([, n]) => n))).toEqual({})
+    vi.restoreAllMocks()
+  })
+
   test('iframes load their data-src only when allowed', async () => {
     page(`<iframe data-category="functional" data-service="youtube" data-src="about:blank#video"></iframe>`)
     gate = createGate({ allows })
