@@ -28,12 +28,18 @@ const required = (value: number | undefined, name: string): number => {
 
 export function registerLogRoutes(app: Hono, store: Repository, vkey: string | undefined, witnesses: WitnessKey[] = [], now: () => number = Date.now): void {
   const configured = new Set(witnesses.map((w) => `${w.name} ${w.keyId}`))
-  /** The checkpoint with the cosignatures of the witnesses configured now, as extra signature lines. */
-  const cosigned = async (note: string, size: number): Promise<string> => {
-    if (configured.size === 0) return note
-    const lines = (await store.cosignatures(size)).filter((c) => configured.has(`${c.witness} ${c.keyId}`)).map(cosignatureLine)
-    return note + lines.join('')
+  /**
+   * Checkpoints with the cosignatures of the witnesses configured now, as extra signature lines:
+   * one query for a page of the history (sizes in ascending order), as for one checkpoint.
+   */
+  const cosignedAll = async (checkpoints: { note: string; size: number }[]): Promise<string[]> => {
+    if (configured.size === 0 || !checkpoints.length) return checkpoints.map((c) => c.note)
+    const lines = new Map<number, string>()
+    for (const c of await store.cosignatures(checkpoints[0]!.size - 1, checkpoints[checkpoints.length - 1]!.size))
+      if (configured.has(`${c.witness} ${c.keyId}`)) lines.set(c.size, (lines.get(c.size) ?? '') + cosignatureLine(c))
+    return checkpoints.map((c) => c.note + (lines.get(c.size) ?? ''))
   }
+  const cosigned = async (note: string, size: number): Promise<string> => (await cosignedAll([{ note, size }]))[0]!
 
   /** A checkpoint of exactly `size` leaves must exist: proofs are only for signed sizes. */
   const signedSize = async (size: number, name: string) => {
@@ -71,9 +77,11 @@ export function registerLogRoutes(app: Hono, store: Repository, vkey: string | u
     const after = whole(c.req.query('after'), 'after', 0) ?? 0
     const limit = Math.min(whole(c.req.query('limit'), 'limit', 1) ?? 100, MAX_CHECKPOINTS)
     const rows = await store.checkpoints(after, limit)
+    // Each note as GET /log/checkpoint?size= serves it: a witness catching up gets the others' cosignatures too.
+    const notes = await cosignedAll(rows)
     c.header('Access-Control-Allow-Origin', '*')
     return c.json({
-      checkpoints: rows.map((r) => ({ size: r.size, root: r.root, createdAt: new Date(r.createdMs).toISOString(), note: r.note })),
+      checkpoints: rows.map((r, i) => ({ size: r.size, root: r.root, createdAt: new Date(r.createdMs).toISOString(), note: notes[i] })),
       next: rows.length === limit ? rows[rows.length - 1]!.size : null,
     })
   })

@@ -5,7 +5,7 @@
 // base64(key id ‖ u64 timestamp ‖ signature) over "cosignature/v1\ntime T\n" + the checkpoint's
 // text. Nothing is imported from src/ for it, so a mistake shared by the collector's checker
 // and a witness made from the same code cannot hide.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createHash, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
 import { createCollector, collectorKeyFrom, newPrivateKey, Integrator, type Collector } from '../../src/server/index.js'
 import { backends } from './helpers/backends.js'
@@ -98,6 +98,10 @@ for (const backend of backends()) {
       expect(openCheckpoint(served, vkey).size).toBe(3)
       expect(served.startsWith(note)).toBe(true)
       expect(alice.signed(await (await collector.app.request('/log/checkpoint?size=3')).text())).toBe(true)
+      // The history serves each note as the checkpoint route does: a witness catching up sees who cosigned.
+      const history = (await (await collector.app.request('/log/checkpoints')).json()) as { checkpoints: { size: number; note: string }[] }
+      expect(history.checkpoints.map((c) => c.size)).toEqual([3])
+      expect(history.checkpoints[0]!.note).toBe(served)
       // A visitor's verifier (consentry/verify) still takes the cosigned checkpoint.
       const proof = await (await collector.app.request('/log/proof/inclusion?index=1&size=3')).json()
       expect(await verifyReceiptInclusion(jws[1]!, proof as InclusionProof, served, vkey)).toEqual({ ok: true })
@@ -122,6 +126,25 @@ for (const backend of backends()) {
       expect(alice.signed(later)).toBe(false)
       expect(bob.signed(later)).toBe(true)
       await onlyBob.close()
+    })
+
+    it('the checkpoint history carries each checkpoint with its own cosignatures, one query for the page', async () => {
+      const { db, collector, note } = await setup([alice, bob])
+      for (let i = 0; i < 2; i++) await collector.service.submit(new Browser().receipt())
+      await new Integrator({ store: db.store, signer: collector.signer }).integrateNow()
+      const second = await (await collector.app.request('/log/checkpoint')).text()
+      expect((await post(collector, alice.cosign(note))).status).toBe(201)
+      expect((await post(collector, bob.cosign(note))).status).toBe(201)
+      expect((await post(collector, bob.cosign(second))).status).toBe(201)
+      const calls = vi.spyOn(db.store, 'cosignatures')
+      const history = (await (await collector.app.request('/log/checkpoints')).json()) as { checkpoints: { size: number; note: string }[] }
+      expect(calls).toHaveBeenCalledTimes(1)
+      const [three, five] = history.checkpoints
+      expect([three!.size, five!.size]).toEqual([3, 5])
+      expect([alice.signed(three!.note), bob.signed(three!.note)]).toEqual([true, true])
+      expect([alice.signed(five!.note), bob.signed(five!.note)]).toEqual([false, true])
+      for (const c of history.checkpoints) expect(c.note).toBe(await (await collector.app.request(`/log/checkpoint?size=${c.size}`)).text())
+      await collector.close()
     })
 
     it('refuses a bad signature, an unknown witness and a checkpoint the log did not sign, each with a 400 that says why', async () => {

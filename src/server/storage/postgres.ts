@@ -43,7 +43,7 @@ import {
   tombstoneSelect,
   tombstoneWhere,
   withBatch,
-  COSIGNATURES_AT,
+  COSIGNATURES_IN,
   INSERT_COSIGNATURE,
 } from './sql.js'
 import type { Cosignature } from '../witness.js'
@@ -281,8 +281,8 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
     async addCosignature(c, receivedMs) {
       await query(INSERT_COSIGNATURE, [c.size, c.witness, c.keyId, c.time, c.signature, receivedMs])
     },
-    async cosignatures(size) {
-      return (await query(COSIGNATURES_AT, [size])) as Cosignature[]
+    async cosignatures(afterSize, toSize) {
+      return (await query(COSIGNATURES_IN, [afterSize, toSize])) as Cosignature[]
     },
     async recordAudit(run) {
       await query(INSERT_AUDIT_RUN, auditRunParams(run))

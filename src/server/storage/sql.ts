@@ -243,5 +243,5 @@ const COSIGNATURE_COLUMNS = `tree_size AS "size", witness, key_id AS "keyId", co
 export const INSERT_COSIGNATURE = `INSERT INTO log_cosignatures (tree_size, witness, key_id, cosigned_s, signature, received_ms) VALUES (?, ?, ?, ?, ?, ?)
   ON CONFLICT (tree_size, witness, key_id) DO NOTHING`
 
-/** Params: size. */
-export const COSIGNATURES_AT = `SELECT ${COSIGNATURE_COLUMNS} FROM log_cosignatures WHERE tree_size = ? ORDER BY received_ms, witness`
+/** Params: after size, to size (a page of the checkpoint history, or one checkpoint: size − 1, size). */
+export const COSIGNATURES_IN = `SELECT ${COSIGNATURE_COLUMNS} FROM log_cosignatures WHERE tree_size > ? AND tree_size <= ? ORDER BY tree_size, received_ms, witness`

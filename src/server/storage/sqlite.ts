@@ -27,7 +27,7 @@ import {
   auditRunOf,
   auditRunParams,
   CHECKPOINTS_AFTER,
-  COSIGNATURES_AT,
+  COSIGNATURES_IN,
   CURRENT_KEY,
   INSERT_COSIGNATURE,
   FORGET_NONCES,
@@ -291,8 +291,8 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
       return stmt(CHECKPOINTS_AFTER).all(afterSize, limit) as StoredCheckpoint[]
     },
     addCosignature: (c, receivedMs) => write(() => void stmt(INSERT_COSIGNATURE).run(c.size, c.witness, c.keyId, c.time, c.signature, receivedMs)),
-    async cosignatures(size) {
-      return stmt(COSIGNATURES_AT).all(size) as Cosignature[]
+    async cosignatures(afterSize, toSize) {
+      return stmt(COSIGNATURES_IN).all(afterSize, toSize) as Cosignature[]
     },
     recordAudit: (run) => write(() => void stmt(INSERT_AUDIT_RUN).run(...auditRunParams(run))),
     async lastAudit() {

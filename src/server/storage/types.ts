@@ -220,8 +220,8 @@ export interface Repository {
   checkpoints(afterSize: number, limit: number): Promise<StoredCheckpoint[]>
   /** Keeps a verified witness cosignature (witness.ts); a repeat of a witness and size is ignored. */
   addCosignature(cosignature: Cosignature, receivedMs: number): Promise<void>
-  /** The cosignatures of the checkpoint of `size` leaves, oldest first. */
-  cosignatures(size: number): Promise<Cosignature[]>
+  /** The cosignatures of the checkpoints of more than `afterSize` and at most `toSize` leaves, by size, then oldest first. */
+  cosignatures(afterSize: number, toSize: number): Promise<Cosignature[]>
   /** Records a run of `audit` (a note for the console, not part of the log). */
   recordAudit(run: AuditRun): Promise<void>
   /** The most recent recorded `audit` run, or undefined when the log was never audited. */
