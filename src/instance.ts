@@ -165,7 +165,7 @@ export const start = (input: unknown, options: StartOptions): Instance => {
     receipts: () => (withReceipts ? receipts().then((r) => r.list()) : Promise.resolve([])),
   }
 
-  const tcf = tcfHook(source, { config, $consent, $view, decide })
+  const tcf = tcfHook(source, { config, $consent, $view, decide, record })
   // Placeholders for blocked embeds come with the extras chunk; until then the
   // empty iframe keeps its box, so the swap shifts no layout.
   const [embeds, ifEmbeds] = lazy(() =>
