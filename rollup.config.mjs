@@ -86,7 +86,7 @@ const noTcf = () => ({
 const fetchedLabels = () => ({
   name: 'fetched-labels',
   resolveId(id, importer) {
-    if (importer && id === './english.js' && /src[\\/]tcf[\\/]texts/.test(importer)) return new URL('./src/tcf/fetched.ts', import.meta.url).pathname
+    if (importer && id === './english.js' && /src[\\/]tcf[\\/]/.test(importer)) return new URL('./src/tcf/fetched.ts', import.meta.url).pathname
   },
 })
 
