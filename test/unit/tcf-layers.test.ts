@@ -165,7 +165,7 @@ describe('the TCF layers', () => {
     instance.destroy()
   })
 
-  test('a German page: the labels come from locales/tcf/de.json, purposes from the vendor list\'s purposes-de.json', async () => {
+  test("a German page: the labels come from locales/tcf/de.json, purposes from the vendor list's purposes-de.json", async () => {
     document.documentElement.lang = 'de'
     const purposesDe = { purposes: { 1: { id: 1, name: 'Speichern von oder Zugriff auf Informationen auf einem Endgerät', description: 'Beschreibung' } } }
     vi.stubGlobal(
