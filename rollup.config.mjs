@@ -1,4 +1,4 @@
-import { readFileSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs'
+import { readFileSync, mkdirSync, copyFileSync, cpSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import typescript from '@rollup/plugin-typescript'
 import resolve from '@rollup/plugin-node-resolve'
@@ -12,15 +12,12 @@ const pkg = JSON.parse(readFileSync('./package.json', 'utf8'))
 /** The folder a site serves for the script tag: the script-tag builds, their lazy chunks and the locales, nothing else. */
 const WEB_ROOT = 'dist/browser'
 
-/** Other languages are fetched at run time from locales/ beside the script, never bundled. */
+/** Other languages are fetched at run time from locales/ beside the script, never bundled; the TCF layer's from locales/tcf/. */
 function copyLocales() {
   return {
     name: 'copy-locales',
     writeBundle() {
-      for (const dir of ['dist/locales', `${WEB_ROOT}/locales`]) {
-        mkdirSync(dir, { recursive: true })
-        for (const file of readdirSync('locales')) copyFileSync(`locales/${file}`, `${dir}/${file}`)
-      }
+      for (const dir of ['dist/locales', `${WEB_ROOT}/locales`]) cpSync('locales', dir, { recursive: true })
     },
   }
 }
@@ -82,6 +79,14 @@ const noTcf = () => ({
   name: 'no-tcf',
   resolveId(id, importer) {
     if (importer && (id.endsWith('/tcf-shape.js') || id.endsWith('/tcf/hook.js'))) return new URL('./src/tcf/none.ts', import.meta.url).pathname
+  },
+})
+
+/** The script-tag TCF chunk fetches even its English labels from locales/tcf/en.json beside it (src/tcf/english.ts says why). */
+const fetchedLabels = () => ({
+  name: 'fetched-labels',
+  resolveId(id, importer) {
+    if (importer && id === './english.js' && /src[\\/]tcf[\\/]/.test(importer)) return new URL('./src/tcf/fetched.ts', import.meta.url).pathname
   },
 })
 
@@ -155,7 +160,7 @@ export default [
   {
     input: 'src/tcf/cmp.ts',
     output: { file: 'dist/consentry-tcf.js', format: 'iife', name: 'ConsentryTcf', plugins: [terser({ ...terserOptions, module: false })] },
-    plugins: [...browserPlugins(false), webRoot()],
+    plugins: [fetchedLabels(), ...browserPlugins(false), webRoot()],
   },
   {
     input: 'src/tcf/stub-entry.ts',

@@ -143,7 +143,7 @@ export const start = (input: unknown, options: StartOptions): Instance => {
   )
   // Placeholders render in the new language; frames held before the first texts get theirs now.
   const ui = present(config, sheet(config), source.language?.path ?? options.localesUrl, actions, () => ifEmbeds((e) => e.refresh()))
-  const tcf = tcfHook(source, { config, $consent, $view, decide })
+  const tcf = tcfHook(source, { config, $consent, $view, decide, record })
   // GPC (docs/regions.md): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"), before anything is released or told to
   // Google; in opt-in regions the signal is never read (it is checked last for that).

@@ -160,6 +160,11 @@ export function startReceipts({ config: { source: config, mode, region }, texts,
       const pending = (await all()).filter((r) => r.status === 'pending').length
       const base = await context()
       for (const note of notes) {
+        // A decision whose TC string is on its way (docs/tcf.md, "Receipts"): its receipt waits
+        // for it until `tcfDue`, when the TCF chunk calls record() again. Its consent id's later
+        // decisions wait too while the vendor list is missing (src/tcf/cmp.ts), so the chain keeps
+        // its order.
+        if (note.tcfDue! > Date.now()) continue
         const jti = jtiOf(note)
         if (known.has(jti)) {
           dropNote(note.id)
@@ -173,7 +178,7 @@ export function startReceipts({ config: { source: config, mode, region }, texts,
         try {
           last = key.persistent ? await idb.get('chains', note.sub) : undefined
         } catch {
-          last = undefined
+          // no chain known: `last` stays undefined
         }
         const payload = buildPayload(
           note,
@@ -227,7 +232,7 @@ export function startReceipts({ config: { source: config, mode, region }, texts,
       try {
         ack = JSON.parse(body)
       } catch {
-        ack = undefined
+        // not JSON: no `ack`
       }
       await save({ ...receipt, status: 'sent', ack }, !volatile.has(receipt.jti))
       if (volatile.has(receipt.jti)) dropNote(receipt.note)

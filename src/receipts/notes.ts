@@ -19,6 +19,8 @@ export interface DecisionNote extends Pick<ReceiptPayload, 'sub' | 'event' | 'so
   continued: boolean
   /** The TC string this decision gave IAB TCF vendors (the receipt's `tcf` claim), added by the TCF chunk. */
   tcf?: string
+  /** Ms: the receipt waits until then for the TC string of this decision (docs/tcf.md, "Receipts"); 0 or absent: it does not wait. */
+  tcfDue?: number
 }
 
 const KEY = 'consentry:decisions'
@@ -42,7 +44,8 @@ function write(notes: DecisionNote[]): void {
   }
 }
 
-export function noteDecision({ state, previous, event, source }: Decision): void {
+/** Notes a decision; the TCF chunk gives the TC string of a receipt of its own (docs/tcf.md, "Receipts"). */
+export function noteDecision({ state, previous, event, source }: Decision, tcf?: string): void {
   write([
     ...read(),
     {
@@ -56,6 +59,7 @@ export function noteDecision({ state, previous, event, source }: Decision): void
       revision: state.revision,
       // A placeholder's partial choice starts the consent id's chain too.
       continued: previous.id === state.id && (previous.decided || previous.source === 'placeholder'),
+      tcf,
     },
   ])
 }
@@ -63,17 +67,22 @@ export function noteDecision({ state, previous, event, source }: Decision): void
 export const pendingNotes = read
 
 /**
- * Adds the TC string to the newest note of consent id `sub` that has none (docs/tcf.md,
- * "Receipts"). The TCF chunk calls it in a microtask after the decision: after the note
- * is written in the same click, before the receipts chunk, whose work starts in a later
- * promise job, reads it.
+ * The TCF chunk's hand-over to the receipt of consent id `sub`'s decision made at `at` (ms,
+ * its whole second): the oldest such note without a TC string gets `tcString` (its `tcf`
+ * claim) and waits until `due` (ms; 0: no more). Used in a microtask after the decision
+ * (the note is written in the same click, before the receipts chunk, whose work starts in a
+ * later promise job, reads it), or later when the vendor list came late. False when there is
+ * no such note: its receipt was signed already.
  */
-export function attachTcString(sub: string, tcString: string): void {
+export function noteTcString(sub: string, at: number, tcString?: string, due = 0): boolean {
   const notes = read()
-  const note = notes.filter((n) => n.sub === sub && !n.tcf).pop()
-  if (!note) return
-  note.tcf = tcString
-  write(notes)
+  const note = notes.find((n) => n.sub === sub && !n.tcf && n.at >= at)
+  if (note) {
+    note.tcf = tcString
+    note.tcfDue = due
+    write(notes)
+  }
+  return !!note
 }
 
 export function dropNote(id: string): void {

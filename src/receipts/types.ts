@@ -6,8 +6,11 @@ import type { Mode } from '../config/types.js'
 /** What a receipt records (docs/receipts.md); the collector accepts these and no others. */
 export const RECEIPT_EVENTS = ['given', 'updated', 'withdrawn', 'refused', 'renewed'] as const
 export type ReceiptEvent = (typeof RECEIPT_EVENTS)[number]
-/** Where the decision was made. */
-export const RECEIPT_SOURCES = ['banner', 'preferences', 'api', 'gpc', 'placeholder'] as const
+/**
+ * Where the decision was made. The IAB TCF layer adds two (docs/tcf.md, "Receipts"): `tcf`, a
+ * change of TCF choices alone, and `tcf-late`, the TC string of a decision whose receipt left before it.
+ */
+export const RECEIPT_SOURCES = ['banner', 'preferences', 'api', 'gpc', 'placeholder', 'tcf', 'tcf-late'] as const
 export type ReceiptSource = (typeof RECEIPT_SOURCES)[number]
 export type GcmValue = 'granted' | 'denied'
 

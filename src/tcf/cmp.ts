@@ -2,24 +2,27 @@
 // over `__tcfapi` from the stub, answers a returning visitor at once from the
 // stored TC string (`tcloaded`), loads the vendor list from the site's own server,
 // turns each Consentry decision into a TC string (and hands it to the decision's
-// receipt), and adds the TCF layers to Consentry's UI (layer.ts).
+// receipt, or makes a receipt of its own: docs/tcf.md, "Receipts"), and adds the TCF
+// layers to Consentry's UI (layer.ts).
 
 import type { ReadableAtom } from 'nanostores'
 import type { Resolved } from '../config/resolve.js'
 import { regionKeys } from '../config/region.js'
-import type { TcfConfig } from '../config/types.js'
+import type { TcfConfig, TextTree } from '../config/types.js'
 import type { ConsentState } from '../core/state.js'
 import type { View } from '../ui/view.js'
-import { attachTcString } from '../receipts/notes.js'
+import { noteDecision, noteTcString, pendingNotes } from '../receipts/notes.js'
+import type { ReceiptEvent, ReceiptSource } from '../receipts/types.js'
 import { whenBody } from '../ui/body.js'
 import { takeOver, type Cmp, type TcBody } from './api.js'
 import { acString, allowAll, allowsAdvertising, rejectAll, toModel, untouched, type TcfChoice } from './choice.js'
 import { encodeTcString } from './encode.js'
-import { loadGvl, shownVendors, type Gvl } from './gvl.js'
+import { gvlLang, loadGvl, shownVendors, type Gvl } from './gvl.js'
 import dialogCss from '../ui/dialog.css?raw'
 import css from './layer.css?raw'
 import { firstLayerBlock, openButton, openDialog, type LayerOptions } from './layer.js'
-import { installStub, type TcfApi } from './stub.js'
+import type { TcfApi } from './stub.js'
+import english from './english.js'
 import { tcfText } from './texts.js'
 
 /** What a visit remembers next to the Consentry cookie: the string and the choice behind it. */
@@ -40,6 +43,8 @@ export interface TcfHost {
   $view: ReadableAtom<View> & { set(view: View): void }
   /** Records a Consentry decision (receipt, gate, Consent Mode), as the preference centre does. */
   decide(choice: Record<string, boolean> | boolean, source: 'banner' | 'preferences'): ConsentState
+  /** Signs and sends the receipts noted so far (with `receipts` in config). */
+  record(): void
 }
 
 /** GDPR and its UK and Swiss twins apply in the EEA, the UK and Switzerland, and, to be safe, where the region is unknown. */
@@ -60,6 +65,34 @@ const write = (value: StoredTc | undefined): void => {
     // storage blocked: this page view still answers; the next one asks again
   }
 }
+
+/** How long a decision's receipt waits for its TC string when the vendor list is still on its way. */
+const WAIT = 10_000
+/** The decision time of a state, ms (whole seconds). */
+const at = (state: ConsentState): number => Date.parse(state.updatedAt!)
+/** True when `after` takes back something `before` allowed: a consent, or a legitimate interest now objected to. */
+const takesBack = (before: TcfChoice, after: TcfChoice): boolean =>
+  Object.entries(before).some(([key, ids]: [string, number[]]) => ids.some((id) => !after[key as keyof TcfChoice].includes(id)))
+
+/** A promise per key, made once, and what each resolved to. */
+function cached<T>(make: (key: string) => Promise<T>): [(key: string) => Promise<T>, Map<string, T>] {
+  const promises = new Map<string, Promise<T>>()
+  const done = new Map<string, T>()
+  return [
+    (key) =>
+      promises.get(key) ??
+      (promises
+        .set(
+          key,
+          make(key).then((value) => (done.set(key, value), value)),
+        )
+        .get(key) as Promise<T>),
+    done,
+  ]
+}
+
+/** The script-tag build's chunk URL (its locales are beside it); none in the npm build. */
+const here = (document.currentScript as HTMLScriptElement | null)?.src
 
 const flags = (list: number[], all: number[] = list): Record<number, boolean> => Object.fromEntries(all.map((id) => [id, list.includes(id)]))
 
@@ -84,8 +117,8 @@ export function startTcf(host: TcfHost): TcfSession {
   running?.stop()
   const tcf = host.config.source.tcf as TcfConfig
   const w = window as Window & { __tcfapi?: TcfApi }
-  installStub(w)
   const applies = gdprApplies(host.config.region)
+  const receipts = host.config.source.receipts
   Object.assign(base, { cmpId: tcf.cmpId, cmpVersion: tcf.cmpVersion ?? 1, gdprApplies: applies })
   if (!cmp || w.__tcfapi !== cmp.api) {
     cmp?.detach()
@@ -93,23 +126,34 @@ export function startTcf(host: TcfHost): TcfSession {
   }
   const api = cmp
   const stops: (() => void)[] = []
+  let stopped = false
 
-  // The vendor list in each language the UI is shown in (texts from purposes-<lang>.json).
-  const lists = new Map<string, Promise<Gvl>>()
-  const loaded = new Map<string, Gvl>()
-  const gvlFor = (lang: string): Promise<Gvl> => {
-    let list = lists.get(lang)
-    if (!list) {
-      list = loadGvl(tcf.vendorList, lang).then((gvl) => (loaded.set(lang, gvl), (listGvl = gvl)))
-      list.catch((error: Error) => console.error(error.message))
-      lists.set(lang, list)
-    }
+  // The vendor list in each language the UI is shown in (texts from purposes-<lang>.json, gvl.ts).
+  const [gvlFor, loaded] = cached((key) => {
+    const list = loadGvl(tcf.vendorList, key).then((gvl) => (listGvl = gvl))
+    list.catch((error: Error) => console.error(error.message))
     return list
-  }
-  const pageLang = (document.documentElement.lang || host.config.source.language?.default || 'en').slice(0, 2).toLowerCase()
-  /** The language the UI is shown in now (mount.ts puts it on the root). */
-  let lang = pageLang
-  const gvlReady = gvlFor(pageLang)
+  })
+  // The TCF layer's own labels in each UI language: locales/tcf/<lang>.json, from where the UI's
+  // locales come (config `language.path`, else locales/ beside the script tag). English is in the
+  // npm build's code; a language that fails to load shows English, and without English (script
+  // tag) the TCF layer cannot be shown: the console says which file is missing.
+  const localesUrl = host.config.source.language?.path ?? (here && new URL('locales/', here).href)
+  const [labelsFor, labels] = cached((key): Promise<TextTree> => {
+    const url = `${localesUrl}tcf/${key}.json`
+    return (english && key === 'en') || !localesUrl
+      ? Promise.resolve({})
+      : fetch(url)
+          .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
+          .catch((error: Error) => {
+            console.warn(`Consentry TCF: could not load ${url} (${error.message})`)
+            return key === 'en' ? Promise.reject(error) : labelsFor('en')
+          })
+  })
+  /** The language the UI is shown in now (mount.ts puts it on the root); the page's until the root is there. */
+  let lang = document.getElementById('consentry-root')?.lang || document.documentElement.lang || host.config.source.language?.default || 'en'
+  const pageLang = lang
+  const gvlReady = gvlFor(gvlLang(lang))
   const vendors = (list: Gvl) => shownVendors(list, tcf.vendors)
 
   const body = (stored: StoredTc | undefined): TcBody => {
@@ -135,25 +179,60 @@ export function startTcf(host: TcfHost): TcfSession {
 
   let stored = read()
   const belongs = (state: ConsentState) => !!stored && state.decided && stored.id === state.id && stored.at === state.updatedAt
-  // A returning visitor: the stored string answers `tcloaded` now, before the vendor list arrives.
-  if (!applies) api.update('tcloaded', body(undefined))
-  else if (belongs(host.$consent.get())) api.update('tcloaded', body(stored))
-  else if (stored) write((stored = undefined))
 
   /** The choice the TCF second layer made, for the decision it is about to cause. */
   let pending: TcfChoice | undefined
 
-  /** Encodes, keeps and announces the TC string of a decision, and hands it to the decision's receipt. */
-  const settle = (state: ConsentState, choice: TcfChoice, list: Gvl) => {
+  /** Encodes, keeps and announces the TC string of a decision (made at `time`, ms); returns it where GDPR applies. */
+  const settle = (state: ConsentState, choice: TcfChoice, list: Gvl, time = at(state)) => {
     const shown = vendors(list)
-    const tcString = encodeTcString(toModel(choice, list, shown, tcf, list.lang, Date.parse(state.updatedAt ?? '') || Date.now()))
+    const tcString = encodeTcString(toModel(choice, list, shown, tcf, list.lang, time))
     stored = { id: state.id, at: state.updatedAt!, tcString, choice, disclosed: shown.map((v) => v.id) }
     write(stored)
     if (!applies) return
     api.update('useractioncomplete', body(stored))
-    // The receipt's `tcf` claim (docs/receipts.md): the note of this decision is written
-    // right after this listener returns, in the same click.
-    queueMicrotask(() => attachTcString(state.id, tcString))
+    return tcString
+  }
+
+  /**
+   * The receipt side (docs/tcf.md, "Receipts"), after the decision's note is written (same
+   * click): the TC string goes into the decision's own receipt, or, when that one left already
+   * (or for a change of TCF choices alone: `source`), into a receipt of its own. Without a
+   * string (the vendor list failed) the decision's receipt stops waiting.
+   */
+  const prove = (state: ConsentState, tcString?: string, source?: ReceiptSource, event: ReceiptEvent = 'updated') =>
+    receipts &&
+    applies &&
+    queueMicrotask(() => {
+      if (source || (!noteTcString(state.id, at(state), tcString) && tcString))
+        noteDecision({ state, previous: state, event, source: source ?? 'tcf-late' }, tcString)
+      host.record()
+    })
+
+  /** The TC string of a decision made outside the TCF layer (or of `chosen` there), and its receipt. */
+  const follow = (state: ConsentState, chosen?: TcfChoice) => {
+    const apply = (list: Gvl) =>
+      // A choice made outside the TCF layer (first layer, API) follows the advertising category.
+      stopped || prove(state, settle(state, chosen ?? (state.categories.advertising ? allowAll(list, vendors(list), tcf) : rejectAll()), list))
+    // Usually the list is here by the time of a click: the string is made in the same task.
+    const list = loaded.get(gvlLang(lang)) ?? loaded.get(gvlLang(pageLang))
+    if (list) return apply(list)
+    // Not yet: the decision's receipt waits for the string, at most WAIT; then it goes without.
+    receipts && applies && queueMicrotask(() => noteTcString(state.id, at(state), undefined, Date.now() + WAIT))
+    const release = () => stopped || prove(state)
+    setTimeout(release, WAIT)
+    gvlReady.then(apply, release)
+  }
+
+  const now = host.$consent.get()
+  // A returning visitor: the stored string answers `tcloaded` now, before the vendor list arrives.
+  if (!applies) api.update('tcloaded', body(undefined))
+  else if (belongs(now)) api.update('tcloaded', body(stored))
+  else {
+    if (stored) write((stored = undefined))
+    // A decision this chunk did not see: made on this page before it started, or one whose
+    // receipt still waits for its string (the tab closed first).
+    if (now.decided && (at(now) > performance.timeOrigin - 1000 || pendingNotes().some((n) => n.sub === now.id && n.tcfDue))) follow(now)
   }
 
   stops.push(
@@ -163,15 +242,15 @@ export function startTcf(host: TcfHost): TcfSession {
         return
       }
       if (belongs(state)) return
+      // Another tab's decision: that tab made its string (and receipt) already.
+      const other = read()
+      if (other?.id === state.id && other.at === state.updatedAt) {
+        stored = other
+        return applies && api.update('useractioncomplete', body(stored))
+      }
       const chosen = pending
       pending = undefined
-      const apply = (list: Gvl) =>
-        // A choice made outside the TCF layer (first layer, API, another tab) follows the advertising category.
-        settle(state, chosen ?? (state.categories.advertising ? allowAll(list, vendors(list), tcf) : rejectAll()), list)
-      // Usually the list is here by the time of a click: the string is made in the same task.
-      const list = loaded.get(lang) ?? loaded.get(pageLang)
-      if (list) apply(list)
-      else void gvlReady.then(apply)
+      follow(state, chosen)
     }),
   )
 
@@ -185,8 +264,8 @@ export function startTcf(host: TcfHost): TcfSession {
     gvl: list,
     vendors: vendors(list),
     providers: tcf.additionalConsent ?? [],
-    t: tcfText(host.config.source.translations, lang),
-    lang,
+    t: tcfText(host.config.source.translations?.[lang]?.tcf, labels.get(lang)),
+    lang: list.lang,
     draft: () => {
       const choice = stored?.choice
       return choice ? { ...choice } : untouched(list, vendors(list), tcf)
@@ -197,11 +276,11 @@ export function startTcf(host: TcfHost): TcfSession {
       pending = choice
       const state = host.decide({ advertising: allowsAdvertising(choice) }, 'preferences')
       // A change of TCF choices alone leaves the site's categories as they were: Consentry
-      // records no new decision (and no receipt), and the string changes by itself.
-      if (pending) {
-        pending = undefined
-        if (state.decided) settle(state, choice, list)
-      }
+      // records no new decision, so the new string gets a receipt of its own (source "tcf").
+      const before = stored?.choice
+      if (pending && state.decided && (!before || takesBack(before, choice) || takesBack(choice, before)))
+        prove(state, settle(state, choice, list, Date.now()), 'tcf', before && takesBack(before, choice) ? 'withdrawn' : 'updated')
+      pending = undefined
       shut?.()
     },
   })
@@ -217,9 +296,9 @@ export function startTcf(host: TcfHost): TcfSession {
   /** Adds the first layer's TCF block, and the way to the TCF layer from the preference centre. */
   const decorate = () => {
     if (!shadow) return
-    const list = loaded.get(lang)
-    if (!list) {
-      void gvlFor(lang).then(decorate, () => {})
+    const list = loaded.get(gvlLang(lang))
+    if (!list || !labels.has(lang)) {
+      void Promise.all([gvlFor(gvlLang(lang)), labelsFor(lang)]).then(decorate, () => {})
       return
     }
     const banner = shadow.querySelector<HTMLElement>('[part~=banner]')
@@ -236,14 +315,13 @@ export function startTcf(host: TcfHost): TcfSession {
     if (!root || root.shadowRoot === shadow) return
     shut?.()
     shadow = root.shadowRoot!
-    lang = root.lang.slice(0, 2).toLowerCase() || pageLang
+    lang = root.lang || pageLang
     shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet]
     inShadow.disconnect()
     inShadow.observe(shadow, { childList: true, subtree: true })
     decorate()
   }
   const onBody = new MutationObserver(find)
-  let stopped = false
   void whenBody().then(() => {
     if (stopped) return
     onBody.observe(document.body, { childList: true })

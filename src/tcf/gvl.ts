@@ -71,6 +71,15 @@ export async function loadGvl(url: string, lang: string): Promise<Gvl> {
   return gvl
 }
 
+/** The IAB's name for a UI language where it is not the language code itself (its translations: purposes-<name>.json). */
+const GVL_LANGS: Record<string, string> = { pt: 'pt-pt', 'pt-br': 'pt-br', nb: 'no', sr: 'sr-cyrl', 'zh-tw': 'zh-hant' }
+
+/** The vendor list translation for a UI language ("pt-BR" → "pt-br", "nb" → "no", "de-AT" → "de"). */
+export function gvlLang(lang: string): string {
+  const tag = lang.toLowerCase()
+  return GVL_LANGS[tag] ?? GVL_LANGS[tag.slice(0, 2)] ?? tag.slice(0, 2)
+}
+
 /** The vendors this site shows: the configured ids that the list has and has not deleted, by id. */
 export function shownVendors(gvl: Gvl, wanted: number[] | 'all' | undefined): GvlVendor[] {
   const all = Object.values(gvl.vendors).filter((v) => !v.deletedDate)

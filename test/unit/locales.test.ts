@@ -10,7 +10,7 @@ const leaves = (tree: Tree, prefix = ''): [string, string | Tree][] =>
   Object.entries(tree).flatMap(([key, value]) => (typeof value === 'object' ? leaves(value, prefix + key + '.') : [[prefix + key, value] as [string, string]]))
 const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort()
 
-const files = readdirSync('locales').filter((f) => f !== 'en.json')
+const files = readdirSync('locales').filter((f) => f.endsWith('.json') && f !== 'en.json')
 
 describe('locales', () => {
   test('at least 40 languages ship, including every official EU language', () => {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { backoff, retryable } from '../../src/receipts/backoff.js'
 import { buildPayload, jtiOf, nextLink, type ReceiptContext } from '../../src/receipts/build.js'
 import { canonicalJson, sha256 } from '../../src/receipts/digest.js'
-import { dropNote, noteDecision, pendingNotes, type DecisionNote } from '../../src/receipts/notes.js'
+import { dropNote, noteDecision, noteTcString, pendingNotes, type DecisionNote } from '../../src/receipts/notes.js'
 import { uuidv7 } from '../../src/receipts/uuid.js'
 import { emptyState, type ConsentState } from '../../src/core/state.js'
 import { resolve } from '../../src/config/resolve.js'
@@ -274,6 +274,39 @@ describe('outbox', () => {
     expect(list.map((r) => r.status)).toEqual(['sent'])
     expect(String(warn.mock.calls[0][0])).toContain('unreadable receipt')
     warn.mockRestore()
+  })
+
+  test('a decision held for its TC string is not signed before tcfDue; after it, it goes without one', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    fetchMock.mockResolvedValue(answer(201))
+    const receipts = await start()
+    decide()
+    const [note] = pendingNotes()
+    expect(noteTcString(note!.sub, note!.at, undefined, Date.now() + 10_000)).toBe(true)
+    await receipts.record()
+    expect(await receipts.list()).toEqual([])
+    expect(pendingNotes()).toHaveLength(1)
+    // The TCF chunk calls record() again when the wait is over.
+    vi.setSystemTime(Date.now() + 10_000)
+    await receipts.record()
+    expect((await receipts.list()).map((r) => [r.seq, r.status])).toEqual([[1, 'sent']])
+    const { payload } = await compactVerify(fetchMock.mock.calls[0]![1].body, EmbeddedJWK)
+    expect(JSON.parse(new TextDecoder().decode(payload)).tcf).toBeUndefined()
+  })
+
+  test("the TC string handed over in time is the receipt's tcf claim; once signed, the note is gone and a late hand-over says so", async () => {
+    fetchMock.mockResolvedValue(answer(201))
+    const receipts = await start()
+    decide()
+    const [note] = pendingNotes()
+    const tc = 'CQuzncAQuzncAEsABBENAHEgAAAAAAAAAAYgAAAAAAAA.IF5wAwAEAAVAXmAA'
+    // Only a note of this decision (made in or after its second) takes it.
+    expect(noteTcString(note!.sub, note!.at + 1000, tc)).toBe(false)
+    expect(noteTcString(note!.sub, Math.floor(note!.at / 1000) * 1000, tc)).toBe(true)
+    await receipts.record()
+    const { payload } = await compactVerify(fetchMock.mock.calls[0]![1].body, EmbeddedJWK)
+    expect(JSON.parse(new TextDecoder().decode(payload)).tcf).toBe(tc)
+    expect(noteTcString(note!.sub, note!.at, tc)).toBe(false)
   })
 
   test('a decision noted twice makes one receipt (the jti is fixed at decision time)', async () => {

@@ -14,7 +14,7 @@ type TcData = { eventStatus: string; tcString: string; gdprApplies: boolean; lis
 
 function host(state: ConsentState, region = 'DE'): TcfHost & { $consent: ReturnType<typeof atom<ConsentState>> } {
   const config = resolve({ region, tcf: { cmpId: 300, vendorList: '/gvl/vendor-list.json', vendors: 'all', publisherCountryCode: 'DE' } }, false)
-  return { config, $consent: atom(state), $view: atom<View>(state.decided ? 'hidden' : 'banner'), decide: () => state }
+  return { config, $consent: atom(state), $view: atom<View>(state.decided ? 'hidden' : 'banner'), decide: () => state, record: () => {} }
 }
 
 const decided = (advertising: boolean): ConsentState => ({

@@ -165,6 +165,35 @@ describe('the TCF layers', () => {
     instance.destroy()
   })
 
+  test("a German page: the labels come from locales/tcf/de.json, purposes from the vendor list's purposes-de.json", async () => {
+    document.documentElement.lang = 'de'
+    const purposesDe = { purposes: { 1: { id: 1, name: 'Speichern von oder Zugriff auf Informationen auf einem Endgerät', description: 'Beschreibung' } } }
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        const path = String(url)
+        if (path.endsWith('/vendor-list.json')) return new Response(gvlText)
+        if (path.endsWith('/gvl/purposes-de.json')) return new Response(JSON.stringify(purposesDe))
+        if (path === '/locales/tcf/de.json') return new Response(readFileSync('locales/tcf/de.json', 'utf8'))
+        if (path === '/locales/de.json') return new Response(readFileSync('locales/de.json', 'utf8'))
+        return new Response('not found', { status: 404 })
+      }),
+    )
+    try {
+      const instance = await running({ language: { path: '/locales/' } })
+      expect(q('.tcf-l1')!.textContent).toContain('Wir und unsere 5 Partner')
+      q<HTMLButtonElement>('[part~=banner] [data-action=tcf]')!.click()
+      const dialog = q('[part~=tcf-preferences]')!
+      expect(dialog.querySelector('h2')!.textContent).toBe('Zwecke und Partner')
+      expect(dialog.textContent).toContain('Speichern von oder Zugriff auf Informationen auf einem Endgerät')
+      expect(dialog.textContent).toContain('Berechtigtes Interesse')
+      expect(dialog.querySelector('[data-action=save]')!.textContent).toBe('Auswahl speichern')
+      instance.destroy()
+    } finally {
+      document.documentElement.lang = ''
+    }
+  })
+
   test("the decision's receipt note carries the TC string the vendors got", async () => {
     const instance = await running({ receipts: { endpoint: 'https://collector.example/receipts' } })
     // The receipts chunk must not sign before the TCF chunk hands over: hold its network.

@@ -20,7 +20,9 @@ const SCRIPT_TAG_FILES = [
 
 test('dist/browser/ holds the script-tag builds, their chunks and the locales, and nothing else', () => {
   expect(existsSync('dist/browser'), 'run `npm run build` first').toBe(true)
-  const locales = readdirSync('locales').map((file) => `locales/${file}`)
+  const locales = readdirSync('locales', { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => `${entry.parentPath}/${entry.name}`)
   const listed = readdirSync('dist/browser', { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => `${entry.parentPath.slice('dist/browser'.length + 1)}/${entry.name}`.replace(/^\//, ''))

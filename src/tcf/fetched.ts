@@ -1,0 +1,3 @@
+// The script-tag chunk's stand-in for ./english.ts (rollup.config.mjs): no labels inside;
+// English comes from locales/tcf/en.json like the other languages (docs/tcf.md).
+export default undefined as Record<string, string> | undefined
