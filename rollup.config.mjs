@@ -90,6 +90,17 @@ const fetchedLabels = () => ({
   },
 })
 
+/**
+ * The script-tag builds say less about a bad config (src/config/messages-short.ts): each path and
+ * what is wrong, not what was expected; `npx consentry validate` and the npm build say that.
+ */
+const shortConfigErrors = () => ({
+  name: 'short-config-errors',
+  resolveId(id, importer) {
+    if (importer && /src[\\/]config[\\/]/.test(importer) && id === './messages.js') return new URL('./src/config/messages-short.ts', import.meta.url).pathname
+  },
+})
+
 /** The console's page and styles beside its script (src/server/dashboard.ts serves dist/dashboard/). */
 function copyDashboard() {
   return {
@@ -117,7 +128,7 @@ export default [
       format: 'iife',
       plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()],
     },
-    plugins: [noTcf(), scriptLoader(), ...browserPlugins(false), copyLocales(), webRoot()],
+    plugins: [noTcf(), shortConfigErrors(), scriptLoader(), ...browserPlugins(false), copyLocales(), webRoot()],
   },
   // The same with auto-blocking inside (config autoBlock), started before the parser goes on.
   {
@@ -127,7 +138,7 @@ export default [
       format: 'iife',
       plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()],
     },
-    plugins: [noTcf(), scriptLoader('./src/lazy/script-autoblock.ts'), ...browserPlugins(false), webRoot()],
+    plugins: [noTcf(), shortConfigErrors(), scriptLoader('./src/lazy/script-autoblock.ts'), ...browserPlugins(false), webRoot()],
   },
   // The same with IAB TCF (config tcf, docs/tcf.md): the `__tcfapi` stub, the `tcf` key, and the hook that loads consentry-tcf.js.
   {
@@ -137,7 +148,7 @@ export default [
       format: 'iife',
       plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()],
     },
-    plugins: [scriptLoader(), ...browserPlugins(false), webRoot()],
+    plugins: [shortConfigErrors(), scriptLoader(), ...browserPlugins(false), webRoot()],
   },
   // Its lazy parts (src/lazy): same folder, loaded on first use.
   {

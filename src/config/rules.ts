@@ -2,9 +2,10 @@
 // run-time validator (validate.ts) and the JSON Schema generator (schema.ts)
 // read, so the two cannot disagree. Kept as plain data for the bundle's sake.
 
-// `x` says what was expected, for messages. Where it can be derived (numbers,
-// enums) it is built only when a message is needed: building strings from
-// numbers at load time costs the page heap (test/bench/README.md).
+// `x` says what was expected, for messages (messages.ts, which also says it for the rules whose
+// type does: numbers, enums; building those strings only when a message is needed, since
+// building strings from numbers at load time costs the page heap: test/bench/README.md).
+// An empty `x` on a string rule reads "a string".
 export type Rule =
   | { t: 'string'; x: string; re?: RegExp; check?: (value: string) => boolean }
   | { t: 'integer'; min?: number; max?: number }
@@ -15,25 +16,7 @@ export type Rule =
   | { t: 'array'; items: Rule; max?: number }
   | { t: 'anyOf'; x: string; rules: Rule[] }
 
-/** What a value for `rule` should be, in words: "an integer from 1 to 400", "one of …". */
-export function expected(rule: Rule): string {
-  switch (rule.t) {
-    case 'string':
-    case 'anyOf':
-      return rule.x
-    case 'integer':
-      return rule.min === undefined ? 'an integer' : rule.max === undefined ? `an integer >= ${rule.min}` : `an integer from ${rule.min} to ${rule.max}`
-    case 'boolean':
-      return 'true or false'
-    case 'enum':
-      return 'one of ' + rule.values.map((v) => JSON.stringify(v)).join(', ')
-    case 'array':
-      return 'a list'
-  }
-  return 'an object'
-}
-
-export const str = (x = 'a string', re?: RegExp, check?: (value: string) => boolean): Rule => ({ t: 'string', x, re, check })
+export const str = (x = '', re?: RegExp, check?: (value: string) => boolean): Rule => ({ t: 'string', x, re, check })
 export const int = (min?: number, max?: number): Rule => ({ t: 'integer', min, max })
 export const bool: Rule = { t: 'boolean' }
 export const oneOf = (...values: (string | boolean)[]): Rule => ({ t: 'enum', values })

@@ -1,4 +1,5 @@
-import { anyOf, bool, expected, int, list, obj, oneOf, record, str, type Rule } from './rules.js'
+import { WORDS } from './messages.js'
+import { anyOf, bool, int, list, obj, oneOf, record, str, type Rule } from './rules.js'
 import { GCM_TYPES, MODES } from './types.js'
 import { tcfShape } from './tcf-shape.js'
 import { isSafeUrl } from './url.js'
@@ -7,7 +8,7 @@ import { isSafeUrl } from './url.js'
 
 /** Category and service names end up in cookies, attributes and `has("a:b")`. */
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/
-const NAME_X = 'a name of letters, digits, "-" or "_" (starting with a letter)'
+const NAME_X = WORDS.name
 
 /** A `/regex/` string must compile; anything else is a literal cookie or key name. */
 const isPattern = (value: string): boolean => {
@@ -19,12 +20,12 @@ const isPattern = (value: string): boolean => {
     return false
   }
 }
-const cookieName = str('a cookie name or /regex/', undefined, isPattern)
+const cookieName = str(WORDS.cookiePattern, undefined, isPattern)
 
-const url = str('an http(s) or relative URL', undefined, isSafeUrl)
+const url = str(WORDS.url, undefined, isSafeUrl)
 
 /** Theme values are written into a stylesheet: nothing that could close a rule. */
-const cssValue = str('a CSS value such as "#0b57d0" or "8px"', /^[#\w\s.,%()'"-]{1,80}$/)
+const cssValue = str(WORDS.cssValue, /^[#\w\s.,%()'"-]{1,80}$/)
 
 const service: Rule = obj({
   title: str(),
@@ -32,35 +33,35 @@ const service: Rule = obj({
   provider: str(),
   policyUrl: url,
   retention: str(),
-  cookies: list(anyOf('a cookie name or /regex/', cookieName, obj({ name: cookieName, provider: str(), purpose: str(), duration: str() }, ['name']))),
+  cookies: list(anyOf(WORDS.cookiePattern, cookieName, obj({ name: cookieName, provider: str(), purpose: str(), duration: str() }, ['name']))),
   storage: list(cookieName),
-  domains: list(str('a host name', /^[\w.-]+$/)),
+  domains: list(str(WORDS.host, /^[\w.-]+$/)),
 })
 
 const MODE = oneOf(...MODES)
-const REGION = str('a region such as "US-CA"', /^[A-Za-z]{2}(-\w{1,3})?$/)
+const REGION = str(WORDS.region, /^[A-Za-z]{2}(-\w{1,3})?$/)
 const granted = oneOf('granted', 'denied')
 
 // A service's key ("analytics:ga4") names one service's texts (src/i18n/service-text.ts).
-export const texts: Rule = record(/^[\w:-]+$/, 'a text key', anyOf('a text or a group of texts', str()))
+export const texts: Rule = record(/^[\w:-]+$/, WORDS.textKey, anyOf(WORDS.text, str()))
 // Nested text groups refer to themselves; set after creation to keep `texts` a plain value.
-;(texts as { value: Rule }).value = anyOf('a text or a group of texts', str(), texts)
+;(texts as { value: Rule }).value = anyOf(WORDS.text, str(), texts)
 
 const LANG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/
-const LANG_X = 'a language tag such as "en" or "pt-BR"'
+const LANG_X = WORDS.lang
 
 export const configShape: Rule = obj({
   $schema: str(),
   revision: int(0),
-  mode: anyOf(expected(MODE), MODE, record(/^(\*|EEA|[A-Z]{2}(-[A-Z\d]{1,3})?)$/, 'a region', MODE)),
+  mode: anyOf(WORDS.mode, MODE, record(/^(\*|EEA|[A-Z]{2}(-[A-Z\d]{1,3})?)$/, WORDS.regionKey, MODE)),
   region: REGION,
   autoBlock: bool,
-  cleanup: obj({ reload: bool, paths: list(str('a path', /^\/[^\s;]*$/)) }),
+  cleanup: obj({ reload: bool, paths: list(str(WORDS.path, /^\/[^\s;]*$/)) }),
   policyUrl: url,
   cookie: obj({
-    name: str('a cookie name', /^[A-Za-z0-9_-]{1,64}$/),
-    domain: str('a domain such as "example.com" or ""', /^\.?([A-Za-z0-9-]+\.)*[A-Za-z0-9-]*$/),
-    path: str('a path starting with "/"', /^\/[^\s;]*$/),
+    name: str(WORDS.cookieName, /^[A-Za-z0-9_-]{1,64}$/),
+    domain: str(WORDS.domain, /^\.?([A-Za-z0-9-]+\.)*[A-Za-z0-9-]*$/),
+    path: str(WORDS.cookiePath, /^\/[^\s;]*$/),
     sameSite: oneOf('Lax', 'Strict', 'None'),
     secure: bool,
     expiresDays: int(1, 400),
@@ -87,7 +88,7 @@ export const configShape: Rule = obj({
     position: oneOf('top', 'bottom'),
     blocking: bool,
     floatingButton: obj({ position: oneOf('bottom-left', 'bottom-right'), label: str(), iconOnly: bool }),
-    nonce: str('a CSP nonce', /^[A-Za-z0-9+/=_-]+$/),
+    nonce: str(WORDS.nonce, /^[A-Za-z0-9+/=_-]+$/),
     theme: obj({
       scheme: oneOf('light', 'dark', 'auto'),
       accent: cssValue,

@@ -1,3 +1,4 @@
+import { WORDS } from './messages.js'
 import { anyOf, bool, int, list, obj, oneOf, str, type Rule } from './rules.js'
 import { isSafeUrl } from './url.js'
 
@@ -5,7 +6,7 @@ import { isSafeUrl } from './url.js'
 // out (rollup.config.mjs), so a site without TCF pays no byte for it; sites with
 // TCF load consentry-tcf.iife.js.
 
-const url = str('an http(s) or relative URL', undefined, isSafeUrl)
+const url = str(WORDS.url, undefined, isSafeUrl)
 
 export const tcfShape: Record<string, Rule> = {
   tcf: obj(
@@ -13,8 +14,8 @@ export const tcfShape: Record<string, Rule> = {
       cmpId: int(2, 4095),
       cmpVersion: int(0, 4095),
       vendorList: url,
-      vendors: anyOf('a list of vendor ids or "all"', list(int(1, 65535)), oneOf('all')),
-      publisherCountryCode: str('a country code such as "DE"', /^[A-Z]{2}$/),
+      vendors: anyOf(WORDS.vendors, list(int(1, 65535)), oneOf('all')),
+      publisherCountryCode: str(WORDS.countryCode, /^[A-Z]{2}$/),
       enableAdvertiserConsentMode: bool,
       additionalConsent: list(obj({ id: int(1, 65535), name: str(), policyUrl: url }, ['id', 'name'])),
     },

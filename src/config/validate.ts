@@ -1,4 +1,5 @@
-import { expected, type Rule } from './rules.js'
+import { AFTER, badKey, mismatch, NECESSARY, REQUIRED, unknownKey } from './messages.js'
+import type { Rule } from './rules.js'
 import { configShape } from './shape.js'
 import type { Config } from './types.js'
 
@@ -10,23 +11,15 @@ export interface Problem {
 
 export class ConfigError extends Error {
   constructor(readonly problems: Problem[]) {
-    super('Consentry: invalid config\n' + problems.map((p) => `  ${p.path || '(root)'}: ${p.message}`).join('\n'))
+    super('Consentry: invalid config\n' + problems.map((p) => `  ${p.path || '(root)'}: ${p.message}`).join('\n') + AFTER)
     this.name = 'ConfigError'
   }
-}
-
-const describe = (value: unknown): string => {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'a list'
-  if (typeof value === 'object') return 'an object'
-  const text = JSON.stringify(value) ?? String(value)
-  return text.length > 40 ? text.slice(0, 37) + '...' : text
 }
 
 const join = (path: string, key: string): string => (path ? `${path}.${key}` : key)
 
 function check(rule: Rule, value: unknown, path: string, out: Problem[]): void {
-  const fail = (): void => void out.push({ path, message: `expected ${expected(rule)}, got ${describe(value)}` })
+  const fail = (): void => void out.push({ path, message: mismatch(rule, value) })
   switch (rule.t) {
     case 'string':
       if (typeof value !== 'string' || (rule.re && !rule.re.test(value)) || (rule.check && !rule.check(value))) fail()
@@ -67,18 +60,18 @@ function check(rule: Rule, value: unknown, path: string, out: Problem[]): void {
   const entries = Object.entries(value)
   if (rule.t === 'record') {
     for (const [key, item] of entries) {
-      if (!rule.key.test(key)) out.push({ path: join(path, key), message: `expected ${rule.keyX} as key` })
+      if (!rule.key.test(key)) out.push({ path: join(path, key), message: badKey(rule) })
       else check(rule.value, item, join(path, key), out)
     }
     return
   }
   for (const key of rule.required ?? []) {
-    if (!(key in value)) out.push({ path: join(path, key), message: 'is required' })
+    if (!(key in value)) out.push({ path: join(path, key), message: REQUIRED })
   }
   for (const [key, item] of entries) {
     const inner = rule.props[key]
     if (inner) check(inner, item, join(path, key), out)
-    else out.push({ path: join(path, key), message: `unknown key (expected one of: ${Object.keys(rule.props).join(', ')})` })
+    else out.push({ path: join(path, key), message: unknownKey(rule) })
   }
 }
 
@@ -88,7 +81,7 @@ export function validate(input: unknown): Problem[] {
   check(configShape, input, '', out)
   const necessary = (input as Config | undefined)?.categories?.necessary
   if (necessary?.required === false) {
-    out.push({ path: 'categories.necessary.required', message: 'necessary cannot be switched off; remove this or set it to true' })
+    out.push({ path: 'categories.necessary.required', message: NECESSARY })
   }
   return out
 }

@@ -205,4 +205,29 @@ describe('script tag on a real page', () => {
     expect(await ran(t.page)).toEqual(['necessary'])
     expect(t.errors).toEqual([])
   })
+
+  test('an invalid config fails closed after an acceptance, with one error naming each path and its problem', async () => {
+    await t.page.goto(t.server.url)
+    await action(t.page, 'accept-all').click()
+    await expect.poll(() => ran(t.page).then((r) => r.length)).toBe(5)
+    const messages: string[] = []
+    t.page.on('console', (m) => m.type() === 'error' && messages.push(m.text()))
+    const invalid = { ...config, mode: 'opt_in', cookie: { colour: 'blue' }, receipts: { controller: 'Example Ltd' } }
+    t.server.routes.set('/invalid', page(invalid, gated))
+    await t.page.goto(t.server.origin + '/invalid')
+    await expect.poll(() => banner(t.page).isVisible()).toBe(true)
+    await gateSettled(t.page)
+    expect(await ran(t.page)).toEqual(['necessary'])
+    // The script-tag build says what is wrong where; `npx consentry validate` says what was expected.
+    expect(messages).toHaveLength(1)
+    expect(messages[0].split('\n')).toEqual([
+      'Consentry: invalid config',
+      '  mode: not a valid value',
+      '  cookie.colour: unknown key',
+      '  receipts.endpoint: is required',
+      '`npx consentry validate <config file>` says what each of them expects.',
+      'Consentry fails closed: optional scripts stay blocked.',
+    ])
+    expect(t.errors).toEqual([])
+  })
 })

@@ -1,9 +1,12 @@
 // The script-tag builds swap modules at build time (rollup.config.mjs): the lazy loader
 // (src/lazy/index.ts → script.ts or script-autoblock.ts) and, without TCF, the TCF hook and
-// config shape (→ src/tcf/none.ts). A swapped module must offer what the original does,
+// config shape (→ src/tcf/none.ts), and the validator's words (src/config/messages.ts →
+// messages-short.ts). A swapped module must offer what the original does,
 // or a build would break only where it is used. The type checks below run under
 // `npm run typecheck`; the name checks at test time.
 import { expect, test } from 'vitest'
+import * as messages from '../../src/config/messages.js'
+import * as messagesShort from '../../src/config/messages-short.js'
 import type * as shape from '../../src/config/tcf-shape.js'
 import * as lazy from '../../src/lazy/index.js'
 import * as script from '../../src/lazy/script.js'
@@ -23,4 +26,11 @@ test('the script-tag loaders export the same names as the npm loader', () => {
 test('the no-TCF stand-in exports what the plain builds import from the TCF modules', () => {
   expect(typeof swaps[2].tcfHook).toBe('function')
   expect(swaps[3].tcfShape).toEqual({})
+})
+
+test('the short config messages stand in for every name of the full ones, with no description', () => {
+  const short: typeof messages = messagesShort
+  expect(Object.keys(short).sort()).toEqual(Object.keys(messages).sort())
+  expect(Object.keys(short.WORDS)).toEqual(Object.keys(messages.WORDS))
+  expect(Object.values(short.WORDS).filter(Boolean)).toEqual([])
 })
