@@ -1,5 +1,5 @@
-import { expected, type Rule } from './rules.js'
-import { configShape } from './shape.js'
+import { expected, oneOf, type Rule } from './rules.js'
+import { configShape, POSITIONS } from './shape.js'
 import type { Config } from './types.js'
 
 export interface Problem {
@@ -89,6 +89,12 @@ export function validate(input: unknown): Problem[] {
   const necessary = (input as Config | undefined)?.categories?.necessary
   if (necessary?.required === false) {
     out.push({ path: 'categories.necessary.required', message: 'necessary cannot be switched off; remove this or set it to true' })
+  }
+  // A pair of valid values that cannot go together: a bar in a corner, a cloud in one.
+  const { layout = 'bar', position } = (input as Config | undefined)?.ui ?? {}
+  const places = POSITIONS[layout]
+  if (places && POSITIONS.box.includes(position!) && !places.includes(position!)) {
+    out.push({ path: 'ui.position', message: `a ${layout} cannot stand at "${position}": expected ${expected(oneOf(...places))}, or ui.layout "box"` })
   }
   return out
 }
