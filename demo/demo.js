@@ -31,3 +31,30 @@ async function listReceipts() {
 }
 window.addEventListener('consentry:change', () => setTimeout(listReceipts, 1500))
 window.addEventListener('consentry:ready', listReceipts)
+
+// The layout and theme switcher: the same config with another `ui`, started again (init()
+// replaces the running setup) and the banner shown, whatever was decided before.
+// Where each layout may stand, as the validator says (src/config/shape.ts).
+const PLACES = { bar: ['bottom', 'top'], box: ['bottom', 'top', 'bottom-left', 'bottom-right', 'middle'], cloud: ['bottom', 'top', 'middle'] }
+const look = document.getElementById('look')
+let base
+look.addEventListener('change', async () => {
+  base ??= await (await fetch('/consent.json')).json()
+  const form = look.elements
+  const layout = form.layout.value
+  for (const option of form.position.options) option.disabled = !PLACES[layout].includes(option.value)
+  if (!PLACES[layout].includes(form.position.value)) form.position.value = PLACES[layout][0]
+  document.documentElement.lang = form.lang.value
+  document.documentElement.dir = form.lang.value === 'ar' ? 'rtl' : 'ltr'
+  await window.Consentry.init({
+    ...base,
+    ui: {
+      ...base.ui,
+      layout,
+      position: form.position.value,
+      flipButtons: form.flipButtons.checked,
+      theme: { ...base.ui.theme, scheme: form.scheme.value, accent: form.accent.value },
+    },
+  })
+  window.Consentry.show()
+})

@@ -33,6 +33,8 @@ export const badKey: typeof Full.badKey = () => 'not a valid name'
 
 export const unknownKey: typeof Full.unknownKey = () => 'unknown key'
 
+export const badPlace: typeof Full.badPlace = () => 'not possible with this ui.layout'
+
 export const REQUIRED: string = 'is required'
 
 export const NECESSARY: string = 'cannot be false'

@@ -1,4 +1,4 @@
-import type { Rule } from './rules.js'
+import { oneOf, type Rule } from './rules.js'
 import { MODES } from './types.js'
 
 // Everything the validator says in words: what each rule of shape.ts expects ("a cookie name or
@@ -64,6 +64,10 @@ export const badKey = (rule: Rule & { t: 'record' }): string => `expected ${rule
 
 /** A key the object does not have. */
 export const unknownKey = (rule: Rule & { t: 'object' }): string => `unknown key (expected one of: ${Object.keys(rule.props).join(', ')})`
+
+/** A valid layout and a valid position that cannot go together (a bar in a corner). */
+export const badPlace = (layout: string, position: string, places: readonly string[]): string =>
+  `a ${layout} cannot stand at "${position}": expected ${expected(oneOf(...places))}, or ui.layout "box"`
 
 export const REQUIRED: string = 'is required'
 

@@ -1,5 +1,5 @@
 import type { Rule } from './rules.js'
-import { configShape, texts } from './shape.js'
+import { configShape, POSITIONS, texts } from './shape.js'
 
 export type JsonSchema = { [key: string]: unknown }
 
@@ -44,12 +44,31 @@ function convert(rule: Rule, describe: Describe, path: string, stack: Rule[]): J
   }
 }
 
+/**
+ * The positions a layout allows, as JSON Schema conditions on `ui` (the validator's own
+ * check is in validate.ts): an editor marks a bar in a corner as it types. A missing
+ * `layout` is the first one (`bar`), so only the others need `layout` present to apply.
+ */
+function layoutPairs(): JsonSchema[] {
+  const [first] = Object.keys(POSITIONS)
+  return Object.entries(POSITIONS)
+    .filter(([, places]) => places.length < POSITIONS.box.length)
+    .map(([layout, places]) => ({
+      if: { properties: { layout: { const: layout } }, ...(layout === first ? {} : { required: ['layout'] }) },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's own keyword (if/then), never awaited
+      then: { properties: { position: { enum: places } } },
+    }))
+}
+
 export function configSchema(describe: Describe = () => undefined): JsonSchema {
+  const root = convert(configShape, describe, '', [])
+  const ui = (root.properties as Record<string, JsonSchema>).ui
+  ui.allOf = layoutPairs()
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://unpkg.com/consentry/consentry.schema.json',
     title: 'Consentry configuration',
-    ...convert(configShape, describe, '', []),
+    ...root,
     $defs: { texts: convert(texts, () => undefined, 'translations.*', []) },
   }
 }

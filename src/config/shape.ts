@@ -47,6 +47,18 @@ export const texts: Rule = record(/^[\w:-]+$/, WORDS.textKey, anyOf(WORDS.text, 
 // Nested text groups refer to themselves; set after creation to keep `texts` a plain value.
 ;(texts as { value: Rule }).value = anyOf(WORDS.text, str(), texts)
 
+/**
+ * Where each layout can stand (docs/design-system.md): a bar spans the page's width, so
+ * only at its top or bottom edge; a cloud is a wide panel, centred; a box goes anywhere.
+ * Another pair is a config error at `ui.position` (validate.ts, and the schema: schema.ts).
+ */
+const EDGES = ['bottom', 'top']
+export const POSITIONS: Record<string, string[]> = {
+  bar: EDGES,
+  box: [...EDGES, 'bottom-left', 'bottom-right', 'middle'],
+  cloud: [...EDGES, 'middle'],
+}
+
 const LANG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/
 const LANG_X = WORDS.lang
 
@@ -84,8 +96,10 @@ export const configShape: Rule = obj({
   }),
   translations: record(LANG, LANG_X, texts),
   ui: obj({
-    layout: oneOf('bar', 'box'),
-    position: oneOf('top', 'bottom'),
+    layout: oneOf(...Object.keys(POSITIONS)),
+    position: oneOf(...POSITIONS.box),
+    flipButtons: bool,
+    hideFromBots: bool,
     blocking: bool,
     floatingButton: obj({ position: oneOf('bottom-left', 'bottom-right'), label: str(), iconOnly: bool }),
     nonce: str(WORDS.nonce, /^[A-Za-z0-9+/=_-]+$/),

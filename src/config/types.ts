@@ -308,15 +308,25 @@ export interface ThemeConfig {
 
 export interface UiConfig {
   /**
-   * `bar`: full-width strip; `box`: a small panel in a corner.
-   * @example "bar"
+   * `bar`: a full-width strip at the top or bottom edge; `box`: a small panel in a corner, centred at an edge, or in the middle; `cloud`: a wide centred panel, text beside the buttons. Pictures: docs/design-system.md.
+   * @example "box"
    */
-  layout?: 'bar' | 'box'
+  layout?: 'bar' | 'box' | 'cloud'
   /**
-   * Where the first layer appears.
+   * Where the first layer appears. A `bar` goes at `bottom` or `top`; a `cloud` at `bottom`, `top` or `middle`; a `box` anywhere. Another pair is a config error. Defaults: `bottom`, and `bottom-right` for a box. Corners mirror in right-to-left languages (`bottom-left` is the start side).
    * @example "bottom"
    */
-  position?: 'top' | 'bottom'
+  position?: 'bottom' | 'top' | 'bottom-left' | 'bottom-right' | 'middle'
+  /**
+   * Swap the order of Accept all and Reject all (Reject first). Both keep the same look and weight.
+   * @example true
+   */
+  flipButtons?: boolean
+  /**
+   * Show no banner to crawlers (a user agent matching `/bot|crawl|spider|slurp/i`), so search snippets show the page, not the notice. Nothing optional is released for them either way. `navigator.webdriver` alone never hides it. Default `true`.
+   * @example false
+   */
+  hideFromBots?: boolean
   /**
    * Colours, corners and font of the banner and preference centre.
    * @example { "accent": "#0b57d0", "radius": "8px" }
@@ -486,7 +496,7 @@ export interface Config {
   translations?: Record<string, TextTree>
   /**
    * Look and placement of the banner.
-   * @example { "layout": "box", "position": "bottom" }
+   * @example { "layout": "box", "position": "bottom-left", "theme": { "accent": "#0b57d0" } }
    */
   ui?: UiConfig
   /**

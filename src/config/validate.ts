@@ -1,6 +1,6 @@
-import { AFTER, badKey, mismatch, NECESSARY, REQUIRED, unknownKey } from './messages.js'
+import { AFTER, badKey, badPlace, mismatch, NECESSARY, REQUIRED, unknownKey } from './messages.js'
 import type { Rule } from './rules.js'
-import { configShape } from './shape.js'
+import { configShape, POSITIONS } from './shape.js'
 import type { Config } from './types.js'
 
 export interface Problem {
@@ -82,6 +82,12 @@ export function validate(input: unknown): Problem[] {
   const necessary = (input as Config | undefined)?.categories?.necessary
   if (necessary?.required === false) {
     out.push({ path: 'categories.necessary.required', message: NECESSARY })
+  }
+  // A pair of valid values that cannot go together: a bar in a corner, a cloud in one.
+  const { layout = 'bar', position } = (input as Config | undefined)?.ui ?? {}
+  const places = POSITIONS[layout]
+  if (places && POSITIONS.box.includes(position!) && !places.includes(position!)) {
+    out.push({ path: 'ui.position', message: badPlace(layout, position!, places) })
   }
   return out
 }

@@ -1,4 +1,4 @@
-import type { TextTree } from '../config/types.js'
+import type { TextTree, UiConfig } from '../config/types.js'
 import { lookup } from '../i18n/lookup.js'
 import type { UiActions } from './actions.js'
 import { el } from './dom.js'
@@ -6,8 +6,10 @@ import { trapTab } from './focus.js'
 
 export interface BannerProps {
   texts: TextTree
-  layout: 'bar' | 'box'
-  position: 'top' | 'bottom'
+  layout: NonNullable<UiConfig['layout']>
+  position: NonNullable<UiConfig['position']>
+  /** Reject all before Accept all (ui.flipButtons). */
+  flip?: boolean
   blocking: boolean
   policyUrl?: string
   actions: UiActions
@@ -22,10 +24,16 @@ export interface BannerProps {
  * framework out of the first layer is what holds the 12 kB budget (preact renders
  * the preference centre, loaded on demand — src/lazy).
  */
-export function Banner({ texts, layout, position, blocking, policyUrl, actions }: BannerProps): HTMLElement {
+export function Banner({ texts, layout, position, flip, blocking, policyUrl, actions }: BannerProps): HTMLElement {
   const t = (key: string) => lookup(texts, key) ?? key
   const button = (action: string, part: string, key: string, onclick: () => void) =>
     el('button', { type: 'button', part: `button ${part}`, 'data-action': action, onclick }, t(key))
+  // Swapped in the DOM, not by CSS: the order seen is the order Tab and a screen reader follow.
+  const choices = [
+    button('accept-all', 'accept-all', 'banner.acceptAll', () => actions.acceptAll('banner')),
+    button('reject-all', 'reject-all', 'banner.rejectAll', () => actions.rejectAll('banner')),
+  ]
+  if (flip) choices.reverse()
   return el(
     'section',
     {
@@ -44,12 +52,6 @@ export function Banner({ texts, layout, position, blocking, policyUrl, actions }
       el('h2', { id: 'cs-title' }, t('banner.title')),
       el('p', { id: 'cs-desc' }, t('banner.description'), policyUrl && ' ', policyUrl && el('a', { part: 'link', href: policyUrl }, t('banner.policyLink'))),
     ),
-    el(
-      'div',
-      { class: 'actions' },
-      button('accept-all', 'accept-all', 'banner.acceptAll', () => actions.acceptAll('banner')),
-      button('reject-all', 'reject-all', 'banner.rejectAll', () => actions.rejectAll('banner')),
-      button('preferences', 'show-preferences', 'banner.preferences', actions.openPreferences),
-    ),
+    el('div', { class: 'actions' }, ...choices, button('preferences', 'show-preferences', 'banner.preferences', actions.openPreferences)),
   )
 }

@@ -35,10 +35,17 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
   shadow.adoptedStyleSheets = [styles]
 
   const ui = config.source.ui ?? {}
+  const layout = ui.layout ?? 'bar'
+  const position = ui.position ?? (layout === 'box' ? 'bottom-right' : 'bottom')
+  // Crawlers get no banner (ui.hideFromBots), so a search snippet shows the page; the gate
+  // still releases nothing optional for them. navigator.webdriver alone is no crawler: tests
+  // and automation by real users see the banner.
+  const bot = ui.hideFromBots !== false && /bot|crawl|spider|slurp/i.test(navigator.userAgent)
   const banner = Banner({
     texts,
-    layout: ui.layout ?? 'bar',
-    position: ui.position ?? 'bottom',
+    layout,
+    position,
+    flip: ui.flipButtons,
     blocking: !!ui.blocking,
     policyUrl: config.policyUrl,
     actions,
@@ -78,7 +85,7 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
     const consent = $consent.get()
     const prefs = view === 'preferences'
     // The first layer stays under the preference centre until the visitor decides.
-    if (view === 'banner' || (prefs && !consent.decided)) {
+    if (!bot && (view === 'banner' || (prefs && !consent.decided))) {
       if (!banner.isConnected) {
         shadow.prepend(banner)
         // A modal first layer covers the page and takes focus; a region does not steal it.
@@ -107,8 +114,8 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
   for (const type of intents) document.addEventListener(type, intent, true)
 
   document.body.append(host)
-  // A box leaves the page's edges free; a bar covers one.
-  const unpad = ui.layout === 'box' ? undefined : padScrollOnKeyboard(banner, ui.position)
+  // A box leaves the page's edges free, and so does anything in the middle; a bar or a cloud covers part of one.
+  const unpad = layout === 'box' || position === 'middle' ? undefined : padScrollOnKeyboard(banner, position)
   const stop = [$view.listen(draw), $consent.listen(draw)]
   draw()
   return () => {

@@ -48,6 +48,60 @@ describe('banner and API', () => {
     expect(root.querySelector('a')!.getAttribute('href')).toBe('/privacy')
   })
 
+  test('ui.flipButtons puts Reject all before Accept all, in the order Tab follows too; the layout and position name the banner', async () => {
+    await Consentry.init({ ...config, ui: { layout: 'cloud', position: 'top', flipButtons: true } })
+    await flush()
+    const banner = shadow()!.querySelector('[part~="banner"]')!
+    expect([...banner.querySelectorAll('button')].map((b) => b.dataset.action)).toEqual(['reject-all', 'accept-all', 'preferences'])
+    expect(banner.className).toBe('banner cloud top')
+  })
+
+  test('a box with no position sits in the bottom-right corner; a bar at the bottom', async () => {
+    await Consentry.init({ ...config, ui: { layout: 'box' } })
+    await flush()
+    expect(shadow()!.querySelector('[part~="banner"]')!.className).toBe('banner box bottom-right')
+    Consentry.hide()
+    await Consentry.init(config)
+    await flush()
+    expect(shadow()!.querySelector('[part~="banner"]')!.className).toBe('banner bar bottom')
+  })
+
+  describe('ui.hideFromBots', () => {
+    const as = (userAgent: string, webdriver = false) => {
+      vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue(userAgent)
+      vi.spyOn(navigator, 'webdriver', 'get').mockReturnValue(webdriver)
+    }
+    afterEach(() => vi.restoreAllMocks())
+    const bannerShown = async (ui?: object) => {
+      await Consentry.init(ui ? { ...config, ui } : config)
+      await flush()
+      return !!shadow()?.querySelector('[part~="banner"]')
+    }
+
+    test.each([
+      'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+      'Mozilla/5.0 (compatible; bingbot/2.0)',
+      'Baiduspider',
+      'Mozilla/5.0 (compatible; Yahoo! Slurp)',
+      'facebookexternalhit/1.1 crawler',
+    ])('no banner for %s, and nothing optional allowed', async (userAgent) => {
+      as(userAgent)
+      expect(await bannerShown()).toBe(false)
+      expect(Consentry.has('analytics')).toBe(false)
+      expect(Consentry.has('necessary')).toBe(true)
+    })
+
+    test('a browser driven by automation (navigator.webdriver) with a normal user agent still sees the banner', async () => {
+      as('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36', true)
+      expect(await bannerShown()).toBe(true)
+    })
+
+    test('hideFromBots: false shows the banner to crawlers too', async () => {
+      as('Googlebot/2.1')
+      expect(await bannerShown({ hideFromBots: false })).toBe(true)
+    })
+  })
+
   test('Accept all allows everything, hides the banner, fires events and is remembered', async () => {
     const change = vi.fn()
     const decision = vi.fn()

@@ -72,6 +72,31 @@ describe('config validation', () => {
     expect(validate({ mode: 1, revision: -1, ui: { layout: 'popup' } }).map((p) => p.path)).toEqual(['mode', 'revision', 'ui.layout'])
   })
 
+  test('layout and position: a bar only at an edge, a cloud only centred, a box anywhere; another pair is an error at ui.position', () => {
+    const allowed: Record<string, string[]> = {
+      bar: ['bottom', 'top'],
+      box: ['bottom', 'top', 'bottom-left', 'bottom-right', 'middle'],
+      cloud: ['bottom', 'top', 'middle'],
+    }
+    for (const layout of [undefined, 'bar', 'box', 'cloud'])
+      for (const position of ['bottom', 'top', 'bottom-left', 'bottom-right', 'middle']) {
+        const problems = validate({ ui: layout ? { layout, position } : { position } })
+        const ok = allowed[layout ?? 'bar'].includes(position)
+        expect(
+          problems.map((p) => p.path),
+          `${layout} ${position}`,
+        ).toEqual(ok ? [] : ['ui.position'])
+      }
+    expect(validate({ ui: { position: 'bottom-left' } })).toEqual([
+      { path: 'ui.position', message: 'a bar cannot stand at "bottom-left": expected one of "bottom", "top", or ui.layout "box"' },
+    ])
+    // An unknown value is reported once, by its own rule.
+    expect(validate({ ui: { layout: 'cloud', position: 'left' } }).map((p) => p.message)).toEqual([
+      'expected one of "bottom", "top", "bottom-left", "bottom-right", "middle", got "left"',
+    ])
+    expect(validate({ ui: { layout: 'cloud', position: 'middle', flipButtons: true, hideFromBots: false } })).toEqual([])
+  })
+
   test('parseConfig turns a JSON syntax error into a problem instead of throwing', () => {
     const { config, problems } = parseConfig('{ "mode": "opt-in", }')
     expect(config).toBeUndefined()

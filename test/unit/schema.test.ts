@@ -35,4 +35,15 @@ describe('consentry.schema.json', () => {
     if (process.env.UPDATE_SCHEMA) writeFileSync('consentry.schema.json', text)
     expect(readFileSync('consentry.schema.json', 'utf8')).toBe(text)
   })
+
+  test('the schema marks the same impossible layout/position pairs as the validator (a bar in a corner, a cloud in one)', () => {
+    const ui = (JSON.parse(readFileSync('consentry.schema.json', 'utf8')) as { properties: { ui: JsonSchema } }).properties.ui
+    // JSON Schema's if/then, written as JSON text: an object literal with a `then` key reads like a thenable to the linter.
+    expect(ui.allOf).toEqual(
+      JSON.parse(`[
+      { "if": { "properties": { "layout": { "const": "bar" } } }, "then": { "properties": { "position": { "enum": ["bottom", "top"] } } } },
+      { "if": { "properties": { "layout": { "const": "cloud" } }, "required": ["layout"] }, "then": { "properties": { "position": { "enum": ["bottom", "top", "middle"] } } } }
+    ]`),
+    )
+  })
 })
