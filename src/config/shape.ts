@@ -86,7 +86,7 @@ export const configShape: Rule = obj({
     layout: oneOf('bar', 'box'),
     position: oneOf('top', 'bottom'),
     blocking: bool,
-    floatingButton: obj({ position: oneOf('bottom-left', 'bottom-right'), label: str(), iconOnly: bool }),
+    floatingButton: anyOf('false, or an object', oneOf(false), obj({ position: oneOf('bottom-left', 'bottom-right'), label: str(), iconOnly: bool })),
     nonce: str('a CSP nonce', /^[A-Za-z0-9+/=_-]+$/),
     theme: obj({
       scheme: oneOf('light', 'dark', 'auto'),

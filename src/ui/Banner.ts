@@ -1,4 +1,4 @@
-import type { TextTree } from '../config/types.js'
+import type { Mode, TextTree } from '../config/types.js'
 import { lookup } from '../i18n/lookup.js'
 import type { UiActions } from './actions.js'
 import { el } from './dom.js'
@@ -10,6 +10,10 @@ export interface BannerProps {
   position: 'top' | 'bottom'
   blocking: boolean
   policyUrl?: string
+  /** `notice`: its own wording and one acknowledge action (docs/regions.md). */
+  mode: Mode
+  /** Where opt-out applies: the "Do Not Sell or Share" link (docs/regions.md). */
+  doNotSell: boolean
   actions: UiActions
 }
 
@@ -22,8 +26,11 @@ export interface BannerProps {
  * framework out of the first layer is what holds the 12 kB budget (preact renders
  * the preference centre, loaded on demand — src/lazy).
  */
-export function Banner({ texts, layout, position, blocking, policyUrl, actions }: BannerProps): HTMLElement {
+export function Banner({ texts, layout, position, blocking, policyUrl, mode, doNotSell, actions }: BannerProps): HTMLElement {
   const t = (key: string) => lookup(texts, key) ?? key
+  // A notice informs and asks nothing: it must not read like a choice (docs/regions.md).
+  const notice = mode === 'notice'
+  const head = notice ? 'notice.' : 'banner.'
   const button = (action: string, part: string, key: string, onclick: () => void) =>
     el('button', { type: 'button', part: `button ${part}`, 'data-action': action, onclick }, t(key))
   return el(
@@ -41,15 +48,35 @@ export function Banner({ texts, layout, position, blocking, policyUrl, actions }
     el(
       'div',
       { class: 'text' },
-      el('h2', { id: 'cs-title' }, t('banner.title')),
-      el('p', { id: 'cs-desc' }, t('banner.description'), policyUrl && ' ', policyUrl && el('a', { part: 'link', href: policyUrl }, t('banner.policyLink'))),
+      el('h2', { id: 'cs-title' }, t(head + 'title')),
+      el('p', { id: 'cs-desc' }, t(head + 'description'), policyUrl && ' ', policyUrl && el('a', { part: 'link', href: policyUrl }, t('banner.policyLink'))),
+      // A link, as the CCPA names it (Cal. Code Regs. tit. 11, §7026): one click opts out of sale and sharing.
+      doNotSell &&
+        el(
+          'p',
+          {},
+          el(
+            'a',
+            {
+              part: 'link do-not-sell',
+              href: '#',
+              'data-action': 'do-not-sell',
+              onclick: (event: Event) => (event.preventDefault(), actions.doNotSell('banner')),
+            },
+            t('usPrivacy.doNotSell'),
+          ),
+        ),
     ),
     el(
       'div',
       { class: 'actions' },
-      button('accept-all', 'accept-all', 'banner.acceptAll', () => actions.acceptAll('banner')),
-      button('reject-all', 'reject-all', 'banner.rejectAll', () => actions.rejectAll('banner')),
-      button('preferences', 'show-preferences', 'banner.preferences', actions.openPreferences),
+      ...(notice
+        ? [button('acknowledge', 'acknowledge', 'notice.acknowledge', () => actions.acceptAll('banner'))]
+        : [
+            button('accept-all', 'accept-all', 'banner.acceptAll', () => actions.acceptAll('banner')),
+            button('reject-all', 'reject-all', 'banner.rejectAll', () => actions.rejectAll('banner')),
+            button('preferences', 'show-preferences', 'banner.preferences', actions.openPreferences),
+          ]),
     ),
   )
 }
