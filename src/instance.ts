@@ -123,9 +123,13 @@ export const start = (input: unknown, options: StartOptions): Instance => {
   const record = () => receipts().then((r) => r.record(), report)
   const decide = decider(config, consent, tabs.announce, withReceipts && record, (decision) => emitter.emit('decision', decision), report)
 
+  // Sale, sharing and targeted ads off, every other category as it is: what a GPC signal and
+  // the "Do Not Sell or Share" link each do (docs/regions.md).
+  const doNotSell = (from: ReceiptSource) => decide({ ...$consent.get().categories, advertising: false }, from)
   const actions: UiActions = {
     acceptAll: (from) => decide(true, from),
     rejectAll: (from) => decide(false, from),
+    doNotSell,
     save: (choice, from) => decide(choice, from),
     openPreferences: () => $view.set('preferences'),
     closePreferences: () => $view.set($consent.get().decided ? 'hidden' : 'banner'),
@@ -147,9 +151,7 @@ export const start = (input: unknown, options: StartOptions): Instance => {
   // GPC (docs/regions.md): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"), before anything is released or told to
   // Google; in opt-in regions the signal is never read (it is checked last for that).
-  if (config.mode !== 'opt-in' && !problems.length && $consent.get().categories.advertising && gpcEnabled()) {
-    decide({ ...$consent.get().categories, advertising: false }, 'gpc')
-  }
+  if (config.mode !== 'opt-in' && !problems.length && $consent.get().categories.advertising && gpcEnabled()) doNotSell('gpc')
   const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: (frame) => embeds().then((e) => e.blocked(frame), report) })
   let idle: ReturnType<typeof setTimeout> | undefined
   // Each part's stop, for destroy().

@@ -343,10 +343,10 @@ export interface UiConfig {
    */
   blocking?: boolean
   /**
-   * A small button that stays on the page after the choice and reopens the preference centre.
+   * A small button that stays on the page after the choice and reopens the preference centre. On by default, unless the page has its own `data-consentry="preferences"` element; `false` turns it off (the page then owes the visitor a way back). It also shows when Global Privacy Control was honoured, to say so (docs/regions.md).
    * @example { "position": "bottom-left" }
    */
-  floatingButton?: FloatingButtonConfig
+  floatingButton?: FloatingButtonConfig | false
 }
 
 export interface FloatingButtonConfig {

@@ -1,7 +1,7 @@
 // Only the English texts the main bundle shows are imported here; the preference
 // centre's chunk brings its own (ui/preferences-entry.tsx), so they cost nothing
 // to visitors who never open it.
-import { banner } from '../../locales/en.json'
+import { banner, notice, usPrivacy } from '../../locales/en.json'
 import type { Resolved } from '../config/resolve.js'
 import type { TextTree } from '../config/types.js'
 import { mergeTexts } from './lookup.js'
@@ -18,7 +18,7 @@ export function buildTexts(config: Resolved, lang: string, locale: TextTree | un
     ;(fromConfig.categories as TextTree)[c.name] = pick(c.config)
     for (const s of c.services) (fromConfig.declared as TextTree)[s.key] = pick(s.config)
   }
-  return mergeTexts({ banner }, locale, fromConfig, config.source.translations?.[lang])
+  return mergeTexts({ banner, notice, usPrivacy }, locale, fromConfig, config.source.translations?.[lang])
 }
 
 const pick = (from: { title?: string; description?: string }): TextTree => {

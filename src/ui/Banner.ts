@@ -1,4 +1,4 @@
-import type { TextTree, UiConfig } from '../config/types.js'
+import type { Mode, TextTree, UiConfig } from '../config/types.js'
 import { lookup } from '../i18n/lookup.js'
 import type { UiActions } from './actions.js'
 import { el } from './dom.js'
@@ -12,6 +12,10 @@ export interface BannerProps {
   flip?: boolean
   blocking: boolean
   policyUrl?: string
+  /** `notice`: its own wording and one acknowledge action (docs/regions.md). */
+  mode: Mode
+  /** Where opt-out applies: the "Do Not Sell or Share" link (docs/regions.md). */
+  doNotSell: boolean
   actions: UiActions
 }
 
@@ -24,8 +28,11 @@ export interface BannerProps {
  * framework out of the first layer is what holds the 12 kB budget (preact renders
  * the preference centre, loaded on demand — src/lazy).
  */
-export function Banner({ texts, layout, position, flip, blocking, policyUrl, actions }: BannerProps): HTMLElement {
+export function Banner({ texts, layout, position, flip, blocking, policyUrl, mode, doNotSell, actions }: BannerProps): HTMLElement {
   const t = (key: string) => lookup(texts, key) ?? key
+  // A notice informs and asks nothing: it must not read like a choice (docs/regions.md).
+  const notice = mode === 'notice'
+  const head = notice ? 'notice.' : 'banner.'
   const button = (action: string, part: string, key: string, onclick: () => void) =>
     el('button', { type: 'button', part: `button ${part}`, 'data-action': action, onclick }, t(key))
   // Swapped in the DOM, not by CSS: the order seen is the order Tab and a screen reader follow.
@@ -49,9 +56,31 @@ export function Banner({ texts, layout, position, flip, blocking, policyUrl, act
     el(
       'div',
       { class: 'text' },
-      el('h2', { id: 'cs-title' }, t('banner.title')),
-      el('p', { id: 'cs-desc' }, t('banner.description'), policyUrl && ' ', policyUrl && el('a', { part: 'link', href: policyUrl }, t('banner.policyLink'))),
+      el('h2', { id: 'cs-title' }, t(head + 'title')),
+      el('p', { id: 'cs-desc' }, t(head + 'description'), policyUrl && ' ', policyUrl && el('a', { part: 'link', href: policyUrl }, t('banner.policyLink'))),
+      // A link, as the CCPA names it (Cal. Code Regs. tit. 11, §7026): one click opts out of sale and sharing.
+      doNotSell &&
+        el(
+          'p',
+          {},
+          el(
+            'a',
+            {
+              part: 'link do-not-sell',
+              href: '#',
+              'data-action': 'do-not-sell',
+              onclick: (event: Event) => (event.preventDefault(), actions.doNotSell('banner')),
+            },
+            t('usPrivacy.doNotSell'),
+          ),
+        ),
     ),
-    el('div', { class: 'actions' }, ...choices, button('preferences', 'show-preferences', 'banner.preferences', actions.openPreferences)),
+    el(
+      'div',
+      { class: 'actions' },
+      ...(notice
+        ? [button('acknowledge', 'acknowledge', 'notice.acknowledge', () => actions.acceptAll('banner'))]
+        : [...choices, button('preferences', 'show-preferences', 'banner.preferences', actions.openPreferences)]),
+    ),
   )
 }

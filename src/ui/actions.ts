@@ -5,6 +5,8 @@ import type { ReceiptSource } from '../receipts/types.js'
 export interface UiActions {
   acceptAll(source: ReceiptSource): void
   rejectAll(source: ReceiptSource): void
+  /** "Do Not Sell or Share My Personal Information": advertising off, the rest as it is (docs/regions.md). */
+  doNotSell(source: ReceiptSource): void
   save(choice: Record<string, boolean>, source: ReceiptSource): void
   openPreferences(): void
   /** Closes the preference centre without deciding anything. */

@@ -6,6 +6,7 @@ import { loadExtras } from '../lazy/index.js'
 import type { UiActions } from './actions.js'
 import { Banner } from './Banner.js'
 import { el } from './dom.js'
+import { reopenShown } from './reopen.js'
 import { padScrollOnKeyboard } from './scroll-padding.js'
 import { lookup } from '../i18n/lookup.js'
 import type { SecondLayer } from './second-layer.js'
@@ -48,6 +49,9 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
     flip: ui.flipButtons,
     blocking: !!ui.blocking,
     policyUrl: config.policyUrl,
+    mode: config.mode,
+    // Where opt-out applies and there is advertising to opt out of (docs/regions.md).
+    doNotSell: config.mode === 'opt-out' && 'advertising' in $consent.get().categories,
     actions,
   })
   // The text locale is part of every font strike Chromium sets up; :host's
@@ -102,7 +106,10 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
       lastDecision = consent.updatedAt
       status.textContent = lookup(texts, 'banner.saved') ?? ''
     }
-    if (prefs || (ui.floatingButton && consent.decided)) load()
+    // The floating button (in the extras chunk) waits for the page's load event: the whole page
+    // is parsed by then, and may have its own way back (reopen.ts); the chunk's fetch and run stay
+    // out of the page's own loading.
+    if (prefs || (document.readyState === 'complete' && reopenShown(ui, consent))) load()
     second?.update(view, consent)
   }
 
@@ -117,9 +124,11 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
   // A box leaves the page's edges free, and so does anything in the middle; a bar or a cloud covers part of one.
   const unpad = layout === 'box' || position === 'middle' ? undefined : padScrollOnKeyboard(banner, position)
   const stop = [$view.listen(draw), $consent.listen(draw)]
+  addEventListener('load', draw)
   draw()
   return () => {
     stop.forEach((fn) => fn())
+    removeEventListener('load', draw)
     for (const type of intents) document.removeEventListener(type, intent, true)
     second?.remove()
     host.remove()

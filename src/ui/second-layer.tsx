@@ -10,6 +10,7 @@ import { lookup, mergeTexts } from '../i18n/lookup.js'
 import type { UiActions } from './actions.js'
 import { activeElement } from './focus.js'
 import { Preferences } from './Preferences.js'
+import { reopenShown } from './reopen.js'
 import dialogCss from './dialog.css?raw'
 import css from './preferences.css?raw'
 import type { View } from './view.js'
@@ -47,8 +48,11 @@ export function secondLayer(shadow: ShadowRoot, { config, texts: pageTexts, lang
   shadow.append(container)
   // English under the page's texts: a locale or config that lacks a key still shows something.
   const texts = mergeTexts({ categories, floating: floatingTexts, preferences }, pageTexts)
-  const floating = config.source.ui?.floatingButton
-  const label = floating?.label ?? lookup(texts, 'floating.label')!
+  const ui = config.source.ui ?? {}
+  // On by default (reopen.ts says when it shows).
+  const floating = ui.floatingButton || {}
+  const label = floating.label ?? lookup(texts, 'floating.label')!
+  const honoured = lookup(texts, 'preferences.gpcHonoured')!
 
   let returnTo: HTMLElement | null = null
   let open = false
@@ -61,7 +65,10 @@ export function secondLayer(shadow: ShadowRoot, { config, texts: pageTexts, lang
       // centre without a decision brings it back as it was.
       const banner = shadow.querySelector<HTMLElement>('[part~=banner]')
       banner?.toggleAttribute('inert', prefs)
-      const reopen = floating && consent.decided && (view === 'hidden' || prefs)
+      const reopen = reopenShown(ui, consent) && (view === 'hidden' || prefs)
+      // Global Privacy Control honoured: the button says so where the visitor sees it, not
+      // only inside the preference centre (CCPA regulations §7025(c)(6); docs/regions.md).
+      const gpc = consent.source === 'gpc'
       render(
         <>
           {prefs && <Preferences config={config} lang={lang} texts={texts} consent={consent} actions={actions} />}
@@ -71,13 +78,14 @@ export function secondLayer(shadow: ShadowRoot, { config, texts: pageTexts, lang
               part="button floating-button"
               class={`floating ${floating.position ?? 'bottom-left'}`}
               data-action="preferences"
-              aria-label={floating.iconOnly ? label : undefined}
+              // The name starts with the visible text (WCAG 2.5.3) and says what the button opens.
+              aria-label={gpc ? `${honoured} ${label}` : floating.iconOnly ? label : undefined}
               // Kept (hidden) while the centre is open, so focus can come back to it.
               hidden={prefs}
               onClick={actions.openPreferences}
             >
               <Icon />
-              {!floating.iconOnly && label}
+              {gpc ? honoured : !floating.iconOnly && label}
             </button>
           )}
         </>,

@@ -180,22 +180,7 @@ describe('focus: opening the centre draws no ring round the dialog; closing retu
     expect(await focused(p)).toBe('button show-preferences')
   })
 
-  for (const close of ['Escape', 'close', 'save'] as const) {
-    test(`from the floating button, closed with ${close}: focus is back on the floating button`, async () => {
-      const p = await open('/layers')
-      await action(p, 'reject-all').click()
-      const floating = p.locator(`${root} [part~="floating-button"]`)
-      await expect.poll(() => floating.isVisible()).toBe(true)
-      await floating.focus()
-      await p.keyboard.press('Enter')
-      await expect.poll(() => prefs(p).isVisible()).toBe(true)
-      expect(await dialogOutline(p)).toBe('none')
-      if (close === 'Escape') await p.keyboard.press('Escape')
-      else await prefs(p).locator(`[data-action="${close}"]`).click()
-      await expect.poll(() => prefs(p).count()).toBe(0)
-      expect(await focused(p)).toBe('button floating-button')
-    })
-  }
+  // Every opener with every way of closing: test/browser/focus-return.test.ts.
 
   test('from a data-consentry="preferences" link and from showPreferences() on a page button: focus returns to each', async () => {
     const p = await open('/layers')

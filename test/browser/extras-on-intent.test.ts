@@ -1,5 +1,6 @@
 // The preference centre's chunk (consentry-extras.js) is fetched only when a visitor shows
-// an intent to open it: most click Accept or Reject and should not download it.
+// an intent to open it: most click Accept or Reject and should not download it before. After
+// a decision it brings the floating button, unless the page has its own way back.
 import { describe, expect, test } from 'vitest'
 import { action, banner, page, site, useChromium, whenReady } from './harness.js'
 
@@ -27,10 +28,10 @@ const inPage = () =>
 const preferences = () => t.page.locator('#consentry-root [part~="preferences"]')
 
 describe('the preference centre loads on intent', () => {
-  test('a visitor who only accepts never downloads the preference centre, however long the page stays open', async () => {
+  test('a visitor who only accepts never downloads the preference centre on a page with its own settings link, however long the page stays open', async () => {
     const before = fetched()
     await t.page.clock.install()
-    await t.page.goto(t.server.url)
+    await t.page.goto(t.server.origin + '/footer-link')
     await whenReady(t.page)
     await expect.poll(() => banner(t.page).isVisible()).toBe(true)
     // Minutes of an idle page with the banner up, then after the choice.
@@ -40,6 +41,19 @@ describe('the preference centre loads on intent', () => {
     await t.page.clock.runFor(120_000)
     expect(await inPage()).toBe(false)
     expect(fetched()).toBe(before)
+    expect(t.errors).toEqual([])
+  })
+
+  test('without a settings link of its own, the chunk comes after the decision, for the floating button, and not before', async () => {
+    const before = fetched()
+    await t.page.clock.install()
+    await t.page.goto(t.server.url)
+    await whenReady(t.page)
+    await t.page.clock.runFor(120_000)
+    expect(await inPage()).toBe(false)
+    await action(t.page, 'accept-all').click()
+    await expect.poll(() => t.page.locator('#consentry-root [part~="floating-button"]').isVisible()).toBe(true)
+    expect(fetched()).toBe(before + 1)
     expect(t.errors).toEqual([])
   })
 
