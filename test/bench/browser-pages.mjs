@@ -56,8 +56,25 @@ export function nonePage() {
   })
 }
 
-/** Consentry: inline config first in <head>, then the IIFE build (README.md "Script tag quick start"). */
-export function consentryPage({ layout = 'bar', position = 'bottom', receipts = false } = {}) {
+/**
+ * The after-paint loader exactly as README.md "Loading modes" prints it (the block after the
+ * `<!-- after-paint loader -->` marker), with `src` as its data-src and `attrs` in place of its
+ * data-config: benches and tests load what a site copies.
+ */
+export function afterPaintLoader(root, src, attrs = '') {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  const block = /<!-- after-paint loader -->\s*```html\n([\s\S]*?)\n```/.exec(readme)?.[1]
+  if (!block?.includes('data-src="/consentry/consentry.iife.js" data-config="/consent.json"'))
+    throw new Error('README.md "Loading modes" no longer has the after-paint loader this page copies')
+  return block.replace('data-src="/consentry/consentry.iife.js" data-config="/consent.json"', `data-src="${src}"${attrs ? ` ${attrs}` : ''}`)
+}
+
+/**
+ * Consentry: inline config first in <head>, then the IIFE build (README.md "Script tag quick
+ * start"). `load`: "blocking" (that tag), "defer" (`<script defer>`) or "after-paint" (the loader
+ * of README.md "Loading modes"; needs `root`).
+ */
+export function consentryPage({ layout = 'bar', position = 'bottom', receipts = false, load = 'blocking', root = '' } = {}) {
   const config = {
     policyUrl: '/privacy',
     categories: { necessary: { required: true }, functional: {}, analytics: {}, advertising: {} },
@@ -66,7 +83,11 @@ export function consentryPage({ layout = 'bar', position = 'bottom', receipts = 
   }
   return html({
     head: `<script type="application/json" id="consentry-config">${JSON.stringify(config)}</script>
-<script src="/dist/consentry.iife.js"></script>`,
+${
+  load === 'after-paint'
+    ? afterPaintLoader(root, '/dist/consentry.iife.js')
+    : `<script ${load === 'defer' ? 'defer ' : ''}src="/dist/consentry.iife.js"></script>`
+}`,
     body: OPTIONAL.map((c) => `<script type="text/plain" data-category="${c}">${gatedBody(c)}</script>`).join('\n'),
   })
 }

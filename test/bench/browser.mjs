@@ -57,6 +57,9 @@ const VARIANTS = [
   { id: 'vanilla', kind: 'vanilla', html: vanillaPage(t) },
   { id: 'klaro', kind: 'klaro', html: klaroPage(t) },
   { id: 'consentry', kind: 'consentry', html: consentryPage() },
+  // The loader README.md "Loading modes" recommends without auto-blocking, and `defer`.
+  { id: 'consentry after-paint', kind: 'consentry', html: consentryPage({ load: 'after-paint', root }) },
+  { id: 'consentry defer', kind: 'consentry', extra: true, html: consentryPage({ load: 'defer' }) },
   { id: 'consentry+receipts', kind: 'consentry', extra: true, html: consentryPage({ receipts: true }) },
   { id: 'consentry bar top', kind: 'consentry', extra: true, html: consentryPage({ position: 'top' }) },
   { id: 'consentry box bottom', kind: 'consentry', extra: true, html: consentryPage({ layout: 'box' }) },
@@ -115,7 +118,7 @@ const origin = `http://127.0.0.1:${server.address().port}`
  */
 const probe = (kind) => `(() => {
   const KIND = ${JSON.stringify(kind)};
-  const B = window.__bench = { fp: null, fcp: null, longtasks: [], shifts: [], visible: null, settled: null, clickAt: null, gone: null, stillShown: 0, frames: [], inp: null };
+  const B = window.__bench = { fp: null, fcp: null, lcp: null, longtasks: [], shifts: [], visible: null, settled: null, clickAt: null, gone: null, stillShown: 0, frames: [], inp: null };
   const find = {
     consentry: () => { const h = document.getElementById('consentry-root'); return h && h.shadowRoot && h.shadowRoot.querySelector('[part~="banner"]') },
     vanilla: () => document.querySelector('#cc-main .cm'),
@@ -185,6 +188,10 @@ const probe = (kind) => `(() => {
   // the next paint. Only events of 16 ms or more are reported (the API's floor).
   try { new PerformanceObserver((list) => list.getEntries().forEach((e) => { if (e.interactionId) B.inp = Math.max(B.inp ?? 0, e.duration) })).observe({ type: 'event', durationThreshold: 16, buffered: true }) } catch {}
   const describe = (n) => !n ? '?' : n.nodeType !== 1 ? n.nodeName : (n.getRootNode() !== document ? 'consentry-root>>' : '') + n.nodeName.toLowerCase() + (n.id ? '#' + n.id : '') + (n.classList && n.classList.length ? '.' + [...n.classList].join('.') : '');
+  // The largest contentful paint before the click (input ends LCP), and what it painted: a banner
+  // must never be it. An element inside a shadow root is not exposed (element null), so null
+  // counts as "maybe the banner" too.
+  observe('largest-contentful-paint', (e) => { if (B.clickAt === null) B.lcp = [e.startTime, e.size, e.element ? describe(e.element) : null] });
   observe('layout-shift', (e) => { if (!e.hadRecentInput) B.shifts.push([e.startTime, e.value, (e.sources || []).map((s) => describe(s.node)).join(' ')]) });
 })()`
 
@@ -237,12 +244,17 @@ async function load(browser, variant, rate, n) {
       await page.screenshot({ path: join(OUT, `${rate}x-${variant.id.replaceAll(/[^a-z0-9+]+/g, '-')}${B.visible === null ? `-FAILED-${n + 1}` : ''}.png`) })
     }
     if (Object.keys(B.gated).length) failures.push(`${label}: gated scripts ran before any click: ${Object.keys(B.gated)}`)
+    if (variant.kind === 'consentry' && !(B.lcp?.[2] && !/consentry/.test(B.lcp[2])))
+      failures.push(`${label}: the largest contentful paint is not a page element: ${B.lcp?.[2] ?? 'null (in a shadow root: the banner?)'}`)
 
     const windowEnd = B.nav.loadEventEnd + WINDOW
     const result = {
       variant: variant.id,
       rate,
       firstPaint: B.fp,
+      dcl: B.nav.domContentLoadedEventEnd,
+      lcp: B.lcp?.[0] ?? null,
+      lcpElement: B.lcp ? (B.lcp[2] ?? 'null (in a shadow root, or removed)') : 'none',
       visible: B.visible,
       settled: B.settled,
       framesAfterFp: B.visible === null ? null : B.frames.filter((f) => f > B.fp && f <= B.visible).length,
@@ -375,6 +387,8 @@ const range = (xs) => {
 const ROWS = [
   { key: 'bytes', name: 'JS+CSS gzip (kB)', f: (r) => r.bytes / 1000, d: 1 },
   { key: 'firstPaint', name: 'first paint (ms)', f: (r) => r.firstPaint, d: 0 },
+  { key: 'lcp', name: 'largest contentful paint (ms)', f: (r) => r.lcp, d: 0 },
+  { key: 'dcl', name: 'DOMContentLoaded end (ms)', f: (r) => r.dcl, d: 0 },
   { key: 'visible', name: 'banner visible (ms)', f: (r) => r.visible, d: 0, banner: true },
   { key: 'visibleAfterFp', name: 'banner visible − first paint (ms)', f: (r) => (r.visible === null ? null : r.visible - r.firstPaint), d: 1, banner: true },
   { key: 'framesAfterFp', name: 'frames from first paint to banner visible', f: (r) => r.framesAfterFp, d: 0, banner: true },
@@ -400,6 +414,7 @@ for (const rate of RATES) {
     if (!rs.length) continue
     summary[rate][v.id] = Object.fromEntries(ROWS.map((row) => [row.key, { median: median(rs.map(row.f)), range: range(rs.map(row.f)) }]))
     summary[rate][v.id].lazy = [...new Set(rs.flatMap((r) => r.lazyFetched))]
+    summary[rate][v.id].lcpElements = [...new Set(rs.map((r) => r.lcpElement))]
     summary[rate][v.id].lazyBytes = median(rs.map((r) => r.lazyBytes))
   }
 }
@@ -430,6 +445,7 @@ for (const rate of RATES) {
     }
     markdown += '\n'
   }
+  markdown += `\nLargest contentful paint element: ${cols.map((v) => `${v.id}: ${summary[rate][v.id].lcpElements.join(', ')}`).join('; ')}.\n`
   const lazy = Object.entries(summary[rate]).filter(([, s]) => s.lazy.length)
   if (lazy.length)
     markdown += `\nLazy chunks fetched before the click (not in "JS+CSS gzip"): ${lazy.map(([id, s]) => `${id}: ${s.lazy.join(' + ')} = ${fmt(s.lazyBytes / 1000, 1)} kB gzip`).join('; ')}.\n`
@@ -464,6 +480,23 @@ if (S.consentry) {
     c.framesShownAfterClick.median === 0,
     `click → banner gone within one frame: gone in the ${c.framesShownAfterClick.median === 0 ? 'first' : `${fmt(c.framesShownAfterClick.median + 1, 0)}th`} frame after the click, ${fmt(c.clickToGone.median, 1)} ms`,
   )
+  // The after-paint loader (README.md "Loading modes"): the page as without a banner.
+  const a = S['consentry after-paint']
+  if (a && S.none) {
+    check(
+      a.tbt.median - S.none.tbt.median <= 10,
+      `after-paint: TBT within 10 ms of the page without a banner: ${fmt(a.tbt.median - S.none.tbt.median, 0)} ms more`,
+    )
+    check(
+      a.longtaskCount.median <= S.none.longtaskCount.median,
+      `after-paint: no more long tasks than without a banner: ${fmt(a.longtaskCount.median, 0)} vs ${fmt(S.none.longtaskCount.median, 0)}`,
+    )
+    check(
+      a.dcl.median - S.none.dcl.median <= FRAME,
+      `after-paint: DOMContentLoaded within one frame of no banner: ${fmt(a.dcl.median - S.none.dcl.median, 1)} ms later`,
+    )
+    check(a.lcp.median - S.none.lcp.median <= FRAME, `after-paint: LCP within one frame of no banner: ${fmt(a.lcp.median - S.none.lcp.median, 1)} ms later`)
+  }
   for (const v of VARIANTS.filter((v) => v.kind === 'consentry')) check(S[v.id].cls.range?.[1] === 0, `CLS 0 in ${v.id}: max ${fmt(S[v.id].cls.range?.[1], 4)}`)
   if (S['consentry+receipts']) {
     const r = S['consentry+receipts']
