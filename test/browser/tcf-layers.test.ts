@@ -84,7 +84,7 @@ describe('TCF layers in Chromium', () => {
     expect(s.errors).toEqual([])
   })
 
-  test('the first layer, the second layer (top, and a partner opened) and the preference centre match their baselines', async () => {
+  test('the first layer, the second layer (top, and a partner opened) and the preference centre match their baselines', { timeout: 240_000 }, async () => {
     const p = s.page
     const failures: string[] = []
     const dialog = p.locator('#consentry-root [part~="tcf-preferences"]')
