@@ -35,7 +35,7 @@ export const present = (config: Resolved, styles: CSSStyleSheet, path: string | 
     await whenBody()
     if (stopped) return
     unmount?.()
-    unmount = mount({ config, styles, texts, lang, actions })
+    unmount = mount(config, styles, texts, lang, actions)
     shown = { lang, texts, styles }
     changed()
   }
