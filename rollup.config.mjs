@@ -101,6 +101,14 @@ const shortConfigErrors = () => ({
   },
 })
 
+/** A script tag always runs in a page: the API's SSR checks fold away (src/has-dom-page.ts). */
+const inPage = () => ({
+  name: 'in-page',
+  resolveId(id, importer) {
+    if (importer && id === './has-dom.js' && /src[\\/]index\.ts$/.test(importer)) return new URL('./src/has-dom-page.ts', import.meta.url).pathname
+  },
+})
+
 /** The console's page and styles beside its script (src/server/dashboard.ts serves dist/dashboard/). */
 function copyDashboard() {
   return {
@@ -119,16 +127,16 @@ export default [
   // Script-tag build: one file, everything inside, window.Consentry. After terser,
   // scripts/eager-first-view.mjs marks the functions a first view calls so that V8
   // compiles them while it streams the file, off the main thread, and leaves the
-  // rest to be compiled when first used (test/bench/README.md). hoist_funs puts declarations
-  // where the plugin turns them into expressions: less gzip than moving them (test/bench/README.md).
+  // rest to be compiled when first used (test/bench/README.md). The plugin moves the declarations
+  // it marks to the top of their scope itself, so terser's hoist_funs no longer saves bytes.
   {
     input: 'src/browser.ts',
     output: {
       file: 'dist/consentry.iife.js',
       format: 'iife',
-      plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()],
+      plugins: [terser(terserOptions), eagerFirstView()],
     },
-    plugins: [noTcf(), shortConfigErrors(), scriptLoader(), ...browserPlugins(false), copyLocales(), webRoot()],
+    plugins: [inPage(), noTcf(), shortConfigErrors(), scriptLoader(), ...browserPlugins(false), copyLocales(), webRoot()],
   },
   // The same with auto-blocking inside (config autoBlock), started before the parser goes on.
   {
@@ -136,9 +144,9 @@ export default [
     output: {
       file: 'dist/consentry-autoblock.iife.js',
       format: 'iife',
-      plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()],
+      plugins: [terser(terserOptions), eagerFirstView()],
     },
-    plugins: [noTcf(), shortConfigErrors(), scriptLoader('./src/lazy/script-autoblock.ts'), ...browserPlugins(false), webRoot()],
+    plugins: [inPage(), noTcf(), shortConfigErrors(), scriptLoader('./src/lazy/script-autoblock.ts'), ...browserPlugins(false), webRoot()],
   },
   // The same with IAB TCF (config tcf, docs/tcf.md): the `__tcfapi` stub, the `tcf` key, and the hook that loads consentry-tcf.js.
   {
@@ -146,9 +154,9 @@ export default [
     output: {
       file: 'dist/consentry-tcf.iife.js',
       format: 'iife',
-      plugins: [terser({ ...terserOptions, compress: { ...terserOptions.compress, hoist_funs: true } }), eagerFirstView()],
+      plugins: [terser(terserOptions), eagerFirstView()],
     },
-    plugins: [shortConfigErrors(), scriptLoader(), ...browserPlugins(false), webRoot()],
+    plugins: [inPage(), shortConfigErrors(), scriptLoader(), ...browserPlugins(false), webRoot()],
   },
   // Its lazy parts (src/lazy): same folder, loaded on first use.
   {

@@ -10,6 +10,7 @@ import { setChunkBase } from './lazy/index.js'
 import type { StoredReceipt } from './receipts/client.js'
 import type { Config } from './config/types.js'
 import { $view } from './ui/view.js'
+import { hasDom } from './has-dom.js'
 
 export { $consent }
 export type { ConsentState, Decision }
@@ -39,16 +40,16 @@ export function configureHost(options: { nonce?: string; base?: string }): void 
  * (SSR) it does nothing.
  */
 export function init(config: Config): Promise<ConsentState> {
-  if (typeof document === 'undefined') return Promise.resolve($consent.get())
+  if (!hasDom()) return Promise.resolve($consent.get())
   instance?.destroy()
   // document.cookie is read here, at the top of the stack (core/stored.ts cookieValue says why).
-  instance = start(config, { emitter, nonce, localesUrl, cookies: document.cookie })
+  instance = start(config, document.cookie, emitter, nonce, localesUrl)
   return instance.ready
 }
 
 function decide(partial: PartialChoice | boolean): ConsentState {
   // Without a DOM (SSR) init() starts nothing: a decision there is a no-op that answers the state.
-  if (typeof document === 'undefined') return $consent.get()
+  if (!hasDom()) return $consent.get()
   if (!instance) throw new Error('Consentry: call init(config) first')
   return instance.decide(partial, 'api')
 }

@@ -27,16 +27,6 @@ import { tcfHook } from './tcf/hook.js'
 export type Events = { change: ConsentState; decision: Decision; ready: ConsentState }
 type Emitter = ReturnType<typeof createEmitter<Events>>
 
-export interface StartOptions {
-  /** Where `dist/locales/<lang>.json` live (the script tag's folder + "locales/"). */
-  localesUrl?: string
-  /** CSP nonce from the script tag; `ui.nonce` in config wins. */
-  nonce?: string
-  /** The page's `document.cookie`, read at the top of the caller's stack (`cookieValue` says why). */
-  cookies: string
-  emitter: Emitter
-}
-
 export interface Instance {
   ready: Promise<ConsentState>
   /** This browser's receipts, sent and pending; [] without `receipts` in config. */
@@ -82,9 +72,13 @@ const followConsent = (source: Config, mode: Resolved['mode'], gate: Gate, emitt
  * One running SDK: config → core → effects and UI. Each part is started by its own function
  * and gives back its stop; destroy() runs them all. Invalid config fails closed
  * (docs/architecture.md, "Rules a change must keep"): defaults, nothing optional allowed, nothing
- * stored, and the banner still lets the visitor choose for this page.
+ * stored, and the banner still lets the visitor choose for this page. `cookies` is the page's
+ * `document.cookie`, read at the top of the caller's stack (`cookieValue` says why); `nonce` the
+ * script tag's CSP nonce (`ui.nonce` in config wins); `localesUrl` where `dist/locales/<lang>.json`
+ * live (the script tag's folder + "locales/"). (Parameters, not an options object: their names
+ * would stay in the first view's bytes.)
  */
-export const start = (input: unknown, options: StartOptions): Instance => {
+export const start = (input: unknown, cookies: string, emitter: Emitter, nonce?: string, localesUrl?: string): Instance => {
   const problems = validate(input)
   if (problems.length) console.error(new ConfigError(problems).message + '\nConsentry fails closed: optional scripts stay blocked.')
   const source: Config = problems.length ? {} : (input as Config)
@@ -95,8 +89,6 @@ export const start = (input: unknown, options: StartOptions): Instance => {
     document.URL.startsWith('https:'),
     document.querySelector('script[data-region],html[data-region]')?.getAttribute('data-region'),
   )
-  const nonce = source.ui?.nonce ?? options.nonce
-  const { emitter } = options
   // nanostores runs every $consent listener and then rethrows the last error. A page's own
   // listener that throws must not stop a decision half-way (no announcement to other tabs,
   // no receipt, the banner left up): its error goes to the page's error handlers instead.
@@ -107,7 +99,7 @@ export const start = (input: unknown, options: StartOptions): Instance => {
       reportError(error)
     }
   }
-  const consent = createConsent(config, { set, persist: !problems.length, cookies: options.cookies })
+  const consent = createConsent(config, { set, persist: !problems.length, cookies })
   // Auto-blocking (docs/auto-blocking.md) starts before the gate, so its observer sees parser-inserted tags first.
   const autoBlocking = source.autoBlock ? startAutoBlock(config.categories, $consent) : undefined
   // A decision or reset in another tab: take its cookie value; scripts, UI and Consent Mode follow.
@@ -146,13 +138,17 @@ export const start = (input: unknown, options: StartOptions): Instance => {
     ),
   )
   // Placeholders render in the new language; frames held before the first texts get theirs now.
-  const ui = present(config, sheet(config), source.language?.path ?? options.localesUrl, actions, () => ifEmbeds((e) => e.refresh()))
+  const ui = present(config, sheet(config), source.language?.path ?? localesUrl, actions, () => ifEmbeds((e) => e.refresh()))
   const tcf = tcfHook(source, { config, $consent, $view, decide, record })
   // GPC (docs/regions.md): outside opt-in regions advertising goes off with no
   // interaction and a receipt (source "gpc"), before anything is released or told to
   // Google; in opt-in regions the signal is never read (it is checked last for that).
   if (config.mode !== 'opt-in' && !problems.length && $consent.get().categories.advertising && gpcEnabled()) doNotSell('gpc')
-  const gate = createGate({ allows: (name) => allows($consent.get(), name), nonce, onBlocked: (frame) => embeds().then((e) => e.blocked(frame), report) })
+  const gate = createGate(
+    (name) => allows($consent.get(), name),
+    source.ui?.nonce ?? nonce,
+    (frame) => embeds().then((e) => e.blocked(frame), report),
+  )
   let idle: ReturnType<typeof setTimeout> | undefined
   // Each part's stop, for destroy().
   const stops: Stop[] = [

@@ -25,6 +25,7 @@ export const WORDS: typeof Full.WORDS = {
   nonce: '',
   vendors: '',
   countryCode: '',
+  floatingButton: '',
 }
 
 export const mismatch: typeof Full.mismatch = () => 'not a valid value'

@@ -27,6 +27,7 @@ export const WORDS = {
   nonce: 'a CSP nonce',
   vendors: 'a list of vendor ids or "all"',
   countryCode: 'a country code such as "DE"',
+  floatingButton: 'false, or an object',
 }
 
 /** What a value for `rule` should be, in words: "an integer from 1 to 400", "one of …". */

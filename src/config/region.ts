@@ -5,7 +5,8 @@ import type { Mode } from './types.js'
 // "UK", and "*" for any other known region. The most specific key wins; an
 // unknown region gets the strictest mode the rules name.
 
-const EU = 'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'
+/** The EU's member states (also read by src/tcf/gdpr.ts). */
+export const EU = 'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'
 /** Least to most strict. */
 const STRICT: Mode[] = ['notice', 'opt-out', 'opt-in']
 

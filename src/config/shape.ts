@@ -101,7 +101,7 @@ export const configShape: Rule = obj({
     flipButtons: bool,
     hideFromBots: bool,
     blocking: bool,
-    floatingButton: anyOf('false, or an object', oneOf(false), obj({ position: oneOf('bottom-left', 'bottom-right'), label: str(), iconOnly: bool })),
+    floatingButton: anyOf(WORDS.floatingButton, oneOf(false), obj({ position: oneOf('bottom-left', 'bottom-right'), label: str(), iconOnly: bool })),
     nonce: str(WORDS.nonce, /^[A-Za-z0-9+/=_-]+$/),
     theme: obj({
       scheme: oneOf('light', 'dark', 'auto'),

@@ -262,7 +262,8 @@ export interface LanguageConfig {
   autoDetect?: 'document' | 'browser' | false
   /**
    * URL of the folder holding `<lang>.json`, ending in `/`: absolute, root-relative or relative to
-   * the page; defaults to `locales/` beside the script tag's src.
+   * the page. Without it the script tag fetches `locales/` beside its src, and the npm build loads
+   * the locales it carries (each its own chunk in the app's bundle: nothing to copy).
    * @example "/consentry/locales/"
    */
   path?: string

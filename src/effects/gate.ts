@@ -15,16 +15,6 @@ export interface Gate {
   stop(): void
 }
 
-export interface GateOptions {
-  /** `has("analytics")` / `has("analytics:ga4")`. */
-  allows: (name: string) => boolean
-  /** CSP nonce for re-created scripts whose markup carried none. */
-  nonce?: string
-  /** A gated iframe that is not allowed yet (at every pass that finds it so): show a placeholder. */
-  onBlocked?: (frame: HTMLIFrameElement) => void
-  root?: Document
-}
-
 function recreate(old: HTMLScriptElement, nonce: string | undefined): HTMLScriptElement {
   const script = document.createElement('script')
   for (const { name, value } of old.attributes) {
@@ -43,13 +33,18 @@ function recreate(old: HTMLScriptElement, nonce: string | undefined): HTMLScript
   return script
 }
 
-export const createGate = (options: GateOptions): Gate => {
-  const root = options.root ?? document
+/**
+ * Watches the document for gated markup. `allows` is `has("analytics")` / `has("analytics:ga4")`;
+ * `nonce` goes on re-created scripts whose markup carried none (CSP); `onBlocked` is told of a
+ * gated iframe that is not allowed yet, at every pass that finds it so (a placeholder shows).
+ * (Parameters, not an options object: their names would stay in the first view's bytes.)
+ */
+export const createGate = (allows: (name: string) => boolean, nonce?: string, onBlocked?: (frame: HTMLIFrameElement) => void): Gate => {
   const started = new WeakSet<Element>()
   let queue: Promise<void> = Promise.resolve()
 
   async function run(): Promise<void> {
-    const list = [...root.querySelectorAll(GATED)]
+    const list = [...document.querySelectorAll(GATED)]
     // With auto-blocking, in insertion order (autoblock.ts); else in document order.
     byInsertion?.(list)
     for (const el of list) {
@@ -57,8 +52,8 @@ export const createGate = (options: GateOptions): Gate => {
       // A tag name test, not instanceof: naming HTMLIFrameElement builds its
       // interface object, heap that every page view pays (test/bench/README.md).
       const frame = el.tagName === 'IFRAME' ? (el as HTMLIFrameElement) : undefined
-      if (!options.allows(subjectOf(el))) {
-        if (frame) options.onBlocked?.(frame)
+      if (!allows(subjectOf(el))) {
+        if (frame) onBlocked?.(frame)
         continue
       }
       started.add(el)
@@ -66,7 +61,7 @@ export const createGate = (options: GateOptions): Gate => {
         frame.src = frame.getAttribute('data-src')!
         continue
       }
-      const script = recreate(el as HTMLScriptElement, options.nonce)
+      const script = recreate(el as HTMLScriptElement, nonce)
       // External scripts run one after another, in document order (docs/auto-blocking.md, order and "exactly once"), and so
       // do modules: an inline one runs later than it is inserted and fires no load event,
       // so it announces its end itself (a module error goes to the window instead).
@@ -119,17 +114,17 @@ export const createGate = (options: GateOptions): Gate => {
   // so one pass in document order at DOMContentLoaded catches all of it.
   const watch = () => {
     void release()
-    observer.observe(root, { childList: true, subtree: true })
+    observer.observe(document, { childList: true, subtree: true })
   }
   // DOMContentLoaded comes once; stop() takes the listener off.
-  if (root.readyState === 'loading') root.addEventListener('DOMContentLoaded', watch)
-  else observer.observe(root, { childList: true, subtree: true })
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', watch)
+  else observer.observe(document, { childList: true, subtree: true })
 
   return {
     release,
     stop: () => {
       // (A no-op when it was never added.)
-      root.removeEventListener('DOMContentLoaded', watch)
+      document.removeEventListener('DOMContentLoaded', watch)
       observer.disconnect()
     },
   }

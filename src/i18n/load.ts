@@ -1,5 +1,6 @@
 import type { Resolved } from '../config/resolve.js'
 import type { TextTree } from '../config/types.js'
+import { localeChunk } from '../lazy/index.js'
 import { LOCALES, negotiate } from './negotiate.js'
 
 /**
@@ -19,14 +20,18 @@ export function chooseLanguage(config: Resolved): string {
 }
 
 /**
- * The locale file for `lang`, fetched from the folder `baseUrl`, ending in "/"
- * (dist/locales/ beside the script; absolute, root-relative like "/locales/" or
- * relative to the page: fetch resolves it against the page). English is bundled;
- * a language given only in config needs no fetch. A failed fetch falls back to
- * English with a warning, never to no banner.
+ * The texts of `lang`: from the folder `baseUrl` (ending in "/") when there is one — config
+ * `language.path`, absolute, root-relative like "/locales/" or relative to the page (fetch resolves
+ * it against the page), else locales/ beside the script tag — and otherwise, in the npm build, from
+ * the locale's own chunk (src/i18n/chunks.ts), which the app's bundler ships without copying.
+ * English is bundled; a language given only in config needs no file. A file that fails to load
+ * falls back to English with a warning, never to no banner.
  */
 export async function loadLocale(lang: string, baseUrl: string | undefined): Promise<TextTree | undefined> {
-  if (lang === 'en' || !LOCALES.includes(lang) || !baseUrl) return undefined
+  if (lang === 'en' || !LOCALES.includes(lang)) return undefined
+  // Written so that the script-tag builds, whose localeChunk is undefined, drop the line.
+  if (localeChunk && !baseUrl) return localeChunk(lang)
+  if (!baseUrl) return undefined
   try {
     const response = await fetch(baseUrl + lang + '.json')
     if (!response.ok) throw new Error(`HTTP ${response.status}`)

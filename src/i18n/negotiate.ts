@@ -1,4 +1,4 @@
-/** Languages shipped in locales/ (English is inside the bundle, the rest are fetched). */
+/** Languages shipped in locales/ (English is inside the bundle; the rest are fetched, or in the npm build each its own chunk). */
 export const LOCALES =
   'ar bg bs ca cs da de el en es es-419 et eu fa fi fr ga gl he hr hu is it ja ko lt lv mt nb nl pl pt pt-BR ro ru sk sl sr sv tr uk zh-CN zh-TW'.split(' ')
 

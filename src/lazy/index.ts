@@ -4,11 +4,28 @@
 // `receipts.endpoint` is set). The npm build splits them with import(); the
 // script-tag build swaps this file for ./script.ts (rollup.config.mjs).
 
+import type { TextTree } from '../config/types.js'
+import { LOCALE_CHUNKS } from '../i18n/chunks.js'
+
 export type Extras = typeof import('./extras.js')
 
 export const loadExtras = (): Promise<Extras> => import('./extras.js')
 export type ReceiptsChunk = Pick<typeof import('../receipts/client.js'), 'startReceipts'>
 export const loadReceipts = (): Promise<ReceiptsChunk> => import('../receipts/client.js')
+
+/**
+ * The npm build's shipped locales, each its own chunk (src/i18n/chunks.ts), so an app's bundler
+ * splits them with no copying; the script-tag builds fetch them beside the tag (script.ts).
+ */
+export const localeChunk: ((lang: string) => Promise<TextTree | undefined>) | undefined = (lang) =>
+  LOCALE_CHUNKS[lang]!().then(
+    (m) => m.default,
+    (error: Error) => {
+      // A chunk that is gone (an old page after a deploy) shows English, never no banner.
+      console.warn(`Consentry: could not load the ${lang} texts (${error.message}); showing English.`)
+      return undefined
+    },
+  )
 
 /** Where the script-tag build finds its chunk files; unused by the npm build. */
 export function setChunkBase(_url: string | undefined, _nonce: string | undefined): void {}

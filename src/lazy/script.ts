@@ -1,6 +1,7 @@
 // The script-tag build's loader: each lazy part is a small IIFE beside
 // consentry.iife.js that assigns its exports to a window global.
 
+import type { TextTree } from '../config/types.js'
 import type { Extras, ReceiptsChunk } from './index.js'
 
 /** The tag's folder, ending in "/"; '' resolves chunk names against the page, as the DOM does for relative src. */
@@ -38,6 +39,9 @@ type AutoBlock = typeof import('../effects/autoblock.js')
  * holds only what is inserted after it arrived. consentry-autoblock.iife.js has it inside
  * and starts it before the parser goes on (docs/auto-blocking.md).
  */
+/** Locales come from locales/ beside the tag (src/i18n/load.ts), not from bundled chunks. */
+export const localeChunk: ((lang: string) => Promise<TextTree | undefined>) | undefined = undefined
+
 /** Gated scripts keep document order here; the auto-blocking build sorts them by insertion. */
 export const byInsertion: ((list: Element[]) => void) | undefined = undefined
 

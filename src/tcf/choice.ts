@@ -16,8 +16,8 @@ export interface TcfChoice {
   acConsents: number[]
 }
 
-/** Since TCF 2.2 purposes 1 and 3–6 may only rest on consent. */
-const LI_PURPOSES = [2, 7, 8, 9, 10, 11]
+/** Since TCF 2.2 purposes 1 and 3–6 may only rest on consent: the others may rest on a legitimate interest. */
+export const LI_PURPOSES = [2, 7, 8, 9, 10, 11]
 
 const ids = (group: Record<string, unknown>): number[] =>
   Object.keys(group)

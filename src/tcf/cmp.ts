@@ -7,7 +7,6 @@
 
 import type { ReadableAtom } from 'nanostores'
 import type { Resolved } from '../config/resolve.js'
-import { regionKeys } from '../config/region.js'
 import type { TcfConfig, TextTree } from '../config/types.js'
 import type { ConsentState } from '../core/state.js'
 import type { View } from '../ui/view.js'
@@ -17,6 +16,7 @@ import { whenBody } from '../ui/body.js'
 import { takeOver, type Cmp, type TcBody } from './api.js'
 import { acString, allowAll, allowsAdvertising, rejectAll, toModel, untouched, type TcfChoice } from './choice.js'
 import { encodeTcString } from './encode.js'
+import { gdprApplies } from './gdpr.js'
 import { gvlLang, loadGvl, shownVendors, type Gvl } from './gvl.js'
 import dialogCss from '../ui/dialog.css?raw'
 import css from './layer.css?raw'
@@ -35,7 +35,7 @@ export interface StoredTc {
   disclosed: number[]
 }
 
-export const STORAGE_KEY = 'consentry-tcf'
+const STORAGE_KEY = 'consentry-tcf'
 
 export interface TcfHost {
   config: Resolved
@@ -46,9 +46,6 @@ export interface TcfHost {
   /** Signs and sends the receipts noted so far (with `receipts` in config). */
   record(): void
 }
-
-/** GDPR and its UK and Swiss twins apply in the EEA, the UK and Switzerland, and, to be safe, where the region is unknown. */
-export const gdprApplies = (region: string | undefined): boolean => !region || regionKeys(region).some((key) => key === 'EEA' || key === 'UK' || key === 'CH')
 
 const read = (): StoredTc | undefined => {
   try {
@@ -278,8 +275,9 @@ export function startTcf(host: TcfHost): TcfSession {
       // A change of TCF choices alone leaves the site's categories as they were: Consentry
       // records no new decision, so the new string gets a receipt of its own (source "tcf").
       const before = stored?.choice
-      if (pending && state.decided && (!before || takesBack(before, choice) || takesBack(choice, before)))
-        prove(state, settle(state, choice, list, Date.now()), 'tcf', before && takesBack(before, choice) ? 'withdrawn' : 'updated')
+      const withdrawn = before && takesBack(before, choice)
+      if (pending && state.decided && (!before || withdrawn || takesBack(choice, before)))
+        prove(state, settle(state, choice, list, Date.now()), 'tcf', withdrawn ? 'withdrawn' : 'updated')
       pending = undefined
       shut?.()
     },

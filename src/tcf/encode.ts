@@ -25,7 +25,6 @@ export interface TcModel {
   disclosedVendors: number[]
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 const DAY = 86_400_000
 
 /** A string of "0"/"1": the spec counts bits, and strings keep the encoder short and easy to check. */
@@ -69,13 +68,19 @@ const vendors = (ids: number[]): string => {
   return int(max, 16) + (asRanges.length < asField.length ? '1' + asRanges : '0' + asField)
 }
 
-/** base64url of a bit string, zero-filled to whole 24-bit groups so no "=" is ever needed. */
-const base64url = (bits: string): string => {
-  const padded = bits.padEnd(Math.ceil(bits.length / 24) * 24, '0')
-  let out = ''
-  for (let i = 0; i < padded.length; i += 6) out += B64[parseInt(padded.slice(i, i + 6), 2)]
-  return out
-}
+/**
+ * base64url of a bit string, zero-filled to whole 24-bit groups so no "=" is ever needed; by
+ * way of the browser's btoa, which costs fewer bytes than an alphabet of our own.
+ */
+const base64url = (bits: string): string =>
+  btoa(
+    String.fromCharCode(
+      ...bits
+        .padEnd(Math.ceil(bits.length / 24) * 24, '0')
+        .match(/.{8}/g)!
+        .map((byte) => parseInt(byte, 2)),
+    ),
+  ).replace(/[+/]/g, (c) => (c === '+' ? '-' : '_'))
 
 export function encodeTcString(m: TcModel): string {
   // TCF 2.2+ wants Created and LastUpdated equal and day-granular, so a string does not time the visit.

@@ -14,7 +14,7 @@
 import type { AcProvider } from '../config/types.js'
 import { el } from '../ui/dom.js'
 import { trapTab } from '../ui/focus.js'
-import type { TcfChoice } from './choice.js'
+import { LI_PURPOSES, type TcfChoice } from './choice.js'
 import type { Gvl, GvlVendor } from './gvl.js'
 import { firstLayerLines, uses } from './stacks.js'
 import type { TcfTextKey } from './texts.js'
@@ -33,28 +33,33 @@ export interface LayerOptions {
 
 type Ids = keyof Omit<TcfChoice, 'acConsents'> | 'acConsents'
 
-const safeUrl = (url: string | undefined): string | undefined => (url && /^https:\/\//.test(url) ? url : undefined)
+/** A link that opens beside the page, only to an https: address (config and vendor list text never become markup); none otherwise. */
+const link = (href: string | undefined, text = href?.slice(8)) =>
+  !!href && /^https:\/\//.test(href) && el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, text!)
 
 /** A switch: a native checkbox with role="switch" (as the preference centre's), bound to one id of one list of the draft. */
 function toggle(draft: TcfChoice, list: Ids, id: number, label: string, describedBy?: string): HTMLElement {
-  const input = el('input', { type: 'checkbox', role: 'switch', 'aria-describedby': describedBy }) as HTMLInputElement
+  const input = el('input', {
+    type: 'checkbox',
+    role: 'switch',
+    'aria-describedby': describedBy,
+    onchange: () => {
+      draft[list] = input.checked ? [...draft[list], id] : draft[list].filter((x) => x !== id)
+    },
+  }) as HTMLInputElement
   input.checked = draft[list].includes(id)
   input.dataset.list = list
   input.dataset.id = String(id)
-  input.addEventListener('change', () => {
-    draft[list] = input.checked ? [...draft[list], id] : draft[list].filter((x) => x !== id)
-  })
   return el('label', { class: 'tcf-switch' }, input, label)
 }
 
 /** "Purposes and partners (n)": opens the second layer, from the first layer or the preference centre. */
 export function openButton(o: LayerOptions, open: (opener: HTMLElement) => void): HTMLElement {
-  const button = el(
+  const button: HTMLElement = el(
     'button',
-    { type: 'button', part: 'button tcf-open', class: 'tcf-link', 'data-action': 'tcf' },
+    { type: 'button', part: 'button tcf-open', class: 'tcf-link', 'data-action': 'tcf', onclick: () => open(button) },
     o.t('open', o.vendors.length + o.providers.length),
   )
-  button.addEventListener('click', () => open(button))
   return button
 }
 
@@ -87,17 +92,21 @@ function vendorDetails(o: LayerOptions, v: GvlVendor): HTMLElement {
   const r = v.dataRetention
   if (r) {
     const days = (n: number) => t('days', n)
-    const per = Object.entries(r.purposes ?? {}).map(([id, n]) => `${gvl.purposes[id]?.name ?? id}: ${days(n)}`)
-    const special = Object.entries(r.specialPurposes ?? {}).map(([id, n]) => `${gvl.specialPurposes[id]?.name ?? id}: ${days(n)}`)
-    add(t('retention'), [r.stdRetention !== undefined && days(r.stdRetention), ...per, ...special].filter(Boolean).join('; '))
+    const per = (group: Record<string, { name: string }>, retention: Record<string, number> = {}) =>
+      Object.entries(retention).map(([id, n]) => `${group[id]?.name ?? id}: ${days(n)}`)
+    add(
+      t('retention'),
+      [r.stdRetention !== undefined && days(r.stdRetention), ...per(gvl.purposes, r.purposes), ...per(gvl.specialPurposes, r.specialPurposes)]
+        .filter(Boolean)
+        .join('; '),
+    )
   }
   add(t('dataCategories'), names(gvl.dataCategories, v.dataDeclaration ?? []))
   add(t('storage'), typeof v.cookieMaxAgeSeconds === 'number' && t('days', Math.ceil(v.cookieMaxAgeSeconds / 86_400)))
   if (v.usesNonCookieAccess) rows.push([t('otherStorage'), '✓'])
   const url = v.urls?.find((u) => u.langId === o.lang) ?? v.urls?.find((u) => u.langId === 'en') ?? v.urls?.[0]
-  const link = (href: string | undefined) => href && el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, href.replace(/^https:\/\//, ''))
-  add(t('privacy'), link(safeUrl(url?.privacy)))
-  add(t('legIntClaim'), v.legIntPurposes.length > 0 && link(safeUrl(url?.legIntClaim)))
+  add(t('privacy'), link(url?.privacy))
+  add(t('legIntClaim'), v.legIntPurposes.length > 0 && link(url?.legIntClaim))
   return el('dl', {}, ...rows.flatMap(([label, value]) => [el('dt', {}, label), el('dd', {}, value)]))
 }
 
@@ -110,13 +119,14 @@ function item(
   vendorCount?: number,
 ): HTMLElement {
   const id = `cs-tcf-${key}-${entry.id}`
+  const examples = !!entry.illustrations?.length
   const more = el(
     'details',
     {},
     el('summary', {}, entry.name),
     el('p', { id }, entry.description),
-    !!entry.illustrations?.length && el('p', {}, o.t('illustrations')),
-    !!entry.illustrations?.length && el('ul', {}, ...entry.illustrations!.map((text) => el('li', {}, text))),
+    examples && el('p', {}, o.t('illustrations')),
+    examples && el('ul', {}, ...entry.illustrations!.map((text) => el('li', {}, text))),
     vendorCount !== undefined && el('p', {}, o.t('vendorCount', vendorCount)),
   )
   for (const s of switches) s.querySelector('input')!.setAttribute('aria-describedby', id)
@@ -131,10 +141,9 @@ export function openDialog(shadow: ShadowRoot, o: LayerOptions, below: HTMLEleme
   const { gvl, vendors, t } = o
   const draft = o.draft()
   const used = uses(vendors)
-  const LI = [2, 7, 8, 9, 10, 11]
-  const section = (title: string, ...children: (HTMLElement | false)[]) => el('section', { class: 'tcf-group' }, el('h3', {}, title), ...children)
+  const section = (title: string, ...children: (HTMLElement | false)[]) => el('section', {}, el('h3', {}, title), ...children)
   const asking = (id: number) => vendors.filter((v) => v.purposes.includes(id) || v.legIntPurposes.includes(id) || v.flexiblePurposes.includes(id)).length
-  const liUsed = (id: number) => LI.includes(id) && vendors.some((v) => v.legIntPurposes.includes(id) || v.flexiblePurposes.includes(id))
+  const liUsed = (id: number) => LI_PURPOSES.includes(id) && vendors.some((v) => v.legIntPurposes.includes(id) || v.flexiblePurposes.includes(id))
 
   const vendorList = el(
     'div',
@@ -150,23 +159,23 @@ export function openDialog(shadow: ShadowRoot, o: LayerOptions, below: HTMLEleme
       ]
       return el('div', { class: 'tcf-item', part: 'tcf-vendor' }, details, el('div', { class: 'tcf-switches' }, ...switches))
     }),
-    ...o.providers.map((p) => {
-      const policy = safeUrl(p.policyUrl)
-      return el(
+    ...o.providers.map((p) =>
+      el(
         'div',
         { class: 'tcf-item' },
-        el('p', { id: `cs-tcf-ac-${p.id}` }, p.name, ' ', !!policy && el('a', { href: policy!, target: '_blank', rel: 'noopener noreferrer' }, t('privacy'))),
+        el('p', { id: `cs-tcf-ac-${p.id}` }, p.name, ' ', link(p.policyUrl, t('privacy'))),
         el('div', { class: 'tcf-switches' }, toggle(draft, 'acConsents', p.id, t('consent'), `cs-tcf-ac-${p.id}`)),
-      )
-    }),
+      ),
+    ),
   )
 
-  const close = el('button', { type: 'button', part: 'button close', class: 'close', 'data-action': 'close', 'aria-label': t('close') }, '×')
-  const action = (name: string, key: TcfTextKey, choice: () => TcfChoice | boolean) => {
-    const button = el('button', { type: 'button', part: `button ${name}`, 'data-action': name }, t(key))
-    button.addEventListener('click', () => o.decide(choice()))
-    return button
-  }
+  const close = el(
+    'button',
+    { type: 'button', part: 'button close', class: 'close', 'data-action': 'close', 'aria-label': t('close'), onclick: () => shut() },
+    '×',
+  )
+  const action = (name: string, key: TcfTextKey, choice: () => TcfChoice | boolean) =>
+    el('button', { type: 'button', part: `button ${name}`, 'data-action': name, onclick: () => o.decide(choice()) }, t(key))
   const dialog = el(
     'div',
     {
@@ -177,6 +186,14 @@ export function openDialog(shadow: ShadowRoot, o: LayerOptions, below: HTMLEleme
       'aria-labelledby': 'cs-tcf-title',
       'aria-describedby': 'cs-tcf-desc',
       tabindex: '-1',
+      onkeydown: (event) => {
+        const key = event as KeyboardEvent
+        if (key.key === 'Escape') {
+          key.preventDefault()
+          key.stopPropagation()
+          shut()
+        } else trapTab(key, dialog)
+      },
     },
     el('div', { class: 'head' }, el('h2', { id: 'cs-tcf-title' }, t('title')), close),
     el('p', { id: 'cs-tcf-desc' }, t('description')),
@@ -211,7 +228,7 @@ export function openDialog(shadow: ShadowRoot, o: LayerOptions, below: HTMLEleme
       action('save', 'save', () => draft),
     ),
   )
-  const backdrop = el('div', { class: 'backdrop tcf-backdrop' })
+  const backdrop = el('div', { class: 'backdrop' })
   const shut = () => {
     backdrop.remove()
     dialog.remove()
@@ -219,15 +236,6 @@ export function openDialog(shadow: ShadowRoot, o: LayerOptions, below: HTMLEleme
     const back = opener?.isConnected ? opener : shadow.querySelector<HTMLElement>('[data-action=preferences]')
     back?.focus()
   }
-  close.addEventListener('click', shut)
-  dialog.addEventListener('keydown', (event) => {
-    const key = event as KeyboardEvent
-    if (key.key === 'Escape') {
-      key.preventDefault()
-      key.stopPropagation()
-      shut()
-    } else trapTab(key, dialog)
-  })
   // One layer at a time: what was on screen is out of reach and out of sight (layer.css).
   below?.setAttribute('inert', '')
   shadow.append(backdrop, dialog)

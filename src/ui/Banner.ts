@@ -1,23 +1,10 @@
-import type { Mode, TextTree, UiConfig } from '../config/types.js'
+import type { Resolved } from '../config/resolve.js'
+import type { TextTree, UiConfig } from '../config/types.js'
+import { $consent } from '../core/state.js'
 import { lookup } from '../i18n/lookup.js'
 import type { UiActions } from './actions.js'
 import { el } from './dom.js'
 import { trapTab } from './focus.js'
-
-export interface BannerProps {
-  texts: TextTree
-  layout: NonNullable<UiConfig['layout']>
-  position: NonNullable<UiConfig['position']>
-  /** Reject all before Accept all (ui.flipButtons). */
-  flip?: boolean
-  blocking: boolean
-  policyUrl?: string
-  /** `notice`: its own wording and one acknowledge action (docs/regions.md). */
-  mode: Mode
-  /** Where opt-out applies: the "Do Not Sell or Share" link (docs/regions.md). */
-  doNotSell: boolean
-  actions: UiActions
-}
 
 /**
  * The first layer: Accept all, Reject all and Manage preferences with the same
@@ -26,10 +13,20 @@ export interface BannerProps {
  *
  * Plain DOM, not preact: it is static, must paint with the page, and keeping the
  * framework out of the first layer is what holds the 12 kB budget (preact renders
- * the preference centre, loaded on demand — src/lazy).
+ * the preference centre, loaded on demand — src/lazy). `layout` and `position` are ui's with
+ * their defaults (mount.ts); the rest it reads from config. A `notice` (config.mode) has its own
+ * wording and one acknowledge action (docs/regions.md).
  */
-export function Banner({ texts, layout, position, flip, blocking, policyUrl, mode, doNotSell, actions }: BannerProps): HTMLElement {
+export function Banner(
+  config: Resolved,
+  texts: TextTree,
+  actions: UiActions,
+  layout: NonNullable<UiConfig['layout']>,
+  position: NonNullable<UiConfig['position']>,
+): HTMLElement {
   const t = (key: string) => lookup(texts, key) ?? key
+  const { mode, policyUrl } = config
+  const blocking = !!config.source.ui?.blocking
   // A notice informs and asks nothing: it must not read like a choice (docs/regions.md).
   const notice = mode === 'notice'
   const head = notice ? 'notice.' : 'banner.'
@@ -40,7 +37,8 @@ export function Banner({ texts, layout, position, flip, blocking, policyUrl, mod
     button('accept-all', 'accept-all', 'banner.acceptAll', () => actions.acceptAll('banner')),
     button('reject-all', 'reject-all', 'banner.rejectAll', () => actions.rejectAll('banner')),
   ]
-  if (flip) choices.reverse()
+  // Reject all before Accept all (ui.flipButtons).
+  if (config.source.ui?.flipButtons) choices.reverse()
   return el(
     'section',
     {
@@ -58,8 +56,10 @@ export function Banner({ texts, layout, position, flip, blocking, policyUrl, mod
       { class: 'text' },
       el('h2', { id: 'cs-title' }, t(head + 'title')),
       el('p', { id: 'cs-desc' }, t(head + 'description'), policyUrl && ' ', policyUrl && el('a', { part: 'link', href: policyUrl }, t('banner.policyLink'))),
-      // A link, as the CCPA names it (Cal. Code Regs. tit. 11, §7026): one click opts out of sale and sharing.
-      doNotSell &&
+      // A link, as the CCPA names it (Cal. Code Regs. tit. 11, §7026): one click opts out of sale
+      // and sharing. Where opt-out applies and there is advertising to opt out of (docs/regions.md).
+      mode === 'opt-out' &&
+        'advertising' in $consent.get().categories &&
         el(
           'p',
           {},

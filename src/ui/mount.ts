@@ -12,21 +12,14 @@ import { lookup } from '../i18n/lookup.js'
 import type { SecondLayer } from './second-layer.js'
 import { $view } from './view.js'
 
-export interface MountOptions {
-  config: Resolved
-  /** From sheet.ts, shared with the placeholders. */
-  styles: CSSStyleSheet
-  texts: TextTree
-  lang: string
-  actions: UiActions
-}
-
 /**
  * `<div id="consentry-root">` at the end of `<body>`, which must exist (the
  * caller waits for it: body.ts), with an open shadow root (docs/architecture.md, "Builds"), kept
- * in step with `$view` and `$consent`. Returns a function that removes it.
+ * in step with `$view` and `$consent`. Returns a function that removes it. `styles` comes from
+ * sheet.ts, shared with the placeholders. (Parameters, not an options object: their names would
+ * stay in the first view's bytes.)
  */
-export function mount({ config, styles, texts, lang, actions }: MountOptions): () => void {
+export function mount(config: Resolved, styles: CSSStyleSheet, texts: TextTree, lang: string, actions: UiActions): () => void {
   const host = document.createElement('div')
   host.id = 'consentry-root'
   host.lang = lang
@@ -42,18 +35,7 @@ export function mount({ config, styles, texts, lang, actions }: MountOptions): (
   // still releases nothing optional for them. navigator.webdriver alone is no crawler: tests
   // and automation by real users see the banner.
   const bot = ui.hideFromBots !== false && /bot|crawl|spider|slurp/i.test(navigator.userAgent)
-  const banner = Banner({
-    texts,
-    layout,
-    position,
-    flip: ui.flipButtons,
-    blocking: !!ui.blocking,
-    policyUrl: config.policyUrl,
-    mode: config.mode,
-    // Where opt-out applies and there is advertising to opt out of (docs/regions.md).
-    doNotSell: config.mode === 'opt-out' && 'advertising' in $consent.get().categories,
-    actions,
-  })
+  const banner = Banner(config, texts, actions, layout, position)
   // The text locale is part of every font strike Chromium sets up; :host's
   // all: initial resets it, so the language goes on the banner too (styles.css).
   banner.lang = lang

@@ -17,7 +17,8 @@ export interface Presenter {
 /**
  * The visitor's UI, in one language at a time: the locale loaded, the first layer mounted as soon
  * as `<body>` exists, and a later change of `<html lang>` (an SPA's language switch) followed.
- * `path` is the folder of the locale files (language.path, else beside the script tag); `changed`
+ * `path` is the folder of the locale files (language.path, else beside the script tag; without one
+ * the npm build uses its locale chunks, src/i18n/chunks.ts); `changed`
  * re-renders what has texts of its own (placeholders) after a change of language. (Parameters,
  * not an options object: their names would stay in the first view's bytes.)
  */
@@ -34,7 +35,7 @@ export const present = (config: Resolved, styles: CSSStyleSheet, path: string | 
     await whenBody()
     if (stopped) return
     unmount?.()
-    unmount = mount({ config, styles, texts, lang, actions })
+    unmount = mount(config, styles, texts, lang, actions)
     shown = { lang, texts, styles }
     changed()
   }

@@ -1,14 +1,8 @@
 import type { Resolved } from '../config/resolve.js'
 import css from './styles.css?raw'
 
-const VARS: Record<string, string> = {
-  accent: '--cs-accent',
-  accentText: '--cs-accent-text',
-  background: '--cs-bg',
-  text: '--cs-text',
-  radius: '--cs-radius',
-  font: '--cs-font',
-}
+/** The token a `ui.theme` key sets: accentText → --cs-accent-text; background is --cs-bg (styles.css). */
+const token = (key: string) => '--cs-' + (key === 'background' ? 'bg' : key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()))
 
 /**
  * One constructable stylesheet shared by every shadow root Consentry makes (the
@@ -20,9 +14,10 @@ export function sheet(config: Resolved): CSSStyleSheet {
   // A background without its own text colour gets white or black text (styles.css).
   const theme: Record<string, string | undefined> = { ...config.source.ui?.theme }
   if (theme.background) theme.text ??= 'var(--cs-on-bg)'
-  const vars = Object.keys(VARS)
-    .filter((key) => theme[key])
-    .map((key) => `${VARS[key]}:${theme[key]}`)
+  // Every key of a valid theme but `scheme` (mount.ts) is a token.
+  const vars = Object.keys(theme)
+    .filter((key) => key !== 'scheme' && theme[key])
+    .map((key) => `${token(key)}:${theme[key]}`)
   const result = new CSSStyleSheet()
   result.replaceSync(css + (vars.length ? `:host{${vars.join(';')}}` : ''))
   return result

@@ -1,7 +1,5 @@
 import type { UiActions } from './actions.js'
 
-const ACTIONS = ['preferences', 'accept-all', 'reject-all', 'do-not-sell']
-
 /**
  * `data-consentry="preferences" | "accept-all" | "reject-all" | "do-not-sell"` on any element
  * of the page: a way back to the choice that stays where the site puts it (withdrawal as easy
@@ -11,12 +9,20 @@ const ACTIONS = ['preferences', 'accept-all', 'reject-all', 'do-not-sell']
 export function listenForTriggers(actions: UiActions): () => void {
   const onClick = (event: MouseEvent) => {
     const action = (event.target as Element | null)?.closest?.('[data-consentry]')?.getAttribute('data-consentry')
-    if (!action || !ACTIONS.includes(action)) return
+    // Any other value is not ours: the click goes on as the page meant it.
+    const run =
+      action === 'preferences'
+        ? actions.openPreferences
+        : action === 'accept-all'
+          ? actions.acceptAll
+          : action === 'reject-all'
+            ? actions.rejectAll
+            : action === 'do-not-sell'
+              ? actions.doNotSell
+              : undefined
+    if (!run) return
     event.preventDefault()
-    if (action === 'preferences') actions.openPreferences()
-    else if (action === 'accept-all') actions.acceptAll('api')
-    else if (action === 'do-not-sell') actions.doNotSell('api')
-    else actions.rejectAll('api')
+    run('api')
   }
   document.addEventListener('click', onClick)
   return () => document.removeEventListener('click', onClick)

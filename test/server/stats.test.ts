@@ -54,6 +54,19 @@ for (const backend of backends()) {
       })
     }
 
+    it('IAB TCF receipts that record no category decision (source tcf, tcf-late) are in the log but counted nowhere', async () => {
+      const res = await get('/export?from=2026-03-04&to=2026-03-05&format=jsonl')
+      expect(res.status).toBe(200)
+      const sources = (await res.text())
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(Buffer.from(JSON.parse(line).jws.split('.')[1], 'base64url').toString('utf8')).source)
+      expect(sources).toEqual(['banner', 'banner', 'tcf', 'tcf-late'])
+      // Four receipts that day, two decisions: r8 (accept all) and r9 (reject all).
+      expect((await stats('from=2026-03-04&to=2026-03-04')).rows).toEqual([EXPECTED.day[2]])
+      expect(EXPECTED.day[2]).toMatchObject({ decisions: 2, acceptAll: 1, rejectAll: 1 })
+    })
+
     it('by defaults to day; the range is inclusive of both dates and counts by the day received', async () => {
       const body = await stats('from=2026-03-02&to=2026-03-02')
       expect(body).toEqual({ from: '2026-03-02', to: '2026-03-02', by: 'day', rows: [EXPECTED.day[1]] })
@@ -101,7 +114,7 @@ for (const backend of backends()) {
       expect(body).toEqual({
         storage: backend.name,
         entries: SEED.length,
-        head: { logIndex: SEED.length, entryHash: head.entryHash, receivedAt: '2026-03-05T12:09:00.000Z' },
+        head: { logIndex: SEED.length, entryHash: head.entryHash, receivedAt: '2026-03-05T12:11:00.000Z' },
         firstReceivedAt: '2026-03-01T12:00:00.000Z',
         checkpoint: { size: SEED.length, root: checkpoint.root, createdAt: new Date(checkpoint.createdMs).toISOString() },
         lastAudit: null,

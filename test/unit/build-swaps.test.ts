@@ -1,13 +1,16 @@
 // The script-tag builds swap modules at build time (rollup.config.mjs): the lazy loader
 // (src/lazy/index.ts → script.ts or script-autoblock.ts) and, without TCF, the TCF hook and
 // config shape (→ src/tcf/none.ts), and the validator's words (src/config/messages.ts →
-// messages-short.ts). A swapped module must offer what the original does,
+// messages-short.ts), and the API's SSR check (src/has-dom.ts → has-dom-page.ts). A swapped
+// module must offer what the original does,
 // or a build would break only where it is used. The type checks below run under
 // `npm run typecheck`; the name checks at test time.
 import { expect, test } from 'vitest'
 import * as messages from '../../src/config/messages.js'
 import * as messagesShort from '../../src/config/messages-short.js'
 import type * as shape from '../../src/config/tcf-shape.js'
+import * as hasDom from '../../src/has-dom.js'
+import * as hasDomPage from '../../src/has-dom-page.js'
 import * as lazy from '../../src/lazy/index.js'
 import * as script from '../../src/lazy/script.js'
 import * as scriptAutoblock from '../../src/lazy/script-autoblock.js'
@@ -33,4 +36,11 @@ test('the short config messages stand in for every name of the full ones, with n
   expect(Object.keys(short).sort()).toEqual(Object.keys(messages).sort())
   expect(Object.keys(short.WORDS)).toEqual(Object.keys(messages.WORDS))
   expect(Object.values(short.WORDS).filter(Boolean)).toEqual([])
+})
+
+test("the script-tag builds' page check stands in for the SSR one, and always finds a page", () => {
+  const page: typeof hasDom = hasDomPage
+  expect(Object.keys(page)).toEqual(Object.keys(hasDom))
+  expect(page.hasDom()).toBe(true)
+  expect(hasDom.hasDom()).toBe(true)
 })

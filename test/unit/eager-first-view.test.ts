@@ -34,12 +34,16 @@ test('what runs on load is parenthesised, what runs later stays lazy, and both s
   const code = `!function(){
 function used(a){${BODY}}
 function unused(a){${BODY}}
+function Made(a){this.a=a}
+function counts(){return arguments.length}
 const arrow=(a)=>{${BODY}}, idle=(a)=>{${BODY}}, tiny=(a)=>a, lazy=(a)=>a
-window.result=arrow(1)+used(1)+tiny(1)
+window.result=arrow(1)+used(1)+tiny(1)+new Made(2).a+counts(1,2)
 window.later=()=>unused(2)+idle(2)+lazy(0)
 }()`
   const marked = await mark(code)
-  expect(marked).toContain(`var used=(function(a){${BODY}});`)
+  // Declarations that ran become one \`var\` at the top of their scope; each is an arrow
+  // unless something could tell (this, arguments, new).
+  expect(marked).toContain(`var used=((a)=>{${BODY}}),Made=(function(a){this.a=a}),counts=(function(){return arguments.length});`)
   expect(marked).toContain(`const arrow=((a)=>{${BODY}})`)
   expect(marked).toContain(`function unused(a){${BODY}}`)
   expect(marked).toContain(`idle=(a)=>{${BODY}}`)
@@ -47,29 +51,31 @@ window.later=()=>unused(2)+idle(2)+lazy(0)
   expect(marked).toContain('tiny=((a)=>a)')
   expect(marked).toContain('lazy=(a)=>a\n')
   expect(await run(marked)).toEqual(await run(code))
-  expect(await run(marked)).toEqual({ result: 3, later: 8 })
+  expect(await run(marked)).toEqual({ result: 7, later: 8 })
 })
 
-test("an object literal's plain method that runs on load becomes a parenthesised function; accessors, async methods and methods using super stay", async () => {
+test("an object literal's plain method that runs on load becomes a parenthesised function (an arrow without this); accessors, async methods and methods using super stay", async () => {
   const code = `!function(){
 const base={twice(a){return a*2}}
 const o={__proto__:base,
 used(a){${BODY}},
+self(){return this===o},
 unused(a){${BODY}},
 get value(){return 1},
 async later(a){${BODY}},
 viaSuper(a){return super.twice(a)}}
-window.result=[o.used(1),o.value,o.viaSuper(2)]
+window.result=[o.used(1),o.value,o.viaSuper(2),o.self()]
 window.later=()=>o.unused(2)
 }()`
   const marked = await mark(code)
-  expect(marked).toContain(`used:(function(a){${BODY}})`)
+  expect(marked).toContain(`used:((a)=>{${BODY}})`)
+  expect(marked).toContain('self:(function(){return this===o})')
   expect(marked).toContain(`unused(a){${BODY}}`)
   expect(marked).toContain('get value(){return 1}')
   expect(marked).toContain(`async later(a){${BODY}}`)
   expect(marked).toContain('viaSuper(a){return super.twice(a)}')
   expect(await run(marked)).toEqual(await run(code))
-  expect(await run(marked)).toEqual({ result: [1, 1, 4], later: 4 })
+  expect(await run(marked)).toEqual({ result: [1, 1, 4, true], later: 4 })
 })
 
 test('a declaration called before its place in the source still works, after the directive prologue', async () => {
@@ -103,6 +109,6 @@ test('in the script-tag build, every function a first view calls is marked, and 
   // The first view calls most of the SDK's start-up, but not the click path and the rest.
   expect(marked).toBeGreaterThan(60)
   // nanostores' store methods run on every page view.
-  expect(code).toMatch(/set:\(function\(\w\)\{let \w=\w\.value;/)
+  expect(code).toMatch(/set:\(\(\w\)=>\{let \w=\w\.value;/)
   expect(nodes.size - calls.length).toBeGreaterThan(60)
 })

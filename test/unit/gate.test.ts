@@ -61,7 +61,7 @@ function page(html: string) {
 describe('script gating', () => {
   test('nothing gated runs before its category is allowed', async () => {
     page(`<script type="text/plain" data-category="analytics">window.ran.push('a')</script>`)
-    gate = createGate({ allows })
+    gate = createGate(allows)
     await gate.release()
     expect(window.ran).toEqual([])
     expect(document.querySelector('script')!.type).toBe('text/plain')
@@ -69,7 +69,7 @@ describe('script gating', () => {
 
   test('necessary scripts run at once', async () => {
     page(`<script type="text/plain" data-category="necessary">window.ran.push('n')</script>`)
-    gate = createGate({ allows })
+    gate = createGate(allows)
     await gate.release()
     expect(window.ran).toEqual(['n'])
   })
@@ -80,7 +80,7 @@ describe('script gating', () => {
       <script type="text/plain" data-category="analytics">window.ran.push('inline2')</script>
       <script type="text/plain" data-category="analytics" data-src="${base}?name=ext3&delay=0"></script>
       <script type="text/plain" data-category="advertising">window.ran.push('ad')</script>`)
-    gate = createGate({ allows })
+    gate = createGate(allows)
     allowed.add('analytics')
     await gate.release()
     await gate.release()
@@ -89,7 +89,7 @@ describe('script gating', () => {
 
   test('a named service needs its own consent; the category alone does not release it', async () => {
     page(`<script type="text/plain" data-category="analytics" data-service="ga4">window.ran.push('ga4')</script>`)
-    gate = createGate({ allows })
+    gate = createGate(allows)
     allowed.add('analytics')
     await gate.release()
     expect(window.ran).toEqual([])
@@ -100,7 +100,7 @@ describe('script gating', () => {
 
   test('attributes carry over: nonce, async, defer, data-type="module"', async () => {
     page(`<script type="text/plain" data-category="analytics" data-type="module" defer async nonce="abc" id="x" data-src="${base}?name=m"></script>`)
-    gate = createGate({ allows, nonce: 'fallback' })
+    gate = createGate(allows, 'fallback')
     allowed.add('analytics')
     await gate.release()
     const script = document.getElementById('x') as HTMLScriptElement
@@ -114,7 +114,7 @@ describe('script gating', () => {
 
   test('the configured nonce goes on scripts whose markup has none', async () => {
     page(`<script type="text/plain" data-category="analytics" id="x">1</script>`)
-    gate = createGate({ allows, nonce: 'n0nce' })
+    gate = createGate(allows, 'n0nce')
     allowed.add('analytics')
     await gate.release()
     expect((document.getElementById('x') as HTMLScriptElement).nonce).toBe('n0nce')
@@ -122,7 +122,7 @@ describe('script gating', () => {
 
   test('gated scripts added after start are held back, then run when allowed', async () => {
     page('')
-    gate = createGate({ allows })
+    gate = createGate(allows)
     const late = document.createElement('script')
     late.type = 'text/plain'
     late.setAttribute('data-category', 'analytics')
@@ -138,7 +138,7 @@ describe('script gating', () => {
   test('gated scripts added after consent run without another release call', async () => {
     page('')
     allowed.add('analytics')
-    gate = createGate({ allows })
+    gate = createGate(allows)
     document.body.insertAdjacentHTML('beforeend', `<div><script type="text/plain" data-category="analytics">window.ran.push('spa')</script></div>`)
     await vi.waitFor(() => expect(window.ran).toEqual(['spa']))
   })
@@ -158,7 +158,7 @@ describe('script gating', () => {
       count(type, -1)
       remove.call(this, type, fn, options)
     })
-    gate = createGate({ allows })
+    gate = createGate(allows)
     allowed.add('analytics')
     await gate.release()
     expect(window.ran).toEqual(['a', 'b', 'c'])
@@ -170,7 +170,7 @@ describe('script gating', () => {
 
   test('iframes load their data-src only when allowed', async () => {
     page(`<iframe data-category="functional" data-service="youtube" data-src="about:blank#video"></iframe>`)
-    gate = createGate({ allows })
+    gate = createGate(allows)
     await gate.release()
     const frame = document.querySelector('iframe')!
     expect(frame.getAttribute('src')).toBeNull()

@@ -99,7 +99,7 @@ afterEach(() => {
 test('init → destroy → init → destroy: every listener, timer, observer, store subscription and node a run added is gone', async () => {
   const emitter = createEmitter<Events>()
   // A decided visitor: functional is off, so the embed is held behind a placeholder.
-  const first = start(config, { emitter, cookies: '' })
+  const first = start(config, '', emitter)
   await first.ready
   first.decide({ functional: false, analytics: true }, 'api')
   first.destroy()
@@ -112,7 +112,7 @@ test('init → destroy → init → destroy: every listener, timer, observer, st
   // The first run, destroyed, left nothing subscribed to the stores either.
   expect(before.storeListeners).toEqual([0, 0])
   for (let run = 0; run < 2; run++) {
-    const instance = start(config, { emitter, cookies })
+    const instance = start(config, cookies, emitter)
     await instance.ready
     // The receipts client and the placeholders are lazy: make them start, then see them held.
     await instance.receipts()
@@ -141,7 +141,7 @@ test('with auto-blocking, destroy() also stops its consent listener and its pars
   // (autoblock.ts says why); they hold no listener, observer or timer.
   const before = picture()
   for (let run = 0; run < 2; run++) {
-    const instance = start(blocking, { emitter, cookies: '' })
+    const instance = start(blocking, '', emitter)
     await instance.ready
     const running = picture()
     expect(running.observers).toBeGreaterThan(before.observers)

@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs'
 import { TCString } from '@iabtechlabtcf/core'
 import { atom } from 'nanostores'
 import { afterEach, describe, expect, test, vi } from 'vitest'
+import { regionKeys } from '../../src/config/region.js'
 import { resolve } from '../../src/config/resolve.js'
 import { emptyState, type ConsentState } from '../../src/core/state.js'
 import { startTcf, type TcfHost } from '../../src/tcf/cmp.js'
+import { gdprApplies } from '../../src/tcf/gdpr.js'
 import { installStub, type TcfApi } from '../../src/tcf/stub.js'
 import type { View } from '../../src/ui/view.js'
 
@@ -133,6 +135,21 @@ describe('__tcfapi', () => {
     let data: TcData | undefined
     w.__tcfapi!('getTCData', 2, (value) => (data = value as TcData))
     expect(data).toMatchObject({ gdprApplies: false, eventStatus: 'tcloaded' })
+  })
+
+  test('gdprApplies is true exactly where the region rules say EEA, UK or Switzerland, and where the region is unknown', () => {
+    const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+    const regions = [...A].flatMap((a) => [...A].map((b) => a + b))
+    regions.push('ES-CT', 'GB-SCT', 'UK-WLS', 'US-CA', 'CH-ZH', 'NO-03', 'CA-QC', '')
+    const applying: string[] = []
+    for (const region of regions) {
+      const expected = !region || regionKeys(region).some((key) => key === 'EEA' || key === 'UK' || key === 'CH')
+      expect(gdprApplies(region), region).toBe(expected)
+      if (expected && region.length === 2) applying.push(region)
+    }
+    expect(gdprApplies(undefined)).toBe(true)
+    // The 27 EU states, Iceland, Liechtenstein, Norway, the UK (GB and UK) and Switzerland.
+    expect(applying).toHaveLength(33)
   })
 
   test('unknown commands fail instead of hanging the caller', () => {

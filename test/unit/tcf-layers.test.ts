@@ -57,7 +57,7 @@ afterEach(() => {
 })
 
 async function running(extra: Record<string, unknown> = {}) {
-  const instance = start({ ...config, ...extra }, { emitter: createEmitter<Events>(), cookies: '' })
+  const instance = start({ ...config, ...extra }, '', createEmitter<Events>())
   await instance.ready
   // The TCF chunk is lazy: wait for it to add its block to the first layer.
   await vi.waitFor(() => expect(q('.tcf-l1')).toBeTruthy(), { timeout: 5000 })

@@ -68,7 +68,7 @@ afterEach(() => {
 })
 
 const boot = () => {
-  instance = start(config, { emitter: createEmitter<Events>(), cookies: '' })
+  instance = start(config, '', createEmitter<Events>())
   w.__tcfapi!('addEventListener', 2, (data) => {
     const { eventStatus, tcString } = data as { eventStatus: string; tcString: string }
     if (eventStatus === 'useractioncomplete') heard.push(tcString)

@@ -41,8 +41,8 @@ function choiceOf(categories: Record<string, boolean>): Choice {
 const text = (value: unknown): string => (typeof value === 'string' ? value : '')
 
 /**
- * Reads a stored (already verified) receipt. An erased receipt (no JWS) or one whose payload
- * cannot be read gives undefined: it adds nothing.
+ * Reads a stored (already verified) receipt. An erased receipt (no JWS), one whose payload
+ * cannot be read, or one that is no decision about the categories gives undefined: it adds nothing.
  */
 function tallyOf(entry: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>): Tally | undefined {
   if (entry.kind !== 'receipt' || !entry.jws) return undefined
@@ -52,6 +52,11 @@ function tallyOf(entry: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>): Tally | 
   } catch {
     return undefined
   }
+  // IAB TCF receipts that record no decision about the categories (docs/collector.md,
+  // "Statistics"): a change of TCF choices alone (`tcf`: the categories as they were) and a
+  // decision's TC string that came after its receipt (`tcf-late`). Counted, they would count the
+  // same categories again and make a partner switched off look like a new decision.
+  if (payload.source === 'tcf' || payload.source === 'tcf-late') return undefined
   const raw = payload.categories
   const categories: Record<string, boolean> = {}
   if (raw && typeof raw === 'object') for (const [name, on] of Object.entries(raw)) if (typeof on === 'boolean') categories[name] = on

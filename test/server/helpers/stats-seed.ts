@@ -1,6 +1,7 @@
 // A log with counts worked out by hand, shared by the GET /stats suite and the console's browser
-// tests: ten receipts over 2026-03-01 … 2026-03-05, and the rows /stats must return for
-// 2026-03-01 … 2026-03-04.
+// tests: twelve receipts over 2026-03-01 … 2026-03-05, and the rows /stats must return for
+// 2026-03-01 … 2026-03-04. Two of them are IAB TCF receipts that record no category decision
+// (a change of TCF choices alone, and a decision's late TC string): they count nowhere.
 import { Browser, sha256 } from './receipts.js'
 
 const CFG_A = sha256('{"revision":1,"a":1}')
@@ -16,9 +17,20 @@ export interface Seed {
   lang: string
   categories: Record<string, boolean>
   source?: string
+  /** The index in SEED of the receipt whose chain this one continues (same browser); a new browser otherwise. */
+  continues?: number
+  tcf?: string
 }
 
-/** r1 … r9 fall in 2026-03-01 … 2026-03-04; r10 is the day after, outside the range asked for. */
+/** A TC string made by the IAB's @iabtechlabtcf/core (core + DisclosedVendors segments). */
+const TC_STRING = 'CQuzncAQuzncAEsAAAENAHEgAPAAAAAAAAAAF5wAgAEALzAAAAAA.IGMwAwAEALzAYyAA'
+
+/**
+ * r1 … r11 fall in 2026-03-01 … 2026-03-04; r12 is the day after, outside the range asked for.
+ * r10 and r11 are not decisions (docs/collector.md, "Statistics"): r10 a change of TCF choices
+ * alone after r8 (its categories as they were), r11 the TC string of r9's decision, made after
+ * r9's receipt had left.
+ */
 export const SEED: Seed[] = [
   { day: '2026-03-01', region: 'EU', mode: 'opt-in', revision: 1, lang: 'en', categories: ALL },
   { day: '2026-03-01', region: 'EU', mode: 'opt-in', revision: 1, lang: 'de', categories: NONE },
@@ -29,6 +41,8 @@ export const SEED: Seed[] = [
   { day: '2026-03-02', region: 'US-CA', mode: 'opt-out', revision: 2, lang: 'en', categories: NONE, source: 'gpc' },
   { day: '2026-03-04', region: 'EU', mode: 'notice', revision: 2, lang: 'fr', categories: ALL },
   { day: '2026-03-04', revision: 2, lang: 'en', categories: NONE },
+  { day: '2026-03-04', region: 'EU', mode: 'notice', revision: 2, lang: 'fr', categories: ALL, source: 'tcf', continues: 7, tcf: TC_STRING },
+  { day: '2026-03-04', revision: 2, lang: 'en', categories: NONE, source: 'tcf-late', continues: 8, tcf: TC_STRING },
   { day: '2026-03-05', region: 'EU', mode: 'opt-in', revision: 2, lang: 'en', categories: ALL },
 ]
 
@@ -48,7 +62,7 @@ export const row = (
   categories: ReturnType<typeof c>,
 ) => ({ key, decisions, acceptAll, rejectAll, custom, gpc, categories })
 
-/** Counted by hand from SEED (r1 … r9). */
+/** Counted by hand from SEED (r1 … r9; r10 and r11 are no decisions). */
 export const EXPECTED = {
   day: [
     row('2026-03-01', 4, 1, 1, 2, 1, c(4, [2, 2], [3, 1], [1, 3])),
@@ -86,7 +100,7 @@ export async function seedLog(target: SeedTarget): Promise<Browser[]> {
   for (const [i, s] of SEED.entries()) {
     const clock = Date.parse(`${s.day}T12:00:00Z`) + i * 60_000
     target.setClock(clock)
-    const browser = new Browser()
+    const browser = s.continues === undefined ? new Browser() : browsers[s.continues]!
     browsers.push(browser)
     const jws = browser.receipt({
       iat: Math.floor(clock / 1000),
@@ -98,6 +112,7 @@ export async function seedLog(target: SeedTarget): Promise<Browser[]> {
       gpc: s.source === 'gpc',
       ...(s.region ? { region: s.region } : {}),
       ...(s.mode ? { mode: s.mode } : {}),
+      ...(s.tcf ? { tcf: s.tcf } : {}),
     })
     const res = await target.post(jws)
     if (res.status !== 201) throw new Error(`seed receipt ${i + 1}: ${res.status} ${await res.text()}`)

@@ -1,0 +1,114 @@
+// `npm install consentry` in a Vite app, as a user does it (README, "npm / single-page apps"):
+// the package as `npm pack` makes it, installed into a fresh app, built by Vite with no plugin and
+// no copied file, then loaded in Chromium. A German page gets the German banner from the locale's
+// own chunk; the app's first script holds no other language; a root-relative `language.path`
+// fetches from the page's origin instead.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { action, banner, type Route, site, useChromium } from './harness.js'
+
+const config = { policyUrl: '/privacy', categories: { necessary: {}, analytics: {} } }
+const texts = (lang: string) => JSON.parse(readFileSync(`locales/${lang}.json`, 'utf8')) as { banner: { acceptAll: string; description: string } }
+
+/** Two pages of one app: `index.html` with the config alone, `path.html` with language.path "/locales/". */
+const app: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'app', private: true, type: 'module', dependencies: { consentry: '0.1.0' } }),
+  'index.html': `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>App</title>
+<script type="module" src="/src/main.js"></script></head><body><h1>App</h1></body></html>`,
+  'path.html': `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>App</title>
+<script type="module" src="/src/path.js"></script></head><body><h1>App</h1></body></html>`,
+  'src/main.js': `import { init } from 'consentry'\ninit(${JSON.stringify(config)})\n`,
+  'src/path.js': `import { init } from 'consentry'\ninit(${JSON.stringify({ ...config, language: { path: '/locales/' } })})\n`,
+}
+
+let dir: string
+/** The built app: path → content, served as it would be from any static host. */
+const routes: Record<string, Route> = {}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'consentry-npm-'))
+  // The package exactly as published: what `files` and `exports` let through, nothing from src/.
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim().split('\n').pop()!
+  const root = join(dir, 'app')
+  mkdirSync(join(root, 'node_modules', 'consentry'), { recursive: true })
+  execFileSync('tar', ['xzf', join(dir, tarball), '-C', join(root, 'node_modules', 'consentry'), '--strip-components=1'])
+  // Its three dependencies, as npm would install them beside it (no registry needed).
+  for (const name of ['preact', 'nanostores', 'js-cookie']) symlinkSync(join(process.cwd(), 'node_modules', name), join(root, 'node_modules', name))
+  for (const [file, content] of Object.entries(app)) {
+    mkdirSync(join(root, file, '..'), { recursive: true })
+    writeFileSync(join(root, file), content)
+  }
+}, 120_000)
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const t = useChromium(async () => {
+  const root = join(dir, 'app')
+  await build({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    build: { rollupOptions: { input: { index: join(root, 'index.html'), path: join(root, 'path.html') } } },
+  })
+  const out = join(root, 'dist')
+  for (const file of readdirSync(out, { recursive: true, withFileTypes: true })) {
+    if (file.isFile()) routes['/' + join(file.parentPath, file.name).slice(out.length + 1)] = readFileSync(join(file.parentPath, file.name), 'utf8')
+  }
+  routes['/'] = routes['/index.html']!
+  // The site's own copy of a locale, for language.path (fetched only there).
+  routes['/locales/fr.json'] = { body: JSON.stringify({ banner: { acceptAll: 'Tout accepter (site)' } }), type: 'application/json' }
+  return site(routes)
+})
+
+const scripts = () => Object.entries(routes).filter(([path]) => path.endsWith('.js')) as [string, string][]
+
+describe('an npm + Vite app', () => {
+  test('a <html lang="de"> page shows the German banner from the package, loading only the German locale', async () => {
+    await t.page.goto(t.server.url)
+    await expect.poll(() => banner(t.page).isVisible()).toBe(true)
+    expect(await action(t.page, 'accept-all').textContent()).toBe(texts('de').banner.acceptAll)
+    const loaded = t.server.requests.filter((path) => path.endsWith('.js'))
+    const german = scripts().filter(([, code]) => code.includes(texts('de').banner.acceptAll))
+    expect(german).toHaveLength(1)
+    expect(loaded).toContain(german[0][0])
+    // No other language's chunk was downloaded.
+    expect(scripts().filter(([path, code]) => loaded.includes(path) && code.includes(texts('fr').banner.acceptAll))).toEqual([])
+    expect(t.errors).toEqual([])
+  })
+
+  test('each of the 42 other locales is a chunk of its own, none in what the page loads up front', () => {
+    // Up front: the entry script and the modules Vite preloads beside it.
+    const upFront = [...(routes['/index.html'] as string).matchAll(/(?:src|href)="(\/[^"]+\.js)"/g)].map((m) => m[1])
+    const first = upFront.map((path) => routes[path] as string).join('\n')
+    expect(first).toContain(texts('en').banner.acceptAll)
+    const others = readdirSync('locales')
+      .filter((f) => f.endsWith('.json') && f !== 'en.json')
+      .map((f) => f.slice(0, -5))
+    expect(others).toHaveLength(42)
+    const chunks = new Set<string>()
+    for (const lang of others) {
+      const { description } = texts(lang).banner
+      expect(first.includes(description), `${lang} is loaded up front`).toBe(false)
+      const holding = scripts().filter(([, code]) => code.includes(description))
+      expect(
+        holding.map(([path]) => path),
+        `the chunk of ${lang}`,
+      ).toHaveLength(1)
+      chunks.add(holding[0][0])
+    }
+    expect(chunks.size).toBe(42)
+  })
+
+  test('a root-relative language.path ("/locales/") fetches the page language from the site instead', async () => {
+    t.server.requests.length = 0
+    await t.page.goto(t.server.url + 'path.html')
+    await expect.poll(() => banner(t.page).isVisible()).toBe(true)
+    expect(await action(t.page, 'accept-all').textContent()).toBe('Tout accepter (site)')
+    expect(t.server.requests).toContain('/locales/fr.json')
+    expect(t.errors).toEqual([])
+  })
+})
