@@ -42,7 +42,7 @@ const { values: opts } = parseArgs({
     // seconds, so that a slow or busy machine is as warmed up (JIT, caches) as a fast one
     warmup: { type: 'string', default: '5000' },
     only: { type: 'string' },
-    // CONSENTRY_VERIFY_THREADS for the collector (default: its own, cores - 1)
+    // CONSENTRY_VERIFY_THREADS for the collector (default: its own, 0 = the main thread)
     threads: { type: 'string' },
     // write V8 CPU profiles of the collector (every thread) into this folder
     profile: { type: 'string' },
