@@ -11,7 +11,7 @@ import type { TcfConfig, TextTree } from '../config/types.js'
 import type { ConsentState } from '../core/state.js'
 import type { View } from '../ui/view.js'
 import { noteDecision, noteTcString, pendingNotes } from '../receipts/notes.js'
-import type { ReceiptEvent, ReceiptSource } from '../receipts/types.js'
+import type { ReceiptEvent, ReceiptSource, TcfClaims } from '../receipts/types.js'
 import { whenBody } from '../ui/body.js'
 import { takeOver, type Cmp, type TcBody } from './api.js'
 import { acString, allowAll, allowsAdvertising, rejectAll, toModel, untouched, type TcfChoice } from './choice.js'
@@ -180,15 +180,19 @@ export function startTcf(host: TcfHost): TcfSession {
   /** The choice the TCF second layer made, for the decision it is about to cause. */
   let pending: TcfChoice | undefined
 
-  /** Encodes, keeps and announces the TC string of a decision (made at `time`, ms); returns it where GDPR applies. */
-  const settle = (state: ConsentState, choice: TcfChoice, list: Gvl, time = at(state)) => {
+  /**
+   * Encodes, keeps and announces the TC string of a decision (made at `time`, ms); returns the
+   * receipt's TCF claims where GDPR applies: the TC string, and the AC string beside it when
+   * Additional Consent providers are configured (so that a change of those alone is proven too).
+   */
+  const settle = (state: ConsentState, choice: TcfChoice, list: Gvl, time = at(state)): TcfClaims | undefined => {
     const shown = vendors(list)
     const tcString = encodeTcString(toModel(choice, list, shown, tcf, list.lang, time))
     stored = { id: state.id, at: state.updatedAt!, tcString, choice, disclosed: shown.map((v) => v.id) }
     write(stored)
     if (!applies) return
     api.update('useractioncomplete', body(stored))
-    return tcString
+    return { tcf: tcString, addtlConsent: acString(tcf, choice) }
   }
 
   /**
@@ -197,12 +201,11 @@ export function startTcf(host: TcfHost): TcfSession {
    * (or for a change of TCF choices alone: `source`), into a receipt of its own. Without a
    * string (the vendor list failed) the decision's receipt stops waiting.
    */
-  const prove = (state: ConsentState, tcString?: string, source?: ReceiptSource, event: ReceiptEvent = 'updated') =>
+  const prove = (state: ConsentState, tc?: TcfClaims, source?: ReceiptSource, event: ReceiptEvent = 'updated') =>
     receipts &&
     applies &&
     queueMicrotask(() => {
-      if (source || (!noteTcString(state.id, at(state), tcString) && tcString))
-        noteDecision({ state, previous: state, event, source: source ?? 'tcf-late' }, tcString)
+      if (source || (!noteTcString(state.id, at(state), tc) && tc)) noteDecision({ state, previous: state, event, source: source ?? 'tcf-late' }, tc)
       host.record()
     })
 

@@ -200,8 +200,8 @@ describe('the TCF layers', () => {
     q<HTMLButtonElement>('[part~=banner] [data-action=accept-all]')!.click()
     await Promise.resolve()
     const note = pendingNotes().find((n) => n.sub === $consent.get().id)
-    expect(note?.tcf).toBe(events.at(-1)!.tcString)
-    expect(TCString.decode(note!.tcf!).purposeConsents.has(1)).toBe(true)
+    expect(note?.tc?.tcf).toBe(events.at(-1)!.tcString)
+    expect(TCString.decode(note!.tc!.tcf!).purposeConsents.has(1)).toBe(true)
     instance.destroy()
   })
 
