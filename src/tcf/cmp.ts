@@ -22,7 +22,7 @@ import dialogCss from '../ui/dialog.css?raw'
 import css from './layer.css?raw'
 import { firstLayerBlock, openButton, openDialog, type LayerOptions } from './layer.js'
 import type { TcfApi } from './stub.js'
-import english from './english.js'
+import english, { LABEL_CHUNKS } from './english.js'
 import { tcfText } from './texts.js'
 
 /** What a visit remembers next to the Consentry cookie: the string and the choice behind it. */
@@ -132,20 +132,25 @@ export function startTcf(host: TcfHost): TcfSession {
     return list
   })
   // The TCF layer's own labels in each UI language: locales/tcf/<lang>.json, from where the UI's
-  // locales come (config `language.path`, else locales/ beside the script tag). English is in the
-  // npm build's code; a language that fails to load shows English, and without English (script
-  // tag) the TCF layer cannot be shown: the console says which file is missing.
+  // locales come (config `language.path`, else locales/ beside the script tag). The npm build has
+  // English in its code and the others as chunks of their own (english.ts); a language that fails
+  // to load shows English, and without English (script tag) the TCF layer cannot be shown: the
+  // console says which file is missing.
   const localesUrl = host.config.source.language?.path ?? (here && new URL('locales/', here).href)
   const [labelsFor, labels] = cached((key): Promise<TextTree> => {
     const url = `${localesUrl}tcf/${key}.json`
-    return (english && key === 'en') || !localesUrl
+    // The npm build without language.path: the labels' own chunk (english.ts). Written so that the
+    // script tag's chunk, whose LABEL_CHUNKS is undefined, keeps none of it.
+    const chunk = LABEL_CHUNKS && !localesUrl ? LABEL_CHUNKS[key] : undefined
+    return (english && key === 'en') || !(localesUrl || chunk)
       ? Promise.resolve({})
-      : fetch(url)
-          .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
-          .catch((error: Error) => {
-            console.warn(`Consentry TCF: could not load ${url} (${error.message})`)
-            return key === 'en' ? Promise.reject(error) : labelsFor('en')
-          })
+      : (chunk
+          ? chunk().then((m) => m.default)
+          : fetch(url).then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
+        ).catch((error: Error) => {
+          console.warn(`Consentry TCF: could not load ${url} (${error.message})`)
+          return key === 'en' ? Promise.reject(error) : labelsFor('en')
+        })
   })
   /** The language the UI is shown in now (mount.ts puts it on the root); the page's until the root is there. */
   let lang = document.getElementById('consentry-root')?.lang || document.documentElement.lang || host.config.source.language?.default || 'en'
