@@ -6,12 +6,12 @@ import * as api from './index.js'
 // A module script (type="module") has no currentScript: its tag is found by type and file name.
 const script = (document.currentScript ?? document.querySelector('script[type=module][src*=consentry]')) as HTMLScriptElement | null
 
-api.configureHost({
-  nonce: script?.nonce || script?.getAttribute('data-nonce') || undefined,
+api.configureHost(
+  script?.nonce || script?.getAttribute('data-nonce') || undefined,
   // The tag's folder: src without its last segment, query or hash. A string
   // operation, because building a URL object costs every page view heap (test/bench/README.md, "Figures behind design choices").
-  base: script?.src.replace(/[^/?#]*([?#].*)?$/, ''),
-})
+  script?.src.replace(/[^/?#]*([?#].*)?$/, ''),
+)
 
 ;(window as unknown as { Consentry: typeof api }).Consentry = api
 

@@ -25,11 +25,11 @@ let instance: Instance | undefined
 let nonce: string | undefined
 let localesUrl: string | undefined
 
-/** Set by the script-tag entry: the tag's nonce and the folder it was loaded from. */
-export function configureHost(options: { nonce?: string; base?: string }): void {
-  nonce = options.nonce
-  localesUrl = options.base && options.base + 'locales/'
-  setChunkBase(options.base, nonce)
+/** Set by the script-tag entry: the tag's nonce and the folder it was loaded from (`base`, ending in "/"). */
+export function configureHost(tagNonce: string | undefined, base: string | undefined): void {
+  nonce = tagNonce
+  localesUrl = base && base + 'locales/'
+  setChunkBase(base, nonce)
 }
 
 /**

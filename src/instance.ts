@@ -99,7 +99,7 @@ export const start = (input: unknown, cookies: string, emitter: Emitter, nonce?:
       reportError(error)
     }
   }
-  const consent = createConsent(config, { set, persist: !problems.length, cookies })
+  const consent = createConsent(config, cookies, set, !problems.length)
   // Auto-blocking (docs/auto-blocking.md) starts before the gate, so its observer sees parser-inserted tags first.
   const autoBlocking = source.autoBlock ? startAutoBlock(config.categories, $consent) : undefined
   // A decision or reset in another tab: take its cookie value; scripts, UI and Consent Mode follow.

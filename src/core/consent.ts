@@ -6,20 +6,6 @@ import { encodeRecord, type ConsentRecord } from './record.js'
 import type { ConsentState, Decision } from './state.js'
 import { choiceOf, clearStored, cookieValue, readStored, writeStored, type AskReason, type Stored } from './stored.js'
 
-export interface ConsentOptions {
-  /** Milliseconds since the epoch; a test clock can be passed. */
-  now?: () => number
-  /** Where the state goes; `$consent` in the SDK. */
-  set: (state: ConsentState) => void
-  /**
-   * When false the cookie is neither read nor written: a config that failed
-   * validation must not revive old choices nor overwrite good ones.
-   */
-  persist?: boolean
-  /** The page's `document.cookie`, read by the caller at the top of its stack (`cookieValue` says why). */
-  cookies: string
-}
-
 export interface Consent {
   /** Why the banner must be shown, or null when a valid decision is stored. */
   readonly ask: AskReason | null
@@ -50,12 +36,15 @@ const DAY = 86_400
 
 /**
  * The decision logic (docs/architecture.md, "Stored state"; docs/receipts.md for the events): what is allowed before a choice, which
- * receipt event a choice is, and what is remembered. No DOM here.
+ * receipt event a choice is, and what is remembered. No DOM here. `cookies` is the page's
+ * `document.cookie`, read by the caller at the top of its stack (`cookieValue` says why); `set`
+ * is where the state goes (`$consent` in the SDK). With `persist` false the cookie is neither read
+ * nor written: a config that failed validation must not revive old choices nor overwrite good
+ * ones. `now` is milliseconds since the epoch (a test clock can be passed). (Parameters, not an
+ * options object: their names would stay in the first view's bytes.)
  */
-export const createConsent = (config: Resolved, options: ConsentOptions): Consent => {
-  const now = options.now ?? Date.now
-  const persist = options.persist !== false
-  const stored: Stored = persist ? readStored(config, Math.floor(now() / 1000), cookieValue(config, options.cookies)) : { record: null, ask: 'missing' }
+export const createConsent = (config: Resolved, cookies: string, set: (state: ConsentState) => void, persist = true, now = Date.now): Consent => {
+  const stored: Stored = persist ? readStored(config, Math.floor(now() / 1000), cookieValue(config, cookies)) : { record: null, ask: 'missing' }
   let last: ConsentRecord | null = stored.record
   let ask: AskReason | null = stored.ask
 
@@ -76,7 +65,7 @@ export const createConsent = (config: Resolved, options: ConsentOptions): Consen
   const fromStored = (): ConsentState => (last && (!ask || ask === 'partial') ? toState(choiceOf(config, last), last, !ask, last.source ?? null) : initial())
 
   let current: ConsentState = fromStored()
-  options.set(current)
+  set(current)
 
   function classify(before: Choice | null, after: Choice, renewal: boolean, source: ReceiptSource): ReceiptEvent {
     // A GPC-derived first decision is a refusal, whatever opt-out left on.
@@ -129,7 +118,7 @@ export const createConsent = (config: Resolved, options: ConsentOptions): Consen
       // cookie is written whatever a listener throws; it holds the newest decision even
       // when a listener decides again.
       try {
-        options.set(current)
+        set(current)
       } finally {
         if (persist) writeStored(config, last)
       }
@@ -140,7 +129,7 @@ export const createConsent = (config: Resolved, options: ConsentOptions): Consen
       last = null
       ask = 'missing'
       current = initial()
-      options.set(current)
+      set(current)
     },
     stored: () => (persist && last && (!ask || ask === 'partial') ? encodeRecord(last) : ''),
     sync(raw) {
@@ -149,7 +138,7 @@ export const createConsent = (config: Resolved, options: ConsentOptions): Consen
       const next = fromStored()
       // A cookie this tab wrote itself comes back as it is (the catch-up reads it).
       if (same(next, current)) return false
-      options.set((current = next))
+      set((current = next))
       return true
     },
   }

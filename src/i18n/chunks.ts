@@ -1,7 +1,7 @@
 // The npm build's locales (README, "npm / single-page apps"): one import() per shipped language, so
-// that rollup makes each its own chunk (dist/chunks/de-….mjs) and an app's bundler (Vite, webpack,
-// Rollup, esbuild) sees plain dynamic imports it splits the same way, with no plugin and no file to
-// copy: a page downloads only the language it shows. The script-tag build fetches locales/<lang>.json
+// that rollup makes each its own chunk (dist/chunks/de-….mjs) and an app's bundler (Vite, Rollup,
+// webpack) sees plain dynamic imports it splits the same way, with no plugin and no file to copy:
+// a page downloads only the language it shows (test/browser/npm-package.test.ts). The script-tag build fetches locales/<lang>.json
 // beside the tag instead (src/lazy/script.ts). English is in the bundle (src/i18n/texts.ts).
 import type { TextTree } from '../config/types.js'
 

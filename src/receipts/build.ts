@@ -14,6 +14,8 @@ export type Link = Pick<ReceiptPayload, 'seq' | 'prev' | 'reset'>
 /** The payload of docs/receipts.md for one decision. Pure: every input is given. */
 export function buildPayload(note: DecisionNote, context: ReceiptContext, link: Link): ReceiptPayload {
   const payload: ReceiptPayload = {
+    // The TCF chunk's claims (tcf, addtlConsent) first: nothing in a note can stand in for the others.
+    ...note.tc,
     jti: jtiOf(note),
     sub: note.sub,
     iat: Math.floor(note.at / 1000),
@@ -29,7 +31,6 @@ export function buildPayload(note: DecisionNote, context: ReceiptContext, link: 
     origin: context.origin,
     sdk: context.sdk,
     mode: context.mode,
-    tcf: note.tcf,
   }
   if (link.prev) payload.prev = link.prev
   if (link.reset) payload.reset = link.reset

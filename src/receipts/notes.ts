@@ -4,7 +4,7 @@
 // first, on the next one (docs/receipts.md: no receipt lost to a reload or a closed tab).
 
 import type { Decision } from '../core/state.js'
-import type { ReceiptPayload } from './types.js'
+import type { ReceiptPayload, TcfClaims } from './types.js'
 
 /** A decision's own claims, plus what the receipt is later built from. */
 export interface DecisionNote extends Pick<ReceiptPayload, 'sub' | 'event' | 'source' | 'categories' | 'services' | 'revision'> {
@@ -17,8 +17,11 @@ export interface DecisionNote extends Pick<ReceiptPayload, 'sub' | 'event' | 'so
   at: number
   /** True when this consent id had a decision before this one. */
   continued: boolean
-  /** The TC string this decision gave IAB TCF vendors (the receipt's `tcf` claim), added by the TCF chunk. */
-  tcf?: string
+  /**
+   * What this decision gave IAB TCF vendors, added by the TCF chunk: the TC string (the
+   * receipt's `tcf` claim) and Google's AC string (`addtlConsent`).
+   */
+  tc?: TcfClaims
   /** Ms: the receipt waits until then for the TC string of this decision (docs/tcf.md, "Receipts"); 0 or absent: it does not wait. */
   tcfDue?: number
 }
@@ -44,8 +47,8 @@ function write(notes: DecisionNote[]): void {
   }
 }
 
-/** Notes a decision; the TCF chunk gives the TC string of a receipt of its own (docs/tcf.md, "Receipts"). */
-export function noteDecision({ state, previous, event, source }: Decision, tcf?: string): void {
+/** Notes a decision; the TCF chunk gives the TCF claims of a receipt of its own (docs/tcf.md, "Receipts"). */
+export function noteDecision({ state, previous, event, source }: Decision, tc?: TcfClaims): void {
   write([
     ...read(),
     {
@@ -59,7 +62,7 @@ export function noteDecision({ state, previous, event, source }: Decision, tcf?:
       revision: state.revision,
       // A placeholder's partial choice starts the consent id's chain too.
       continued: previous.id === state.id && (previous.decided || previous.source === 'placeholder'),
-      tcf,
+      tc,
     },
   ])
 }
@@ -68,17 +71,17 @@ export const pendingNotes = read
 
 /**
  * The TCF chunk's hand-over to the receipt of consent id `sub`'s decision made at `at` (ms,
- * its whole second): the oldest such note without a TC string gets `tcString` (its `tcf`
- * claim) and waits until `due` (ms; 0: no more). Used in a microtask after the decision
+ * its whole second): the oldest such note without a TC string gets `tc` (its `tcf` and
+ * `addtlConsent` claims) and waits until `due` (ms; 0: no more). Used in a microtask after the decision
  * (the note is written in the same click, before the receipts chunk, whose work starts in a
  * later promise job, reads it), or later when the vendor list came late. False when there is
  * no such note: its receipt was signed already.
  */
-export function noteTcString(sub: string, at: number, tcString?: string, due = 0): boolean {
+export function noteTcString(sub: string, at: number, tc?: TcfClaims, due = 0): boolean {
   const notes = read()
-  const note = notes.find((n) => n.sub === sub && !n.tcf && n.at >= at)
+  const note = notes.find((n) => n.sub === sub && !n.tc && n.at >= at)
   if (note) {
-    note.tcf = tcString
+    note.tc = tc
     note.tcfDue = due
     write(notes)
   }

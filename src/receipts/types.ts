@@ -69,4 +69,12 @@ export interface ReceiptPayload {
   region?: string
   /** IAB TCF: the TC string this decision gave vendors (docs/tcf.md, "Receipts"); absent without `tcf` or where GDPR does not apply. */
   tcf?: string
+  /**
+   * Google Additional Consent: the AC string (`2~<allowed ids>~dv.<refused ids>`) vendors got
+   * beside `tcf`, when the config lists Additional Consent providers (docs/tcf.md, "Receipts").
+   */
+  addtlConsent?: string
 }
+
+/** A receipt's IAB TCF claims, as the TCF chunk hands them over. */
+export type TcfClaims = Pick<ReceiptPayload, 'tcf' | 'addtlConsent'>

@@ -86,6 +86,14 @@ const RESETS = ['key-lost', 'no-storage']
  */
 const TC_STRING = /^C[A-Za-z0-9_-]{15,}(\.[A-Za-z0-9_-]+)*\.[I-P][A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/
 const TC_STRING_MAX = 8192
+/**
+ * Google's Additional Consent string, version 2 (docs/tcf.md, "Receipts"): `2~`, the ids of the
+ * providers the visitor allowed, `~dv.`, the ids shown but not allowed; decimal ids joined by
+ * "." (either list may be empty). Google's provider list has a few hundred entries; 8,192
+ * characters is room for well over a thousand ids.
+ */
+const AC_STRING = /^2~(\d+(\.\d+)*)?~dv\.(\d+(\.\d+)*)?$/
+const AC_STRING_MAX = 8192
 
 const show = (value: unknown): string => {
   if (value === undefined) return 'nothing'
@@ -261,6 +269,12 @@ function checkClaims(p: Record<string, unknown>): ReceiptPayload {
   optional(p, 'tcf', () => {
     if (typeof p.tcf !== 'string' || p.tcf.length > TC_STRING_MAX || !TC_STRING.test(p.tcf))
       throw claimError('tcf', 'an IAB TC string (version 2, base64url segments joined by ".", with a DisclosedVendors segment)', p.tcf)
+  })
+  optional(p, 'addtlConsent', () => {
+    if (typeof p.addtlConsent !== 'string' || p.addtlConsent.length > AC_STRING_MAX || !AC_STRING.test(p.addtlConsent))
+      throw claimError('addtlConsent', 'a Google Additional Consent string, version 2 ("2~<allowed ids>~dv.<refused ids>", ids joined by ".")', p.addtlConsent)
+    // Vendors read it beside a TC string, never alone.
+    if (p.tcf === undefined) throw claimError('addtlConsent', 'only beside a tcf claim (an AC string goes with a TC string)', p.addtlConsent)
   })
   optional(p, 'reset', () => requireOneOf(p, 'reset', RESETS, '"key-lost" or "no-storage"'))
   // A first receipt, or one that starts over after the key was lost, has nothing to point to.

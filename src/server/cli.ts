@@ -22,7 +22,6 @@ import { describeStore, openStore, type StoreLocation } from './storage/open.js'
 import { scan } from './storage/types.js'
 import { parseWitnessKeys } from './witness.js'
 import { ReceiptService } from './service.js'
-import { defaultVerifyThreads } from './verify-pool.js'
 
 const USAGE = `Usage: consentry-collector <command> [options]
 
@@ -37,8 +36,8 @@ DATABASE_URL=postgres://… uses PostgreSQL instead of --db. Environment: PORT, 
 CONSENTRY_ADMIN_TOKEN, CONSENTRY_ALLOWED_ORIGINS (comma list, default *), CONSENTRY_KEY_FILE
 (default ./collector-key.pem), CONSENTRY_COLLECTOR_KEY (PEM, instead of a file), CONSENTRY_KEY_ALG
 (EdDSA | ES256, for a new key), CONSENTRY_IP (truncate | hmac | drop), CONSENTRY_IP_HMAC_KEY,
-CONSENTRY_MAX_BODY (bytes, default 16384), CONSENTRY_VERIFY_THREADS (default: cores - 1, at least 1;
-0 verifies on the main thread), CONSENTRY_RATE_RECEIPTS_IP (default 600/min), CONSENTRY_RATE_RECEIPTS_SUB
+CONSENTRY_MAX_BODY (bytes, default 16384), CONSENTRY_VERIFY_THREADS (default 0: verify on the main
+thread; N worker threads add throughput on many cores at more CPU per receipt), CONSENTRY_RATE_RECEIPTS_IP (default 600/min), CONSENTRY_RATE_RECEIPTS_SUB
 (60/min), CONSENTRY_RATE_READS_IP (120/min), CONSENTRY_RATE_READS_SUB (30/min) — each "N/s|min|h" or "off",
 CONSENTRY_MAX_CONNECTIONS (default: open-file limit less 128), CONSENTRY_LOG_ORIGIN (checkpoint origin,
 default <host name>/consentry), CONSENTRY_INTEGRATE (0: never integrate the tree in this process), CONSENTRY_WITNESS_KEYS (witness vkeys whose
@@ -157,7 +156,10 @@ async function serveCommand(args: string[]): Promise<number> {
     .filter(Boolean)
   const adminToken = env.CONSENTRY_ADMIN_TOKEN || undefined
   const threadsText = values['verify-threads'] ?? env.CONSENTRY_VERIFY_THREADS
-  const verifyThreads = threadsText === undefined || threadsText === '' ? defaultVerifyThreads() : Number(threadsText)
+  // Main thread by default: handing receipts to worker threads and back cost more CPU than the
+  // verification they took over (test/bench/README.md, "Collector"); threads only add throughput
+  // where spare cores are idle anyway.
+  const verifyThreads = threadsText === undefined || threadsText === '' ? 0 : Number(threadsText)
   if (!Number.isInteger(verifyThreads) || verifyThreads < 0 || verifyThreads > 256)
     throw new UsageError(`--verify-threads: expected a number of threads (0 = main thread), got ${JSON.stringify(threadsText)}`)
   const limits = { maxConnections: maxConnections() }

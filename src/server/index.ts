@@ -31,7 +31,8 @@ export interface CollectorOptions {
   onError?: (error: unknown) => void
   /**
    * Worker threads that verify receipts while the main thread does HTTP and the log (0, the
-   * default: verify on the main thread). `consentry-collector serve` uses one per core but one.
+   * default: verify on the main thread, which costs less CPU per receipt; threads add
+   * throughput where cores are idle).
    * The workers run this module's file again (import.meta.url); leave it at 0 if you bundle
    * the collector into your own application.
    */

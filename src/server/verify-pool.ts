@@ -8,8 +8,9 @@
 // receipt. Answers go back one by one: a batch answered as a whole left the main thread idle
 // while the worker verified it, and the worker idle while the main thread appended it
 // (measured on 2 cores: 1.5 busy and 1 494 receipts/s; answering each, 1.72 busy and 1 570/s).
-// Only `serve` uses the pool by default; in a host application's own bundle
-// `import.meta.url` may be the application itself, so createCollector takes it as an option.
+// Nothing uses the pool by default (`--verify-threads N` turns it on): it adds throughput where
+// cores are idle, but the messages cost more CPU than the verification they move (docs/collector.md).
+// In a host application's own bundle `import.meta.url` may be the application itself.
 
 import { availableParallelism } from 'node:os'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'

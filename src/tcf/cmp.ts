@@ -11,7 +11,7 @@ import type { TcfConfig, TextTree } from '../config/types.js'
 import type { ConsentState } from '../core/state.js'
 import type { View } from '../ui/view.js'
 import { noteDecision, noteTcString, pendingNotes } from '../receipts/notes.js'
-import type { ReceiptEvent, ReceiptSource } from '../receipts/types.js'
+import type { ReceiptEvent, ReceiptSource, TcfClaims } from '../receipts/types.js'
 import { whenBody } from '../ui/body.js'
 import { takeOver, type Cmp, type TcBody } from './api.js'
 import { acString, allowAll, allowsAdvertising, rejectAll, toModel, untouched, type TcfChoice } from './choice.js'
@@ -22,7 +22,7 @@ import dialogCss from '../ui/dialog.css?raw'
 import css from './layer.css?raw'
 import { firstLayerBlock, openButton, openDialog, type LayerOptions } from './layer.js'
 import type { TcfApi } from './stub.js'
-import english from './english.js'
+import english, { LABEL_CHUNKS } from './english.js'
 import { tcfText } from './texts.js'
 
 /** What a visit remembers next to the Consentry cookie: the string and the choice behind it. */
@@ -132,20 +132,25 @@ export function startTcf(host: TcfHost): TcfSession {
     return list
   })
   // The TCF layer's own labels in each UI language: locales/tcf/<lang>.json, from where the UI's
-  // locales come (config `language.path`, else locales/ beside the script tag). English is in the
-  // npm build's code; a language that fails to load shows English, and without English (script
-  // tag) the TCF layer cannot be shown: the console says which file is missing.
+  // locales come (config `language.path`, else locales/ beside the script tag). The npm build has
+  // English in its code and the others as chunks of their own (english.ts); a language that fails
+  // to load shows English, and without English (script tag) the TCF layer cannot be shown: the
+  // console says which file is missing.
   const localesUrl = host.config.source.language?.path ?? (here && new URL('locales/', here).href)
   const [labelsFor, labels] = cached((key): Promise<TextTree> => {
     const url = `${localesUrl}tcf/${key}.json`
-    return (english && key === 'en') || !localesUrl
+    // The npm build without language.path: the labels' own chunk (english.ts). Written so that the
+    // script tag's chunk, whose LABEL_CHUNKS is undefined, keeps none of it.
+    const chunk = LABEL_CHUNKS && !localesUrl ? LABEL_CHUNKS[key] : undefined
+    return (english && key === 'en') || !(localesUrl || chunk)
       ? Promise.resolve({})
-      : fetch(url)
-          .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
-          .catch((error: Error) => {
-            console.warn(`Consentry TCF: could not load ${url} (${error.message})`)
-            return key === 'en' ? Promise.reject(error) : labelsFor('en')
-          })
+      : (chunk
+          ? chunk().then((m) => m.default)
+          : fetch(url).then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
+        ).catch((error: Error) => {
+          console.warn(`Consentry TCF: could not load ${url} (${error.message})`)
+          return key === 'en' ? Promise.reject(error) : labelsFor('en')
+        })
   })
   /** The language the UI is shown in now (mount.ts puts it on the root); the page's until the root is there. */
   let lang = document.getElementById('consentry-root')?.lang || document.documentElement.lang || host.config.source.language?.default || 'en'
@@ -180,15 +185,19 @@ export function startTcf(host: TcfHost): TcfSession {
   /** The choice the TCF second layer made, for the decision it is about to cause. */
   let pending: TcfChoice | undefined
 
-  /** Encodes, keeps and announces the TC string of a decision (made at `time`, ms); returns it where GDPR applies. */
-  const settle = (state: ConsentState, choice: TcfChoice, list: Gvl, time = at(state)) => {
+  /**
+   * Encodes, keeps and announces the TC string of a decision (made at `time`, ms); returns the
+   * receipt's TCF claims where GDPR applies: the TC string, and the AC string beside it when
+   * Additional Consent providers are configured (so that a change of those alone is proven too).
+   */
+  const settle = (state: ConsentState, choice: TcfChoice, list: Gvl, time = at(state)): TcfClaims | undefined => {
     const shown = vendors(list)
     const tcString = encodeTcString(toModel(choice, list, shown, tcf, list.lang, time))
     stored = { id: state.id, at: state.updatedAt!, tcString, choice, disclosed: shown.map((v) => v.id) }
     write(stored)
     if (!applies) return
     api.update('useractioncomplete', body(stored))
-    return tcString
+    return { tcf: tcString, addtlConsent: acString(tcf, choice) }
   }
 
   /**
@@ -197,12 +206,11 @@ export function startTcf(host: TcfHost): TcfSession {
    * (or for a change of TCF choices alone: `source`), into a receipt of its own. Without a
    * string (the vendor list failed) the decision's receipt stops waiting.
    */
-  const prove = (state: ConsentState, tcString?: string, source?: ReceiptSource, event: ReceiptEvent = 'updated') =>
+  const prove = (state: ConsentState, tc?: TcfClaims, source?: ReceiptSource, event: ReceiptEvent = 'updated') =>
     receipts &&
     applies &&
     queueMicrotask(() => {
-      if (source || (!noteTcString(state.id, at(state), tcString) && tcString))
-        noteDecision({ state, previous: state, event, source: source ?? 'tcf-late' }, tcString)
+      if (source || (!noteTcString(state.id, at(state), tc) && tc)) noteDecision({ state, previous: state, event, source: source ?? 'tcf-late' }, tc)
       host.record()
     })
 

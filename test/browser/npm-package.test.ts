@@ -1,13 +1,15 @@
 // `npm install consentry` in a Vite app, as a user does it (README, "npm / single-page apps"):
 // the package as `npm pack` makes it, installed into a fresh app, built by Vite with no plugin and
 // no copied file, then loaded in Chromium. A German page gets the German banner from the locale's
-// own chunk; the app's first script holds no other language; a root-relative `language.path`
-// fetches from the page's origin instead.
+// own chunk, built and under the dev server; what the page loads up front holds no other language;
+// a root-relative `language.path` fetches from the page's origin instead.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { build } from 'vite'
+import resolve from '@rollup/plugin-node-resolve'
+import { rollup } from 'rollup'
+import { build, createServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { action, banner, type Route, site, useChromium } from './harness.js'
 
@@ -72,11 +74,12 @@ describe('an npm + Vite app', () => {
     await expect.poll(() => banner(t.page).isVisible()).toBe(true)
     expect(await action(t.page, 'accept-all').textContent()).toBe(texts('de').banner.acceptAll)
     const loaded = t.server.requests.filter((path) => path.endsWith('.js'))
-    const german = scripts().filter(([, code]) => code.includes(texts('de').banner.acceptAll))
+    // The German locale's chunk (its banner text is in no other file; the TCF labels share button words).
+    const german = scripts().filter(([, code]) => code.includes(texts('de').banner.description))
     expect(german).toHaveLength(1)
     expect(loaded).toContain(german[0][0])
     // No other language's chunk was downloaded.
-    expect(scripts().filter(([path, code]) => loaded.includes(path) && code.includes(texts('fr').banner.acceptAll))).toEqual([])
+    expect(scripts().filter(([path, code]) => loaded.includes(path) && code.includes(texts('fr').banner.description))).toEqual([])
     expect(t.errors).toEqual([])
   })
 
@@ -101,6 +104,35 @@ describe('an npm + Vite app', () => {
       chunks.add(holding[0][0])
     }
     expect(chunks.size).toBe(42)
+  })
+
+  test('the dev server (`vite`, dependencies pre-bundled) shows the German banner too', async () => {
+    const server = await createServer({ root: join(dir, 'app'), configFile: false, logLevel: 'silent', server: { host: '127.0.0.1', port: 0, hmr: false } })
+    try {
+      await server.listen()
+      await t.page.goto(server.resolvedUrls!.local[0])
+      await expect.poll(() => banner(t.page).isVisible(), { timeout: 30_000 }).toBe(true)
+      expect(await action(t.page, 'accept-all').textContent()).toBe(texts('de').banner.acceptAll)
+      expect(t.errors).toEqual([])
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('built by Rollup with only the set-up any nanostores app needs, it shows the German banner too', async () => {
+    const root = join(dir, 'app')
+    // nanostores reads process.env.NODE_ENV: a Rollup app replaces it (@rollup/plugin-replace); Vite does so itself.
+    const nodeEnv = { name: 'node-env', transform: (code: string) => code.replaceAll('process.env.NODE_ENV', '"production"') }
+    const bundle = await rollup({ input: join(root, 'src/main.js'), plugins: [resolve({ browser: true, rootDir: root }), nodeEnv], logLevel: 'silent' })
+    const { output } = await bundle.generate({ format: 'es', dir: 'rollup' })
+    await bundle.close()
+    for (const file of output) if (file.type === 'chunk') t.server.routes.set(`/rollup/${file.fileName}`, file.code)
+    t.server.routes.set('/rollup/', app['index.html'].replace('/src/main.js', '/rollup/main.js'))
+    expect(output.filter((file) => file.type === 'chunk').length).toBeGreaterThan(42)
+    await t.page.goto(t.server.url + 'rollup/')
+    await expect.poll(() => banner(t.page).isVisible()).toBe(true)
+    expect(await action(t.page, 'accept-all').textContent()).toBe(texts('de').banner.acceptAll)
+    expect(t.errors).toEqual([])
   })
 
   test('a root-relative language.path ("/locales/") fetches the page language from the site instead', async () => {

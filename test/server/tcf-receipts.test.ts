@@ -1,5 +1,6 @@
-// The receipt's `tcf` claim (docs/receipts.md, docs/tcf.md "Receipts"): the collector keeps
-// the TC string a decision gave vendors, and refuses with a 400 `claims` what is not one.
+// The receipt's `tcf` and `addtlConsent` claims (docs/receipts.md, docs/tcf.md "Receipts"): the
+// collector keeps the TC string and the Google Additional Consent string a decision gave
+// vendors, and refuses with a 400 `claims` what is not one.
 import { TCModel, TCString, GVL, Segment } from '@iabtechlabtcf/core'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -55,5 +56,32 @@ describe('the tcf claim', () => {
     const body = (await res.json()) as Record<string, string>
     expect(JSON.stringify(body)).toContain('claims')
     expect(JSON.stringify(body)).toContain('payload.tcf')
+  })
+})
+
+describe('the addtlConsent claim', () => {
+  test.each([
+    ['providers allowed and refused', '2~89.1301~dv.2316'],
+    ['all allowed', '2~89.1301~dv.'],
+    ['all refused', '2~~dv.89.1301'],
+  ])('%s: accepted beside the TC string', async (_name, addtlConsent) => {
+    const res = await post(signJws(browserKey(), claims({ tcf: iabString, addtlConsent })))
+    expect(res.status, await res.clone().text()).toBe(201)
+  })
+
+  test.each([
+    ['a number', 2, undefined],
+    ['version 1 (Google reads version 2)', '1~89.1301', undefined],
+    ['no disclosed part', '2~89.1301', undefined],
+    ['an id that is no number', '2~89.abc~dv.', undefined],
+    ['an empty id', '2~89..1301~dv.', undefined],
+    ['too long', `2~${'1.'.repeat(5000)}1~dv.`, undefined],
+    ['without a TC string', '2~89~dv.', 'none'],
+  ])('%s: 400, reason claims, naming payload.addtlConsent', async (_name, addtlConsent, tcf) => {
+    const res = await post(signJws(browserKey(), claims({ ...(tcf ? {} : { tcf: iabString }), addtlConsent })))
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as Record<string, string>
+    expect(body.error).toBe('claims')
+    expect(body.detail).toContain('payload.addtlConsent')
   })
 })

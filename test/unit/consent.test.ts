@@ -26,7 +26,13 @@ const JAN_1 = Date.UTC(2026, 0, 1)
 function start(extra: Config = {}, at = JAN_1, cookies = document.cookie) {
   let state: ConsentState | undefined
   const clock = { now: at }
-  const consent = createConsent(config(extra), { now: () => clock.now, set: (s) => (state = s), cookies })
+  const consent = createConsent(
+    config(extra),
+    cookies,
+    (s) => (state = s),
+    true,
+    () => clock.now,
+  )
   return { consent, clock, state: () => state! }
 }
 
@@ -158,7 +164,7 @@ describe('decision logic', () => {
     start().consent.decide(true, 'banner')!
     const before = Cookies.get('consentry')
     let state: ConsentState | undefined
-    const consent = createConsent(config(), { set: (s) => (state = s), persist: false, cookies: document.cookie })
+    const consent = createConsent(config(), document.cookie, (s) => (state = s), false)
     expect(consent.ask).toBe('missing')
     expect(state!.categories.analytics).toBe(false)
     consent.decide(false, 'banner')!
@@ -169,13 +175,10 @@ describe('decision logic', () => {
 describe('the cookie write', () => {
   test('comes after the new state is out, and happens even when a listener throws', () => {
     let cookieWhenSet: string | undefined = 'unset'
-    const consent = createConsent(config(), {
-      cookies: '',
-      set: (s) => {
-        if (!s.decided) return
-        cookieWhenSet = Cookies.get('consentry')
-        throw new Error('a change listener failed')
-      },
+    const consent = createConsent(config(), '', (s) => {
+      if (!s.decided) return
+      cookieWhenSet = Cookies.get('consentry')
+      throw new Error('a change listener failed')
     })
     expect(() => consent.decide(true, 'banner')!).toThrow('a change listener failed')
     expect(cookieWhenSet).toBeUndefined() // gated scripts are released before the write
@@ -185,14 +188,11 @@ describe('the cookie write', () => {
 
   test('holds the newest decision when a listener decides again', () => {
     let nested = false
-    const consent: Consent = createConsent(config(), {
-      cookies: '',
-      set: (s) => {
-        if (s.decided && s.categories.analytics && !nested) {
-          nested = true
-          consent.decide({ analytics: false }, 'api')!
-        }
-      },
+    const consent: Consent = createConsent(config(), '', (s) => {
+      if (s.decided && s.categories.analytics && !nested) {
+        nested = true
+        consent.decide({ analytics: false }, 'api')!
+      }
     })
     consent.decide(true, 'banner')!
     expect(start().state().categories).toMatchObject({ analytics: false, advertising: true })
@@ -216,7 +216,13 @@ describe('cross-tab sync', () => {
 
   test('without a value it reads the cookie; finding the state it has sets nothing', () => {
     let sets = 0
-    const here = createConsent(config(), { now: () => JAN_1, set: () => sets++, cookies: document.cookie })
+    const here = createConsent(
+      config(),
+      document.cookie,
+      () => sets++,
+      true,
+      () => JAN_1,
+    )
     expect(sets).toBe(1)
     expect(here.sync()).toBe(false) // nothing stored, nothing new
     expect(sets).toBe(1)

@@ -9,7 +9,7 @@ const DAY = 86_400_000
 const config = (extra: Config = {}) => resolve({ categories: { analytics: {}, advertising: {} }, ...extra }, false)
 const open = (extra: Config = {}) => {
   let state: ConsentState | undefined
-  const consent = createConsent(config(extra), { set: (s) => (state = s), cookies: document.cookie })
+  const consent = createConsent(config(extra), document.cookie, (s) => (state = s))
   return { consent, state: () => state! }
 }
 

@@ -9,6 +9,8 @@ import * as Consentry from '../../src/index.js'
 import { $consent } from '../../src/core/state.js'
 import { LOCALE_CHUNKS } from '../../src/i18n/chunks.js'
 import { LOCALES } from '../../src/i18n/negotiate.js'
+import * as english from '../../src/tcf/english.js'
+import * as fetched from '../../src/tcf/fetched.js'
 import { $view } from '../../src/ui/view.js'
 
 const config = { policyUrl: '/privacy', categories: { necessary: {}, analytics: {} } }
@@ -26,6 +28,15 @@ afterEach(() => {
 test('every shipped language but the bundled English has a chunk holding its locale file', async () => {
   expect(Object.keys(LOCALE_CHUNKS).sort()).toEqual(LOCALES.filter((lang) => lang !== 'en').sort())
   for (const [lang, chunk] of Object.entries(LOCALE_CHUNKS)) expect((await chunk()).default, lang).toEqual(file(lang))
+})
+
+test("the TCF layer's labels too: a chunk per language but English in the npm build, none in the script tag's", async () => {
+  const tcf = (lang: string) => JSON.parse(readFileSync(`locales/tcf/${lang}.json`, 'utf8'))
+  expect(Object.keys(english.LABEL_CHUNKS!).sort()).toEqual(LOCALES.filter((lang) => lang !== 'en').sort())
+  for (const [lang, chunk] of Object.entries(english.LABEL_CHUNKS!)) expect((await chunk()).default, lang).toEqual(tcf(lang))
+  // The script-tag chunk's stand-in (rollup.config.mjs) offers the same names, empty.
+  expect(Object.keys(fetched).sort()).toEqual(Object.keys(english).sort())
+  expect(fetched.LABEL_CHUNKS).toBeUndefined()
 })
 
 test('without language.path the npm build shows the page language from its chunk, fetching nothing', async () => {

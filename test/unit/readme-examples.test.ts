@@ -86,17 +86,33 @@ describe('JSON configs', () => {
   })
 })
 
-/** The diagnostics TypeScript gives `code` as a module of the app that imports `consentry`, strict. */
+/** The README's JSON config, as the `./consent.json` an example may import. */
+const CONSENT_JSON = of('json')[0].code
+
+/**
+ * The diagnostics TypeScript gives `code` as a module of an app that imports `consentry` (and may
+ * import `./consent.json`), strict; JavaScript is checked too (checkJs, implicit `any` allowed). JSX is React's unless the
+ * example uses the Preact binding.
+ */
 function typeErrors(code: string, ext: string): string[] {
   const file = resolve(`test/unit/readme-example.${ext}`)
+  const virtual = new Map([
+    [file, code],
+    [resolve('test/unit/consent.json'), CONSENT_JSON],
+  ])
   const options: ts.CompilerOptions = {
     strict: true,
+    // Plain JavaScript has no annotations to give: what is checked there is the API's names and shapes.
+    noImplicitAny: ext === 'ts' || ext === 'tsx',
     noEmit: true,
     skipLibCheck: true,
+    allowJs: true,
+    checkJs: true,
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     jsx: ts.JsxEmit.ReactJSX,
+    jsxImportSource: code.includes('@nanostores/preact') ? 'preact' : 'react',
     lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
     types: [],
     resolveJsonModule: true,
@@ -105,10 +121,10 @@ function typeErrors(code: string, ext: string): string[] {
   }
   const host = ts.createCompilerHost(options)
   const { getSourceFile, fileExists, readFile } = host
-  host.fileExists = (name) => name === file || fileExists(name)
-  host.readFile = (name) => (name === file ? code : readFile(name))
+  host.fileExists = (name) => virtual.has(name) || fileExists(name)
+  host.readFile = (name) => virtual.get(name) ?? readFile(name)
   host.getSourceFile = (name, version, ...rest) =>
-    name === file ? ts.createSourceFile(name, code, version, true) : getSourceFile.call(host, name, version, ...rest)
+    virtual.has(name) ? ts.createSourceFile(name, virtual.get(name)!, version, true) : getSourceFile.call(host, name, version, ...rest)
   const program = ts.createProgram([file], options, host)
   // Only the example's own problems: src/ is type-checked with its own settings by `npm run typecheck`.
   const source = program.getSourceFile(file)!
@@ -133,6 +149,29 @@ describe('TypeScript and JavaScript examples', () => {
     const wrong = "import { init } from 'consentry'\ninit({ categories: { analytics: { required: 'yes' } } })\n"
     expect(typeErrors(wrong, 'ts').join('\n')).toMatch(/line 2: Type 'string' is not assignable to type 'boolean \| undefined'/)
   }, 60_000)
+})
+
+// docs/spa.md, the guide an npm user reads next: its commands and its JavaScript examples the same
+// way. Its Vue single-file component is not compiled here (no Vue compiler among the dev dependencies).
+describe('docs/spa.md', () => {
+  const spa = fencedBlocks('docs/spa.md')
+  const where = (b: Block) => `docs/spa.md:${b.line}`
+
+  test('has only blocks checked here, and the Vue one', () => {
+    for (const b of spa) expect(['sh', 'js', 'jsx', 'ts', 'tsx', 'vue'], where(b)).toContain(b.lang)
+  })
+
+  test.each(spa.filter((b) => b.lang === 'sh').map((b) => [where(b), b] as const))('%s names what exists', (_, b) => {
+    for (const line of b.code.split('\n').filter(Boolean)) expect(unknownCommand(line.trim()), line).toBeUndefined()
+  })
+
+  test.each(spa.filter((b) => ['js', 'jsx', 'ts', 'tsx'].includes(b.lang)).map((b) => [where(b), b] as const))(
+    '%s type-checks against the public API',
+    (_, b) => {
+      expect(typeErrors(b.code, b.lang)).toEqual([])
+    },
+    60_000,
+  )
 })
 
 describe('the npm / single-page app example, run', () => {

@@ -294,19 +294,19 @@ describe('outbox', () => {
     expect(JSON.parse(new TextDecoder().decode(payload)).tcf).toBeUndefined()
   })
 
-  test("the TC string handed over in time is the receipt's tcf claim; once signed, the note is gone and a late hand-over says so", async () => {
+  test("the TCF claims handed over in time are the receipt's tcf and addtlConsent claims; once signed, the note is gone and a late hand-over says so", async () => {
     fetchMock.mockResolvedValue(answer(201))
     const receipts = await start()
     decide()
     const [note] = pendingNotes()
     const tc = 'CQuzncAQuzncAEsABBENAHEgAAAAAAAAAAYgAAAAAAAA.IF5wAwAEAAVAXmAA'
     // Only a note of this decision (made in or after its second) takes it.
-    expect(noteTcString(note!.sub, note!.at + 1000, tc)).toBe(false)
-    expect(noteTcString(note!.sub, Math.floor(note!.at / 1000) * 1000, tc)).toBe(true)
+    expect(noteTcString(note!.sub, note!.at + 1000, { tcf: tc })).toBe(false)
+    expect(noteTcString(note!.sub, Math.floor(note!.at / 1000) * 1000, { tcf: tc, addtlConsent: '2~89~dv.1301' })).toBe(true)
     await receipts.record()
     const { payload } = await compactVerify(fetchMock.mock.calls[0]![1].body, EmbeddedJWK)
-    expect(JSON.parse(new TextDecoder().decode(payload)).tcf).toBe(tc)
-    expect(noteTcString(note!.sub, note!.at, tc)).toBe(false)
+    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ tcf: tc, addtlConsent: '2~89~dv.1301' })
+    expect(noteTcString(note!.sub, note!.at, { tcf: tc })).toBe(false)
   })
 
   test('a decision noted twice makes one receipt (the jti is fixed at decision time)', async () => {

@@ -194,14 +194,37 @@ describe('the TCF layers', () => {
     }
   })
 
+  test('a German page without language.path (the npm build): banner and TCF labels in German from the package, no locale fetched', async () => {
+    document.documentElement.lang = 'de'
+    const fetched: string[] = []
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        fetched.push(String(url))
+        return String(url).endsWith('/vendor-list.json') ? new Response(gvlText) : new Response('not found', { status: 404 })
+      }),
+    )
+    try {
+      const instance = await running()
+      expect(q('[part~=banner] [data-action=accept-all]')!.textContent).toBe('Alle akzeptieren')
+      await vi.waitFor(() => expect(q('.tcf-l1')!.textContent).toContain('Wir und unsere 5 Partner'))
+      q<HTMLButtonElement>('[part~=banner] [data-action=tcf]')!.click()
+      expect(q('[part~=tcf-preferences] h2')!.textContent).toBe('Zwecke und Partner')
+      expect(fetched.filter((url) => url.includes('locales'))).toEqual([])
+      instance.destroy()
+    } finally {
+      document.documentElement.lang = ''
+    }
+  })
+
   test("the decision's receipt note carries the TC string the vendors got", async () => {
     const instance = await running({ receipts: { endpoint: 'https://collector.example/receipts' } })
     // The receipts chunk must not sign before the TCF chunk hands over: hold its network.
     q<HTMLButtonElement>('[part~=banner] [data-action=accept-all]')!.click()
     await Promise.resolve()
     const note = pendingNotes().find((n) => n.sub === $consent.get().id)
-    expect(note?.tcf).toBe(events.at(-1)!.tcString)
-    expect(TCString.decode(note!.tcf!).purposeConsents.has(1)).toBe(true)
+    expect(note?.tc?.tcf).toBe(events.at(-1)!.tcString)
+    expect(TCString.decode(note!.tc!.tcf!).purposeConsents.has(1)).toBe(true)
     instance.destroy()
   })
 

@@ -178,6 +178,50 @@ describe('receipts of TCF decisions', { timeout: 20_000 }, () => {
     expect(late).toMatchObject({ event: 'updated', source: 'tcf-late', seq: 2, sub: decision!.sub, categories: decision!.categories, tcf: heard[0] })
   })
 
+  test('Google Additional Consent: every receipt with a TC string carries the AC string, and a change of AC providers alone proves it', async () => {
+    const providers = [
+      { id: 89, name: 'Example Ads', policyUrl: 'https://ads.example/privacy' },
+      { id: 1301, name: 'Other Ads', policyUrl: 'https://other.example/privacy' },
+    ]
+    const heardAc: string[] = []
+    releaseGvl(new Response(gvlText))
+    instance = start({ ...config, tcf: { ...config.tcf, additionalConsent: providers } }, { emitter: createEmitter<Events>(), cookies: '' })
+    w.__tcfapi!('addEventListener', 2, (data) => {
+      const { eventStatus, tcString, addtlConsent } = data as { eventStatus: string; tcString: string; addtlConsent: string }
+      if (eventStatus !== 'useractioncomplete') return
+      heard.push(tcString)
+      heardAc.push(addtlConsent)
+    })
+    await instance.ready
+    await vi.waitFor(() => expect(q('.tcf-l1')).toBeTruthy(), { timeout: 5000 })
+    q<HTMLButtonElement>('[part~=banner] [data-action=accept-all]')!.click()
+    const [first] = await delivered(1)
+    expect(first).toMatchObject({ event: 'given', source: 'banner', tcf: heard[0], addtlConsent: '2~89.1301~dv.' })
+
+    // Only provider 89 is switched off: no TCF purpose or vendor changes, the categories stay.
+    reopen()
+    const input = q<HTMLInputElement>('[part~=tcf-preferences] input[data-list=acConsents][data-id="89"]')!
+    expect(input.checked).toBe(true)
+    input.checked = false
+    input.dispatchEvent(new Event('change'))
+    q<HTMLButtonElement>('[part~=tcf-preferences] [data-action=save]')!.click()
+    expect(heardAc).toEqual(['2~89.1301~dv.', '2~1301~dv.89'])
+    expect(TCString.decode(heard[1]!).vendorConsents.size).toBe(TCString.decode(heard[0]!).vendorConsents.size)
+    const [, second] = await delivered(2)
+    // The log proves what Google's tags were told: the AC string beside the TC string.
+    expect(second).toMatchObject({ event: 'withdrawn', source: 'tcf', seq: 2, categories: first!.categories, tcf: heard[1], addtlConsent: '2~1301~dv.89' })
+  })
+
+  test('without Additional Consent providers configured, receipts carry no addtlConsent claim', async () => {
+    releaseGvl(new Response(gvlText))
+    await boot().ready
+    await vi.waitFor(() => expect(q('.tcf-l1')).toBeTruthy(), { timeout: 5000 })
+    q<HTMLButtonElement>('[part~=banner] [data-action=accept-all]')!.click()
+    const [receipt] = await delivered(1)
+    expect(receipt!.tcf).toBe(heard[0])
+    expect(receipt).not.toHaveProperty('addtlConsent')
+  })
+
   test('the vendor list cannot be loaded: the receipt goes without a tcf claim, at once, and no TC string is given', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     releaseGvl(new Response('down', { status: 503 }))
