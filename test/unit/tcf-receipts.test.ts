@@ -185,7 +185,7 @@ describe('receipts of TCF decisions', { timeout: 20_000 }, () => {
     ]
     const heardAc: string[] = []
     releaseGvl(new Response(gvlText))
-    instance = start({ ...config, tcf: { ...config.tcf, additionalConsent: providers } }, { emitter: createEmitter<Events>(), cookies: '' })
+    instance = start({ ...config, tcf: { ...config.tcf, additionalConsent: providers } }, '', createEmitter<Events>())
     w.__tcfapi!('addEventListener', 2, (data) => {
       const { eventStatus, tcString, addtlConsent } = data as { eventStatus: string; tcString: string; addtlConsent: string }
       if (eventStatus !== 'useractioncomplete') return
