@@ -1,7 +1,7 @@
 // `npm install consentry` in a Vite app, as a user does it (README, "npm / single-page apps"):
 // the package as `npm pack` makes it, installed into a fresh app, built by Vite with no plugin and
 // no copied file, then loaded in Chromium. A German page gets the German banner from the locale's
-// own chunk, built and under the dev server; what the page loads up front holds no other language;
+// own chunk, built by Vite and under its dev server, and built by Rollup and by webpack; what the page loads up front holds no other language;
 // a root-relative `language.path` fetches from the page's origin instead.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import resolve from '@rollup/plugin-node-resolve'
 import { rollup } from 'rollup'
 import { build, createServer } from 'vite'
+import webpack from 'webpack'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { action, banner, type Route, site, useChromium } from './harness.js'
 
@@ -132,6 +133,29 @@ describe('an npm + Vite app', () => {
     await t.page.goto(t.server.url + 'rollup/')
     await expect.poll(() => banner(t.page).isVisible()).toBe(true)
     expect(await action(t.page, 'accept-all').textContent()).toBe(texts('de').banner.acceptAll)
+    expect(t.errors).toEqual([])
+  })
+
+  test('built by webpack 5 with its defaults (production mode), it shows the German banner and splits each locale off', async () => {
+    const root = join(dir, 'app')
+    const out = join(dir, 'webpack')
+    const stats = await new Promise<webpack.Stats>((done, fail) =>
+      webpack({ mode: 'production', context: root, entry: './src/main.js', output: { path: out, publicPath: '/webpack/' } }, (error, result) =>
+        error || !result ? fail(error) : done(result),
+      ),
+    )
+    expect(stats.toJson({ all: false, errors: true }).errors).toEqual([])
+    const files = readdirSync(out).filter((name) => name.endsWith('.js'))
+    for (const name of files) t.server.routes.set(`/webpack/${name}`, readFileSync(join(out, name), 'utf8'))
+    t.server.routes.set('/webpack/', app['index.html'].replace('type="module" src="/src/main.js"', 'src="/webpack/main.js"'))
+    // The entry plus one chunk per other language at least: webpack splits the package's import()s.
+    expect(files.length).toBeGreaterThan(42)
+    expect(readFileSync(join(out, 'main.js'), 'utf8').includes(texts('de').banner.description)).toBe(false)
+    t.server.requests.length = 0
+    await t.page.goto(t.server.url + 'webpack/')
+    await expect.poll(() => banner(t.page).isVisible()).toBe(true)
+    expect(await action(t.page, 'accept-all').textContent()).toBe(texts('de').banner.acceptAll)
+    expect(t.server.requests.filter((path) => path.startsWith('/webpack/') && path.endsWith('.js')).length).toBe(2)
     expect(t.errors).toEqual([])
   })
 
