@@ -105,7 +105,7 @@ const shortConfigErrors = () => ({
 const inPage = () => ({
   name: 'in-page',
   resolveId(id, importer) {
-    if (importer && id === './has-dom.js' && /src[\\/]index\.ts$/.test(importer)) return new URL('./src/has-dom-page.ts', import.meta.url).pathname
+    if (importer && id === './has-dom.js' && /src[\\/]api\.ts$/.test(importer)) return new URL('./src/has-dom-page.ts', import.meta.url).pathname
   },
 })
 
@@ -162,6 +162,11 @@ export default [
   {
     input: 'src/lazy/extras.ts',
     output: { file: 'dist/consentry-extras.js', format: 'iife', name: 'ConsentryExtras', plugins: [terser({ ...terserOptions, module: false })] },
+    plugins: [...browserPlugins(false), webRoot()],
+  },
+  {
+    input: 'src/lazy/reopen.ts',
+    output: { file: 'dist/consentry-reopen.js', format: 'iife', name: 'ConsentryReopen', plugins: [terser({ ...terserOptions, module: false })] },
     plugins: [...browserPlugins(false), webRoot()],
   },
   // Auto-blocking for the plain script-tag build (config autoBlock): loaded on demand, late.

@@ -1,7 +1,7 @@
 // Script-tag entry (README, "Script tag quick start"): window.Consentry, and auto-init from
 // `data-config="/consent.json"` on the tag or `<script type="application/json" id="consentry-config">`.
 
-import * as api from './index.js'
+import * as api from './api.js'
 
 // A module script (type="module") has no currentScript: its tag is found by type and file name.
 const script = (document.currentScript ?? document.querySelector('script[type=module][src*=consentry]')) as HTMLScriptElement | null

@@ -2,7 +2,7 @@
 // consentry.iife.js that assigns its exports to a window global.
 
 import type { TextTree } from '../config/types.js'
-import type { Extras, ReceiptsChunk } from './index.js'
+import type { Extras, ReceiptsChunk, Reopen } from './index.js'
 
 /** The tag's folder, ending in "/"; '' resolves chunk names against the page, as the DOM does for relative src. */
 let base = ''
@@ -29,6 +29,8 @@ function load<T>(file: string, global: string): Promise<T> {
 }
 
 export const loadExtras = (): Promise<Extras> => load<Extras>('consentry-extras.js', 'ConsentryExtras')
+
+export const loadReopen = (): Promise<Reopen> => load<Reopen>('consentry-reopen.js', 'ConsentryReopen')
 
 export const loadReceipts = (): Promise<ReceiptsChunk> => load<ReceiptsChunk>('consentry-receipts.js', 'ConsentryReceipts')
 

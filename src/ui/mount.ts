@@ -2,9 +2,10 @@ import type { Resolved } from '../config/resolve.js'
 import type { TextTree } from '../config/types.js'
 import { $consent } from '../core/state.js'
 import { RTL } from '../i18n/negotiate.js'
-import { loadExtras } from '../lazy/index.js'
+import { loadExtras, loadReopen } from '../lazy/index.js'
 import type { UiActions } from './actions.js'
 import { Banner } from './Banner.js'
+import type { Floating } from './floating.js'
 import { el } from './dom.js'
 import { reopenShown } from './reopen.js'
 import { padScrollOnKeyboard } from './scroll-padding.js'
@@ -44,25 +45,35 @@ export function mount(config: Resolved, styles: CSSStyleSheet, texts: TextTree, 
   shadow.append(status)
   let lastDecision = $consent.get().updatedAt
 
-  // The preference centre and floating button come with the extras chunk, fetched on
-  // intent (below), when they are opened, or with a floating button to show.
+  // The preference centre comes with the extras chunk, fetched on intent (below) or when it
+  // is opened; the floating button with a small chunk of its own, when it is to show. Each is
+  // asked for once (again after a failed load) and drawn in when it arrives.
   let second: SecondLayer | undefined
-  let loading = false
-  const load = () => {
-    if (loading) return
-    loading = true
-    loadExtras().then(
-      (extras) => {
-        second = extras.secondLayer(shadow, { config, texts, lang, actions })
-        draw()
-      },
-      (error: Error) => {
-        loading = false
-        console.error(error.message)
-        if ($view.get() === 'preferences') $view.set($consent.get().decided ? 'hidden' : 'banner')
-      },
-    )
+  let floating: Floating | undefined
+  const part = <T>(get: () => Promise<T>, made: (chunk: T) => void, failed?: () => void) => {
+    let asked = false
+    return () => {
+      if (asked) return
+      asked = true
+      get().then(
+        (chunk) => {
+          made(chunk)
+          draw()
+        },
+        (error: Error) => {
+          asked = false
+          console.error(error.message)
+          failed?.()
+        },
+      )
+    }
   }
+  const load = part(
+    loadExtras,
+    (extras) => (second = extras.secondLayer(shadow, { config, texts, lang, actions })),
+    () => $view.get() === 'preferences' && $view.set($consent.get().decided ? 'hidden' : 'banner'),
+  )
+  const reopen = part(loadReopen, (chunk) => (floating = chunk.floatingButton(shadow, config, texts, lang, actions)))
 
   // Synchronous on every store change: the banner is in the frame that shows
   // the page, and gone in the frame after a click.
@@ -88,10 +99,13 @@ export function mount(config: Resolved, styles: CSSStyleSheet, texts: TextTree, 
       lastDecision = consent.updatedAt
       status.textContent = lookup(texts, 'banner.saved') ?? ''
     }
-    // The floating button (in the extras chunk) waits for the page's load event: the whole page
-    // is parsed by then, and may have its own way back (reopen.ts); the chunk's fetch and run stay
-    // out of the page's own loading.
-    if (prefs || (document.readyState === 'complete' && reopenShown(ui, consent))) load()
+    // The floating button waits for the page's load event: the whole page is parsed by then,
+    // and may have its own way back (reopen.ts); its chunk's fetch and run stay out of the
+    // page's own loading. It comes with the centre too, to take focus when a decision closes it.
+    if (prefs) load()
+    if (prefs || (document.readyState === 'complete' && reopenShown(ui, consent))) reopen()
+    // The button first: the centre's close hands focus to it (second-layer.tsx).
+    floating?.update(view, consent)
     second?.update(view, consent)
   }
 
@@ -113,6 +127,7 @@ export function mount(config: Resolved, styles: CSSStyleSheet, texts: TextTree, 
     removeEventListener('load', draw)
     for (const type of intents) document.removeEventListener(type, intent, true)
     second?.remove()
+    floating?.remove()
     host.remove()
     unpad?.()
   }

@@ -181,12 +181,34 @@ const probe = (kind) => `(() => {
     B.clickAt = e.timeStamp;
     schedule();
   }, true);
+  // The page's handlers of the click's events, whoever registered them: from a capturing
+  // listener on window (first to run) to a bubbling one on window (last; these events are
+  // composed, so they leave the shadow root). What the tool's own code costs the interaction.
+  B.handlers = 0;
+  for (const type of ['pointerdown', 'mousedown', 'pointerup', 'mouseup', 'click']) {
+    let t0 = 0;
+    addEventListener(type, (e) => { if (e.isTrusted) t0 = performance.now() }, true);
+    addEventListener(type, (e) => { if (e.isTrusted && t0) B.handlers += performance.now() - t0 });
+  }
   const observe = (type, fn) => { try { new PerformanceObserver((list) => list.getEntries().forEach(fn)).observe({ type, buffered: true }) } catch {} };
   observe('paint', (e) => { if (e.name === 'first-paint') B.fp = e.startTime; else B.fcp = e.startTime });
   observe('longtask', (e) => B.longtasks.push([e.startTime, e.duration]));
   // Event Timing, as a field tool computes INP: the longest event of an interaction, from input to
   // the next paint. Only events of 16 ms or more are reported (the API's floor).
-  try { new PerformanceObserver((list) => list.getEntries().forEach((e) => { if (e.interactionId) B.inp = Math.max(B.inp ?? 0, e.duration) })).observe({ type: 'event', durationThreshold: 16, buffered: true }) } catch {}
+  // Its parts, as web-vitals' attribution splits it over the interaction's events (pointerdown,
+  // pointerup, click): input delay (to the first handler), processing (first handler's start to
+  // the last one's end), presentation (from there to the paint that ends the longest event).
+  const events = [];
+  try { new PerformanceObserver((list) => list.getEntries().forEach((e) => {
+    if (!e.interactionId) return;
+    events.push(e);
+    const mine = events.filter((x) => x.interactionId === e.interactionId);
+    const longest = mine.reduce((a, b) => (b.duration > a.duration ? b : a));
+    if (longest.duration < (B.inp ?? 0)) return;
+    const start = Math.min(...mine.map((x) => x.processingStart)), end = Math.max(...mine.map((x) => x.processingEnd));
+    B.inp = longest.duration;
+    B.inpParts = [start - Math.min(...mine.map((x) => x.startTime)), end - start, longest.startTime + longest.duration - end];
+  })).observe({ type: 'event', durationThreshold: 16, buffered: true }) } catch {}
   const describe = (n) => !n ? '?' : n.nodeType !== 1 ? n.nodeName : (n.getRootNode() !== document ? 'consentry-root>>' : '') + n.nodeName.toLowerCase() + (n.id ? '#' + n.id : '') + (n.classList && n.classList.length ? '.' + [...n.classList].join('.') : '');
   // The largest contentful paint before the click (input ends LCP), and what it painted: a banner
   // must never be it. An element inside a shadow root is not exposed (element null), so null
@@ -279,6 +301,8 @@ async function load(browser, variant, rate, n) {
       framesShownAfterClick: null,
       clickToReceipt: null,
       inp: null,
+      inpParts: null,
+      handlers: null,
     }
     if (variant.kind === 'none') return result
     if (B.visible === null) {
@@ -303,7 +327,11 @@ async function load(browser, variant, rate, n) {
     // Event Timing entries are queued after the frame that follows the click's handlers.
     await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done)))))
     // No entry: the interaction took less than the API's 16 ms floor.
-    result.inp = (await page.evaluate(() => window.__bench.inp)) ?? 16
+    ;[result.inp, result.inpParts, result.handlers] = await page.evaluate(() => [
+      window.__bench.inp ?? 16,
+      window.__bench.inpParts ?? null,
+      window.__bench.handlers,
+    ])
     if (after.clickAt === null) failures.push(`${label}: the click on "Accept all" never reached the page`)
     else if (after.gated.analytics === undefined) failures.push(`${label}: the gated analytics script never ran after "Accept all"`)
     else result.clickToGated = after.gated.analytics - after.clickAt
@@ -401,6 +429,10 @@ const ROWS = [
   { key: 'clickToGated', name: 'click → gated analytics runs (ms)', f: (r) => r.clickToGated, d: 1, banner: true },
   { key: 'clickToGone', name: 'click → banner gone (ms)', f: (r) => r.clickToGone, d: 1, banner: true },
   { key: 'inp', name: 'INP of the Accept click, Event Timing (ms; 16 = under the API floor)', f: (r) => r.inp, d: 0, banner: true },
+  { key: 'inpDelay', name: '  of it: input delay (ms)', f: (r) => r.inpParts?.[0] ?? null, d: 0, banner: true },
+  { key: 'inpProcessing', name: '  of it: processing, the click handlers (ms)', f: (r) => r.inpParts?.[1] ?? null, d: 0, banner: true },
+  { key: 'inpPresentation', name: '  of it: presentation, handlers to paint (ms)', f: (r) => r.inpParts?.[2] ?? null, d: 0, banner: true },
+  { key: 'handlers', name: "the click's event handlers, window capture to bubble (ms)", f: (r) => r.handlers, d: 1, banner: true },
   { key: 'framesShownAfterClick', name: 'frames after the click with the banner still visible', f: (r) => r.framesShownAfterClick, d: 0, banner: true },
   { key: 'cls', name: 'layout shift (CLS)', f: (r) => r.cls, d: 3 },
   { key: 'clickToReceipt', name: 'click → receipt at endpoint (ms)', f: (r) => r.clickToReceipt, d: 0, receipts: true },

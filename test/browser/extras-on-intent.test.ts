@@ -1,11 +1,13 @@
 // The preference centre's chunk (consentry-extras.js) is fetched only when a visitor shows
-// an intent to open it: most click Accept or Reject and should not download it before. After
-// a decision it brings the floating button, unless the page has its own way back.
+// an intent to open it: most click Accept or Reject and should not download it, before or after.
+// After a decision the floating button comes with a small chunk of its own
+// (consentry-reopen.js), unless the page has its own way back.
 import { describe, expect, test } from 'vitest'
 import { action, banner, page, site, useChromium, whenReady } from './harness.js'
 
 const config = { categories: { necessary: { required: true }, analytics: {} } }
 const EXTRAS = '/dist/consentry-extras.js'
+const REOPEN = '/dist/consentry-reopen.js'
 
 const t = useChromium(() =>
   site({
@@ -44,16 +46,27 @@ describe('the preference centre loads on intent', () => {
     expect(t.errors).toEqual([])
   })
 
-  test('without a settings link of its own, the chunk comes after the decision, for the floating button, and not before', async () => {
+  test('without a settings link of its own, a decision brings the floating button and not the preference centre', async () => {
     const before = fetched()
+    const reopens = t.server.requests.filter((path) => path === REOPEN).length
     await t.page.clock.install()
     await t.page.goto(t.server.url)
     await whenReady(t.page)
     await t.page.clock.runFor(120_000)
     expect(await inPage()).toBe(false)
     await action(t.page, 'accept-all').click()
-    await expect.poll(() => t.page.locator('#consentry-root [part~="floating-button"]').isVisible()).toBe(true)
-    expect(fetched()).toBe(before + 1)
+    const button = t.page.locator('#consentry-root [part~="floating-button"]')
+    await expect.poll(() => button.isVisible()).toBe(true)
+    await t.page.clock.runFor(120_000)
+    expect(await inPage()).toBe(false)
+    expect(fetched()).toBe(before)
+    expect(t.server.requests.filter((path) => path === REOPEN).length).toBe(reopens + 1)
+    // A pointer on the floating button is the intent: the centre's chunk comes then, and the click opens it.
+    const request = t.page.waitForRequest((r) => r.url().endsWith(EXTRAS))
+    await button.hover()
+    await request
+    await button.click()
+    await expect.poll(() => preferences().isVisible()).toBe(true)
     expect(t.errors).toEqual([])
   })
 

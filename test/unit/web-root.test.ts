@@ -14,6 +14,7 @@ const SCRIPT_TAG_FILES = [
   'consentry-autoblock.js',
   'consentry-extras.js',
   'consentry-receipts.js',
+  'consentry-reopen.js',
   'consentry-tcf.js',
   'consentry-tcf-stub.js',
 ]
