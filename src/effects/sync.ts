@@ -1,3 +1,5 @@
+import { afterPaint } from './after-paint.js'
+
 // Cross-tab sync (README, "API"; docs/architecture.md, "Stored state"): a decision (or reset) in one tab reaches the other tabs
 // of the origin, with the cookie value it wrote, so their state, gated scripts and UI
 // follow without a reload.
@@ -26,14 +28,17 @@ export const crossTab = (cookieName: string, onOther: (cookieValue?: string) => 
     onOther()
   }, LISTEN_AFTER_MS)
   return {
-    announce(value) {
-      try {
-        localStorage.setItem(key, value)
-        localStorage.removeItem(key)
-      } catch {
-        // storage disabled or full: other tabs catch up on their next page view
-      }
-    },
+    // After the click's frame: the page's first use of localStorage is slow (Chromium loads the
+    // origin's storage then), and other tabs can wait a frame.
+    announce: (value) =>
+      afterPaint(() => {
+        try {
+          localStorage.setItem(key, value)
+          localStorage.removeItem(key)
+        } catch {
+          // storage disabled or full: other tabs catch up on their next page view
+        }
+      }),
     stop() {
       clearTimeout(timer)
       removeEventListener('storage', listener)

@@ -2,6 +2,7 @@ import type { Resolved } from '../config/resolve.js'
 import type { TextTree } from '../config/types.js'
 import { $consent } from '../core/state.js'
 import { RTL } from '../i18n/negotiate.js'
+import { afterPaint } from '../effects/after-paint.js'
 import { loadExtras, loadReopen } from '../lazy/index.js'
 import type { UiActions } from './actions.js'
 import { Banner } from './Banner.js'
@@ -103,7 +104,8 @@ export function mount(config: Resolved, styles: CSSStyleSheet, texts: TextTree, 
     // and may have its own way back (reopen.ts); its chunk's fetch and run stay out of the
     // page's own loading. It comes with the centre too, to take focus when a decision closes it.
     if (prefs) load()
-    if (prefs || (document.readyState === 'complete' && reopenShown(ui, consent))) reopen()
+    // After a click, once its frame is painted (effects/after-paint.ts).
+    if (prefs || (document.readyState === 'complete' && reopenShown(ui, consent))) afterPaint(reopen)
     // The button first: the centre's close hands focus to it (second-layer.tsx).
     floating?.update(view, consent)
     second?.update(view, consent)

@@ -118,3 +118,20 @@ describe('decisions', () => {
     delete w.dataLayer
   })
 })
+
+describe('the click that decides', () => {
+  test('tells other tabs after its frame is painted, not while the visitor waits for it (INP)', async () => {
+    await Consentry.init(config)
+    const writes: [string, string][] = []
+    vi.spyOn(localStorage, 'setItem').mockImplementation((key: string, value: string) => void writes.push([key, value]))
+    // What this decision announces: its cookie value (an earlier test's may still be on its way).
+    const announced = () => writes.filter(([key, value]) => key === 'consentry:sync:consentry' && value === Cookies.get('consentry'))
+    button('accept-all').click()
+    expect(Consentry.has('analytics')).toBe(true)
+    expect(announced()).toEqual([])
+    // The frame, then a task: the announcement goes out, once.
+    await new Promise<void>((done) => requestAnimationFrame(() => setTimeout(done, 1)))
+    await flush()
+    expect(announced()).toHaveLength(1)
+  })
+})
