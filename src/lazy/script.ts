@@ -14,12 +14,14 @@ export function setChunkBase(url: string | undefined, scriptNonce: string | unde
   nonce = scriptNonce
 }
 
-function load<T>(file: string, global: string): Promise<T> {
+/** `name` is the chunk's: "Extras" is consentry-extras.js, which assigns window.ConsentryExtras (rollup.config.mjs). */
+function load<T>(name: string): Promise<T> {
+  const file = `consentry-${name.toLowerCase()}.js`
   return (loading[file] ??= new Promise((resolve, reject) => {
     const script = document.createElement('script')
     script.src = base + file
     if (nonce) script.nonce = nonce
-    script.onload = () => resolve((window as unknown as Record<string, T>)[global])
+    script.onload = () => resolve((window as unknown as Record<string, T>)['Consentry' + name])
     script.onerror = () => {
       delete loading[file]
       reject(new Error(`Consentry: could not load ${script.src}`))
@@ -28,11 +30,11 @@ function load<T>(file: string, global: string): Promise<T> {
   })) as Promise<T>
 }
 
-export const loadExtras = (): Promise<Extras> => load<Extras>('consentry-extras.js', 'ConsentryExtras')
+export const loadExtras = (): Promise<Extras> => load<Extras>('Extras')
 
-export const loadReopen = (): Promise<Reopen> => load<Reopen>('consentry-reopen.js', 'ConsentryReopen')
+export const loadReopen = (): Promise<Reopen> => load<Reopen>('Reopen')
 
-export const loadReceipts = (): Promise<ReceiptsChunk> => load<ReceiptsChunk>('consentry-receipts.js', 'ConsentryReceipts')
+export const loadReceipts = (): Promise<ReceiptsChunk> => load<ReceiptsChunk>('Receipts')
 
 type AutoBlock = typeof import('../effects/autoblock.js')
 
@@ -48,14 +50,14 @@ export const localeChunk: ((lang: string) => Promise<TextTree | undefined>) | un
 export const byInsertion: ((list: Element[]) => void) | undefined = undefined
 
 export const startAutoBlock = (...args: Parameters<AutoBlock['autoBlock']>): (() => void) => {
-  const started = load<AutoBlock>('consentry-autoblock.js', 'ConsentryAutoBlock').then((m) => m.autoBlock(...args), reportError)
+  const started = load<AutoBlock>('AutoBlock').then((m) => m.autoBlock(...args), reportError)
   // Stopped before the chunk arrived: it starts, then stops at once.
   return () => void started.then((stop) => stop?.())
 }
 
 /** IAB TCF (docs/tcf.md): consentry-tcf.js, loaded only when the config has `tcf`. */
 export const startTcf = (host: import('../tcf/cmp.js').TcfHost): (() => void) => {
-  const started = load<typeof import('../tcf/cmp.js')>('consentry-tcf.js', 'ConsentryTcf').then((m) => m.startTcf(host), reportError)
+  const started = load<typeof import('../tcf/cmp.js')>('Tcf').then((m) => m.startTcf(host), reportError)
   // Stopped before the chunk arrived: the session starts, then stops at once.
   return () => void started.then((session) => session?.stop())
 }
