@@ -75,7 +75,7 @@ const MOUNTS = {
 }
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' }
 /** Lazy chunks of Consentry, counted apart from the script-tag build. */
-const LAZY = ['/dist/consentry-extras.js', '/dist/consentry-receipts.js']
+const LAZY = ['/dist/consentry-extras.js', '/dist/consentry-receipts.js', '/dist/consentry-reopen.js']
 const gzipSize = new Map()
 /** Every request: [time, method, path]; a load reads the slice it caused. */
 const served = []
@@ -303,6 +303,7 @@ async function load(browser, variant, rate, n) {
       inp: null,
       inpParts: null,
       handlers: null,
+      afterClickBytes: null,
     }
     if (variant.kind === 'none') return result
     if (B.visible === null) {
@@ -315,6 +316,7 @@ async function load(browser, variant, rate, n) {
       `(() => { const r = ${acceptButton(variant.kind)}.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 } })()`,
     )
     const receiptsBefore = served.filter(([, m, p]) => m === 'POST' && p === '/receipts').length
+    const servedBeforeClick = served.length
     await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', ...point })
     await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', ...point, button: 'left', clickCount: 1 })
     const clickedAt = performance.now()
@@ -351,6 +353,16 @@ async function load(browser, variant, rate, n) {
       }
       if (result.clickToReceipt === null) failures.push(`${label}: no receipt reached the endpoint within 10 s of the click`)
     }
+    // What the click itself made the page fetch (a chunk for the floating button, say): once no
+    // request has come for a second (at most 5 s).
+    for (let count = -1, deadline = Date.now() + 5000; served.length !== count && Date.now() < deadline; ) {
+      count = served.length
+      await sleep(1000)
+    }
+    result.afterClickBytes = served
+      .slice(servedBeforeClick)
+      .filter(([, m, p]) => m === 'GET' && /\.(js|css)$/.test(p) && gzipSize.has(p))
+      .reduce((sum, [, , p]) => sum + gzipSize.get(p), 0)
     return result
   } finally {
     await context.close()
@@ -433,6 +445,20 @@ const ROWS = [
   { key: 'inpProcessing', name: '  of it: processing, the click handlers (ms)', f: (r) => r.inpParts?.[1] ?? null, d: 0, banner: true },
   { key: 'inpPresentation', name: '  of it: presentation, handlers to paint (ms)', f: (r) => r.inpParts?.[2] ?? null, d: 0, banner: true },
   { key: 'handlers', name: "the click's event handlers, window capture to bubble (ms)", f: (r) => r.handlers, d: 1, banner: true },
+  {
+    key: 'afterClickBytes',
+    name: 'JS+CSS gzip fetched because of the click (kB)',
+    f: (r) => (r.afterClickBytes === null ? null : r.afterClickBytes / 1000),
+    d: 1,
+    banner: true,
+  },
+  {
+    key: 'acceptOnly',
+    name: 'JS+CSS gzip of a visitor who only accepts: before the click, lazy, after it (kB)',
+    f: (r) => (r.afterClickBytes === null ? null : (r.bytes + r.lazyBytes + r.afterClickBytes) / 1000),
+    d: 1,
+    banner: true,
+  },
   { key: 'framesShownAfterClick', name: 'frames after the click with the banner still visible', f: (r) => r.framesShownAfterClick, d: 0, banner: true },
   { key: 'cls', name: 'layout shift (CLS)', f: (r) => r.cls, d: 3 },
   { key: 'clickToReceipt', name: 'click → receipt at endpoint (ms)', f: (r) => r.clickToReceipt, d: 0, receipts: true },
