@@ -7,6 +7,7 @@ import { lookup } from '../i18n/lookup.js'
 import { serviceText } from '../i18n/service-text.js'
 import type { UiActions } from './actions.js'
 import { CookieTable } from './cookie-table.js'
+import { formats } from './formats.js'
 import { trapTab } from './focus.js'
 
 export interface PreferencesProps {
@@ -66,7 +67,7 @@ export function Preferences({ config, lang, texts, consent, actions }: Preferenc
     name: config.cookie.name,
     provider: location.hostname,
     purpose: t('preferences.consentCookie'),
-    duration: new Intl.NumberFormat(lang, { style: 'unit', unit: 'day', unitDisplay: 'long' }).format(config.cookie.expiresDays),
+    duration: formats(lang).days.format(config.cookie.expiresDays),
   }
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -197,7 +198,7 @@ export function Preferences({ config, lang, texts, consent, actions }: Preferenc
               <code>{consent.id}</code>
             </dd>
             <dt>{t('preferences.decidedAt')}</dt>
-            <dd>{new Date(consent.updatedAt!).toLocaleString(lang)}</dd>
+            <dd>{formats(lang).date.format(new Date(consent.updatedAt!))}</dd>
           </dl>
         )}
         {history.length > 0 && (

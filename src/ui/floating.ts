@@ -36,11 +36,12 @@ export function floatingButton(shadow: ShadowRoot, config: Resolved, texts: Text
   const label = options.label ?? lookup(texts, 'floating.label') ?? english.label
   const honoured = lookup(texts, 'preferences.gpcHonoured') ?? preferences.gpcHonoured
   let button: HTMLElement | undefined
+  let text: string | undefined
   return {
     update(view, consent) {
       if (!reopenShown(ui, consent) || view === 'banner') {
         button?.remove()
-        button = undefined
+        button = text = undefined
         return
       }
       button ??= shadow.appendChild(
@@ -60,9 +61,13 @@ export function floatingButton(shadow: ShadowRoot, config: Resolved, texts: Text
       const name = gpc ? `${honoured} ${label}` : options.iconOnly && label
       if (name) button.setAttribute('aria-label', name)
       else button.removeAttribute('aria-label')
-      // The icon is this file's own constant markup; texts go in as text nodes.
-      button.innerHTML = ICON
-      button.append(gpc ? honoured : options.iconOnly ? '' : label)
+      const next = gpc ? honoured : options.iconOnly ? '' : label
+      if (next !== text) {
+        text = next
+        // The icon is this file's own constant markup; the text goes in as a text node.
+        button.innerHTML = ICON
+        button.append(text)
+      }
       // Kept (hidden) while the centre is open, so focus can come back to it.
       button.hidden = view === 'preferences'
     },

@@ -9,6 +9,7 @@ import type { ConsentState } from '../core/state.js'
 import { mergeTexts } from '../i18n/lookup.js'
 import type { UiActions } from './actions.js'
 import { activeElement } from './focus.js'
+import { formats } from './formats.js'
 import { Preferences } from './Preferences.js'
 import dialogCss from './dialog.css?raw'
 import css from './preferences.css?raw'
@@ -37,6 +38,8 @@ export function secondLayer(shadow: ShadowRoot, { config, texts: pageTexts, lang
   shadow.append(container)
   // English under the page's texts: a locale or config that lacks a key still shows something.
   const texts = mergeTexts({ categories, preferences }, pageTexts)
+  // The chunk came on intent: the formats' locale data loads now, not in the click (formats.ts).
+  setTimeout(() => formats(lang))
 
   let returnTo: HTMLElement | null = null
   let open = false

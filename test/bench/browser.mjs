@@ -304,6 +304,7 @@ async function load(browser, variant, rate, n) {
       inpParts: null,
       handlers: null,
       afterClickBytes: null,
+      clickToPreferences: null,
     }
     if (variant.kind === 'none') return result
     if (B.visible === null) {
@@ -363,6 +364,44 @@ async function load(browser, variant, rate, n) {
       .slice(servedBeforeClick)
       .filter(([, m, p]) => m === 'GET' && /\.(js|css)$/.test(p) && gzipSize.has(p))
       .reduce((sum, [, , p]) => sum + gzipSize.get(p), 0)
+    // Reopening (Consentry only): the pointer reaches the floating button, which fetches the
+    // preference centre's chunk (intent), then a trusted click; from the click's event time to
+    // the frame in which the centre is on screen (a rAF callback, before that frame's paint).
+    if (variant.kind === 'consentry') {
+      const floating = await page.evaluate(() => {
+        const b = document.getElementById('consentry-root')?.shadowRoot?.querySelector('[part~="floating-button"]')
+        if (!b) return null
+        const r = b.getBoundingClientRect()
+        return { x: r.x + r.width / 2, y: r.y + r.height / 2 }
+      })
+      if (!floating) failures.push(`${label}: no floating button after "Accept all"`)
+      else {
+        await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', ...floating })
+        await page.waitForFunction(() => 'ConsentryExtras' in window, null, { timeout: 10_000 })
+        await page.evaluate(() => {
+          window.__benchOpen = new Promise((resolve) => {
+            let clickAt = null
+            addEventListener(
+              'click',
+              (e) => {
+                if (e.isTrusted && clickAt === null) clickAt = e.timeStamp
+              },
+              true,
+            )
+            const check = () => {
+              const d = document.getElementById('consentry-root')?.shadowRoot?.querySelector('[part~="preferences"]')
+              if (clickAt !== null && d && d.getBoundingClientRect().height > 0) resolve(performance.now() - clickAt)
+              else requestAnimationFrame(check)
+            }
+            requestAnimationFrame(check)
+          })
+        })
+        await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', ...floating, button: 'left', clickCount: 1 })
+        await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', ...floating, button: 'left', clickCount: 1 })
+        result.clickToPreferences = await page.evaluate(() => Promise.race([window.__benchOpen, new Promise((r) => setTimeout(() => r(null), 10_000))]))
+        if (result.clickToPreferences === null) failures.push(`${label}: the preference centre did not open within 10 s of the click`)
+      }
+    }
     return result
   } finally {
     await context.close()
@@ -456,6 +495,13 @@ const ROWS = [
     key: 'acceptOnly',
     name: 'JS+CSS gzip of a visitor who only accepts: before the click, lazy, after it (kB)',
     f: (r) => (r.afterClickBytes === null ? null : (r.bytes + r.lazyBytes + r.afterClickBytes) / 1000),
+    d: 1,
+    banner: true,
+  },
+  {
+    key: 'clickToPreferences',
+    name: 'click on the floating button → preference centre on screen, chunk fetched on hover (ms)',
+    f: (r) => r.clickToPreferences,
     d: 1,
     banner: true,
   },
