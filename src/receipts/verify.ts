@@ -6,7 +6,7 @@
 
 import { MODES } from '../config/types.js'
 import { decode } from '../core/base64url.js'
-import { sha256 as subtleSha256, thumbprintInput } from './digest.js'
+import { sha256 as subtleSha256 } from './digest.js'
 import { RECEIPT_EVENTS, RECEIPT_SOURCES, type PublicJwk, type ReceiptHeader, type ReceiptPayload } from './types.js'
 
 export type ReceiptErrorCode = 'format' | 'alg' | 'jwk' | 'kid' | 'signature' | 'claims' | 'iat'
@@ -38,6 +38,11 @@ export interface VerifyOptions {
    * node:crypto one (see Es256Verifier); browsers and other runtimes keep the default.
    */
   es256?: Es256Verifier
+  /**
+   * Decodes base64url, throwing a TypeError on anything else (default: atob, which every runtime
+   * has). A Node server may pass one over Buffer, which makes no intermediate strings or copies.
+   */
+  base64url?: (text: string) => Uint8Array<ArrayBuffer>
 }
 
 /**
@@ -108,10 +113,10 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 const encoder = new TextEncoder()
 
-function parseSegment(segment: string, name: string): Record<string, unknown> {
+function parseSegment(segment: string, name: string, base64url: (text: string) => Uint8Array): Record<string, unknown> {
   let value: unknown
   try {
-    value = JSON.parse(strictUtf8.decode(decode(segment)))
+    value = JSON.parse(strictUtf8.decode(base64url(segment)))
   } catch {
     throw new ReceiptError('format', `${name}: not base64url-encoded UTF-8 JSON`)
   }
@@ -179,6 +184,7 @@ export async function verifyEmbeddedKeyJws(
   typ: string,
   sha256: VerifyOptions['sha256'] = subtleSha256,
   es256: Es256Verifier = subtleEs256,
+  base64url: (text: string) => Uint8Array<ArrayBuffer> = decode,
 ): Promise<SignedJws> {
   if (typeof compact !== 'string') throw new ReceiptError('format', `expected a compact JWS string, got ${typeof compact}`)
   const parts = compact.trim().split('.')
@@ -186,7 +192,7 @@ export async function verifyEmbeddedKeyJws(
     throw new ReceiptError('format', 'expected a compact JWS: three non-empty base64url segments joined by "."')
   }
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string]
-  const header = parseSegment(headerPart, 'header')
+  const header = parseSegment(headerPart, 'header', base64url)
   if (header.alg !== 'ES256') throw new ReceiptError('alg', `header.alg: expected "ES256", got ${show(header.alg)}`)
   if (header.typ !== typ) throw new ReceiptError('format', `header.typ: expected ${show(typ)}, got ${show(header.typ)}`)
   // RFC 7515 §4.1.11: extensions we do not understand must not be ignored.
@@ -194,13 +200,13 @@ export async function verifyEmbeddedKeyJws(
   const jwk = checkJwk(header.jwk)
   // RFC 7638: the required members, sorted, no whitespace. checkJwk has fixed kty and crv and
   // limited x and y to base64url, so nothing needs escaping and the text is spelled out.
-  const expectedKid = await sha256(thumbprintInput(jwk))
+  const expectedKid = await sha256(`{"crv":"P-256","kty":"EC","x":"${jwk.x}","y":"${jwk.y}"}`)
   if (header.kid !== expectedKid) {
     throw new ReceiptError('kid', `header.kid: expected the RFC 7638 thumbprint of header.jwk ${show(expectedKid)}, got ${show(header.kid)}`)
   }
   let signature: Uint8Array<ArrayBuffer>
   try {
-    signature = decode(signaturePart) as Uint8Array<ArrayBuffer>
+    signature = base64url(signaturePart)
   } catch {
     throw new ReceiptError('format', 'signature: not base64url')
   }
@@ -211,7 +217,7 @@ export async function verifyEmbeddedKeyJws(
   const signingInput = encoder.encode(`${headerPart}.${payloadPart}`)
   const valid = await es256(jwk, expectedKid, signature, signingInput)
   if (!valid) throw new ReceiptError('signature', 'signature: does not verify with header.jwk (altered or signed by another key)')
-  return { header: header as SignedJws['header'], payload: parseSegment(payloadPart, 'payload') }
+  return { header: header as SignedJws['header'], payload: parseSegment(payloadPart, 'payload', base64url) }
 }
 
 const claimError = (name: string, expected: string, value: unknown): ReceiptError =>
@@ -318,7 +324,7 @@ function checkIat(iat: number, options: VerifyOptions): void {
 /** Parses and checks one receipt. Throws a ReceiptError saying what is wrong. */
 export async function verifyReceipt(compactJws: string, options: VerifyOptions = {}): Promise<VerifiedReceipt> {
   const sha256 = options.sha256 ?? subtleSha256
-  const { header, payload } = await verifyEmbeddedKeyJws(compactJws, RECEIPT_TYP, sha256, options.es256)
+  const { header, payload } = await verifyEmbeddedKeyJws(compactJws, RECEIPT_TYP, sha256, options.es256, options.base64url)
   const claims = checkClaims(payload)
   checkIat(claims.iat, options)
   const jws = compactJws.trim()

@@ -4,7 +4,7 @@
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
-import { ReceiptError, type ChainBreak } from '../receipts/verify.js'
+import type { ChainBreak } from '../receipts/verify.js'
 import { nodeEs256Verifier } from './crypto.js'
 import { checkAdmin, checkProof, isBearer } from './auth.js'
 import { HttpError } from './errors.js'
@@ -18,7 +18,8 @@ import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.
 import type { ReceiptService } from './service.js'
 import { mountDashboard } from './dashboard.js'
 import { mountStats } from './stats.js'
-import { scan, StoreBusyError, type LogEntry } from './storage/types.js'
+import { scan, type LogEntry } from './storage/types.js'
+import { errorAnswer, ReceiptPost, type Answer } from './receipt-post.js'
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024
 
@@ -47,6 +48,29 @@ export interface AppOptions {
   witnesses?: WitnessKey[] | undefined
   /** IAB TCF: serve the Global Vendor List at GET /gvl/<name> from a file or a cached upstream (gvl.ts). */
   gvl?: GvlOptions
+  /**
+   * POST /receipts as made by receiptPostOf(these options); given when a node:http fast path
+   * (receipt-listener.ts) answers the same route, so that both share the rate limits.
+   */
+  receipts?: ReceiptPost | undefined
+}
+
+const limiterOf = (rates: AppOptions['rateLimits'], which: keyof RateLimits, what: string, now: () => number): RateLimiter | undefined => {
+  const rate = rates === false ? undefined : ({ ...DEFAULT_RATE_LIMITS, ...rates } as RateLimits)[which]
+  return rate ? new RateLimiter(rate, what, now) : undefined
+}
+
+/** POST /receipts for these options: its body limit, allowed origins and rate limits. */
+export function receiptPostOf(options: Omit<AppOptions, 'receipts'>): ReceiptPost {
+  const now = options.now ?? Date.now
+  return new ReceiptPost({
+    service: options.service,
+    allowedOrigins: options.allowedOrigins ?? '*',
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    receiptsPerIp: limiterOf(options.rateLimits, 'receiptsPerIp', 'client network', now),
+    receiptsPerSubject: limiterOf(options.rateLimits, 'receiptsPerSubject', 'consent id', now),
+    onError: options.onError ?? console.error,
+  })
 }
 
 /** Receipts per page of GET /receipts/{consentId}: default and most. */
@@ -73,10 +97,6 @@ const receiptView = (e: LogEntry) => ({
   countersignature: e.countersignature,
 })
 
-const RECEIPT_TYPES = ['text/plain', 'application/jose']
-/** Stateless between calls (no `stream`), so one serves every request. */
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
 const socketAddress = (c: Context): string | undefined =>
   (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress
 
@@ -89,15 +109,11 @@ export function createApp(options: AppOptions): Hono {
   const store = service.store
   const now = options.now ?? Date.now
   const clientIp = options.clientIp ?? socketAddress
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const es256 = nodeEs256Verifier()
   const admin = (c: Context) => checkAdmin(options.adminToken, c.req.header('authorization'))
-  const limits: RateLimits = options.rateLimits === false ? {} : { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
-  const limiter = (rate: RateLimits[keyof RateLimits], what: string) => (rate ? new RateLimiter(rate, what, now) : undefined)
-  const receiptsPerIp = limiter(limits.receiptsPerIp, 'client network')
-  const receiptsPerSubject = limiter(limits.receiptsPerSubject, 'consent id')
-  const readsPerIp = limiter(limits.readsPerIp, 'client network')
-  const readsPerSubject = limiter(limits.readsPerSubject, 'consent id')
+  const post = options.receipts ?? receiptPostOf(options)
+  const readsPerIp = limiterOf(options.rateLimits, 'readsPerIp', 'client network', now)
+  const readsPerSubject = limiterOf(options.rateLimits, 'readsPerSubject', 'consent id', now)
   // Limited per network, not per address: one abuser holds a whole /24 or /48 anyway.
   const network = (c: Context): string => protectIp(clientIp(c), { mode: 'truncate' }) ?? 'unknown'
   const app = new Hono()
@@ -111,18 +127,14 @@ export function createApp(options: AppOptions): Hono {
   // Response) for every receipt. Preflights still go through cors().
   app.use('/receipts', (c, next) => {
     if (c.req.method === 'OPTIONS') return receiptsPreflight(c, next)
-    if (corsOrigins === '*') c.header('Access-Control-Allow-Origin', '*')
-    else {
-      const origin = c.req.header('origin')
-      if (origin && corsOrigins.includes(origin)) c.header('Access-Control-Allow-Origin', origin)
-      c.header('Vary', 'Origin', { append: true })
-    }
+    for (const [name, value] of Object.entries(post.corsHeaders(c.req.header('origin')))) c.header(name, value, { append: name === 'vary' })
     return next()
   })
   app.use('/receipts/:consentId', cors({ origin: corsOrigins, allowMethods: ['GET'], allowHeaders: ['Authorization'], maxAge: 86400 }))
 
-  const tooLarge = (c: Context) => c.json({ error: 'too-large', detail: `a receipt may be at most ${maxBodyBytes} bytes` }, 413)
-  const limit = bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge })
+  const send = (c: Context, answer: Answer) => c.body(answer.body, answer.status, answer.headers)
+  const tooLarge = (c: Context) => send(c, post.tooLarge())
+  const limit = bodyLimit({ maxSize: post.maxBodyBytes, onError: tooLarge })
   app.post(
     '/receipts',
     // What bodyLimit does, without touching c.req.raw when Content-Length says the size: under
@@ -131,23 +143,9 @@ export function createApp(options: AppOptions): Hono {
     async (c, next) => {
       const length = c.req.header('content-length')
       if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limit(c, next)
-      return Number.parseInt(length, 10) > maxBodyBytes ? tooLarge(c) : next()
+      return post.tooLong(length) ? tooLarge(c) : next()
     },
-    async (c) => {
-      receiptsPerIp?.take(network(c))
-      const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
-      if (!RECEIPT_TYPES.includes(type)) {
-        fail(415, 'content-type', `expected Content-Type text/plain or application/jose (a compact JWS), got ${JSON.stringify(type || 'none')}`)
-      }
-      let body: string
-      try {
-        body = utf8.decode(await c.req.arrayBuffer())
-      } catch {
-        return fail(400, 'format', 'the body is not UTF-8 text')
-      }
-      const { status, ack } = await service.submit(body, clientIp(c), (receipt) => receiptsPerSubject?.take(receipt.sub))
-      return c.json(ack, status)
-    },
+    async (c) => send(c, await post.answer(c.req.header('content-type'), async () => new Uint8Array(await c.req.arrayBuffer()), clientIp(c))),
   )
 
   app.get('/.well-known/jwks.json', async (c) => {
@@ -254,20 +252,7 @@ export function createApp(options: AppOptions): Hono {
 
   app.notFound((c) => c.json({ error: 'not-found', detail: `no route for ${c.req.method} ${c.req.path}` }, 404))
 
-  app.onError((error, c) => {
-    if (error instanceof ReceiptError) return c.json({ error: error.code, detail: error.message }, 400)
-    if (error instanceof StoreBusyError) {
-      c.header('Retry-After', '1')
-      return c.json({ error: 'busy', detail: `${error.message}; try again shortly` }, 503)
-    }
-    if (error instanceof HttpError) {
-      if (error.status === 401) c.header('WWW-Authenticate', 'Bearer')
-      if (error.retryAfter !== undefined) c.header('Retry-After', String(error.retryAfter))
-      return c.json({ error: error.code, detail: error.message }, error.status)
-    }
-    ;(options.onError ?? console.error)(error)
-    return c.json({ error: 'internal', detail: 'the collector could not handle this request; try again later' }, 500)
-  })
+  app.onError((error, c) => send(c, errorAnswer(error, options.onError ?? console.error)))
 
   return app
 }

@@ -1,9 +1,9 @@
 // consentry-collector serve | audit | export | purge (docs/collector.md).
 
-import { serve } from '@hono/node-server'
+import { getRequestListener } from '@hono/node-server'
 import { createPrivateKey } from 'node:crypto'
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs'
-import type { Server } from 'node:http'
+import { createServer, type IncomingMessage } from 'node:http'
 import { parseArgs } from 'node:util'
 import { isMainThread } from 'node:worker_threads'
 import { exitQuietlyOnClosedPipe } from '../cli/closed-pipe.js'
@@ -22,6 +22,7 @@ import { describeStore, openStore, type StoreLocation } from './storage/open.js'
 import { scan } from './storage/types.js'
 import { parseWitnessKeys } from './witness.js'
 import { ReceiptService } from './service.js'
+import { receiptsFirst } from './receipt-listener.js'
 
 const USAGE = `Usage: consentry-collector <command> [options]
 
@@ -45,6 +46,12 @@ checkpoint cosignatures are accepted, comma-separated). audit, export, purge and
 never create a database: a --db file that does not exist exits 2. See docs/collector.md.`
 
 class UsageError extends Error {}
+
+/**
+ * Behind a reverse proxy the socket peer is the proxy; the last X-Forwarded-For hop is the
+ * address the proxy saw (earlier hops are whatever the client claimed).
+ */
+const lastHop = (forwardedFor: string | undefined): string | undefined => forwardedFor?.split(',').pop()?.trim()
 
 const env = process.env
 
@@ -163,6 +170,7 @@ async function serveCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(verifyThreads) || verifyThreads < 0 || verifyThreads > 256)
     throw new UsageError(`--verify-threads: expected a number of threads (0 = main thread), got ${JSON.stringify(threadsText)}`)
   const limits = { maxConnections: maxConnections() }
+  const trustProxy = values['trust-proxy'] === true
   const collector = await createCollector({
     store: await openStore(where),
     rateLimits: rateLimits(),
@@ -177,14 +185,17 @@ async function serveCommand(args: string[]): Promise<number> {
     witnessKeys: witnessKeys(),
     integrator: { onClaim: () => console.log('consentry-collector: this process integrates the Merkle tree and signs checkpoints') },
     verifyThreads,
-    // Behind a reverse proxy the socket peer is the proxy; the last X-Forwarded-For hop is the
-    // address the proxy saw (earlier hops are whatever the client claimed).
-    clientIp: values['trust-proxy'] ? (c) => c.req.header('x-forwarded-for')?.split(',').pop()?.trim() : undefined,
+    clientIp: trustProxy ? (c) => lastHop(c.req.header('x-forwarded-for')) : undefined,
   })
   if (!adminToken) console.error('warning: CONSENTRY_ADMIN_TOKEN is not set; export and erasure routes answer 403')
-  const server = serve({ fetch: collector.app.fetch, port, hostname: host, serverOptions: serverOptions(limits) }, (info) => {
-    console.log(`consentry-collector listening on http://${host}:${info.port} (${describeStore(where)}, key ${collector.key.kid})`)
-  }) as Server
+  const app = getRequestListener(collector.app.fetch, { hostname: host })
+  // node:http joins a repeated X-Forwarded-For into one string, as Hono's header() gives it.
+  const peer = (request: IncomingMessage) => (trustProxy ? lastHop(request.headers['x-forwarded-for'] as string | undefined) : request.socket.remoteAddress)
+  const server = createServer(serverOptions(limits), receiptsFirst(collector.receipts, app, peer))
+  server.listen(port, host, () => {
+    const address = server.address() as { port: number }
+    console.log(`consentry-collector listening on http://${host}:${address.port} (${describeStore(where)}, key ${collector.key.kid})`)
+  })
   guardConnections(server, limits)
   await new Promise<void>((resolve) => {
     const stop = () => server.close(() => resolve())

@@ -2,7 +2,8 @@
 // serve or mount; the parts (storage adapters, audit, keys) are exported for tooling.
 
 import type { Context, Hono } from 'hono'
-import { createApp } from './app.js'
+import { createApp, receiptPostOf } from './app.js'
+import type { ReceiptPost } from './receipt-post.js'
 import type { IpPolicy } from './ip.js'
 import type { CollectorKey, KeySource } from './keys.js'
 import { adoptKey, keyFor } from './keyring.js'
@@ -61,6 +62,8 @@ export interface CollectorOptions {
 
 export interface Collector {
   app: Hono
+  /** POST /receipts, shared by the app's route and a node:http fast path (receipt-listener.ts). */
+  receipts: ReceiptPost
   service: ReceiptService
   store: Repository
   key: CollectorKey
@@ -100,11 +103,13 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     verifyPool,
     keyCacheSize,
   })
-  const app = createApp({ ...options, service, logKey: signer.vkey, witnesses })
+  const receipts = receiptPostOf({ ...options, service })
+  const app = createApp({ ...options, service, receipts, logKey: signer.vkey, witnesses })
   integrator?.start()
   let closing: Promise<void> | undefined
   return {
     app,
+    receipts,
     service,
     store: options.store,
     key,
@@ -119,10 +124,12 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   }
 }
 
-export { createApp, DEFAULT_MAX_BODY_BYTES, type AppOptions } from './app.js'
+export { createApp, receiptPostOf, DEFAULT_MAX_BODY_BYTES, type AppOptions } from './app.js'
+export { ReceiptPost, errorAnswer, type Answer } from './receipt-post.js'
+export { receiptsFirst } from './receipt-listener.js'
 export { ReceiptService, type ReceiptAck, type ServiceOptions } from './service.js'
 export { VerifyPool, defaultVerifyThreads, type VerifyPoolOptions } from './verify-pool.js'
-export { nodeEs256Verifier } from './crypto.js'
+export { nodeBase64url, nodeEs256Verifier } from './crypto.js'
 export { audit, auditRun, type AuditReport, type Finding, type AuditOptions } from './audit.js'
 export { adoptKey, keyFor, rotateKey, publishedJwks, trustedKeys, KeyHistoryError, ENDORSEMENT_TYP } from './keyring.js'
 export { RateLimiter, parseRate, DEFAULT_RATE_LIMITS, type Rate, type RateLimits } from './rate-limit.js'

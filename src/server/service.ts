@@ -2,7 +2,7 @@
 // with others in one transaction (group commit), and answer each caller after the commit.
 
 import { type VerifyOptions, verifyReceipt } from '../receipts/verify.js'
-import { nodeEs256Verifier } from './crypto.js'
+import { nodeBase64url, nodeEs256Verifier } from './crypto.js'
 import { factsOf, type ReceiptFacts, type VerifyPool } from './verify-pool.js'
 import { HttpError } from './errors.js'
 import { protectIp, type IpPolicy } from './ip.js'
@@ -85,6 +85,7 @@ export class ReceiptService {
       maxAgeSeconds: options.maxAgeSeconds,
       sha256,
       es256,
+      base64url: nodeBase64url,
     })
     const pool = options.verifyPool
     this.verify = pool ? (jws) => pool.verify(jws, this.now()) : async (jws) => factsOf(await verifyReceipt(jws, this.verifyOptions()))

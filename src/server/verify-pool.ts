@@ -15,7 +15,7 @@
 import { availableParallelism } from 'node:os'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { ReceiptError, verifyReceipt, type ReceiptErrorCode, type VerifiedReceipt } from '../receipts/verify.js'
-import { nodeEs256Verifier } from './crypto.js'
+import { nodeBase64url, nodeEs256Verifier } from './crypto.js'
 import { sha256 } from './log.js'
 
 const MARK = 'consentryVerifyWorker'
@@ -71,6 +71,7 @@ if (!isMainThread && (workerData as WorkerSettings | undefined)?.[MARK] === true
           maxAgeSeconds: settings.maxAgeSeconds,
           sha256,
           es256,
+          base64url: nodeBase64url,
         })
         answer = { id, facts: factsOf(verified) }
       } catch (error) {

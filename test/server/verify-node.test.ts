@@ -5,7 +5,8 @@ import { sign } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ReceiptError, verifyReceipt, type Es256Verifier } from '../../src/receipts/verify.js'
-import { nodeEs256Verifier } from '../../src/server/crypto.js'
+import { decode } from '../../src/core/base64url.js'
+import { nodeBase64url, nodeEs256Verifier } from '../../src/server/crypto.js'
 import { factsOf, type ReceiptFacts } from '../../src/server/verify-pool.js'
 import { collectorCli } from './helpers/collector.js'
 import { b64url, browserKey, claims, sha256, signJws } from './helpers/receipts.js'
@@ -39,6 +40,9 @@ function cases(): [string, string][] {
     ['tampered payload', `${h}.${b64url(JSON.stringify(claims({ iat: at(0), categories: { advertising: true } })))}.${s}`],
     ['DER signature', `${input}.${b64url(sign('sha256', Buffer.from(input), key.privateKey))}`],
     ['truncated', good.slice(0, -10)],
+    // 4n + 1 characters encode no byte string: not base64url, whatever Buffer would make of them.
+    ['signature of 4n + 1 characters', `${good}A`],
+    ['header of 4n + 1 characters', `${h}${'AAAA'.slice(0, (5 - (h!.length % 4)) % 4 || 4)}.${good.split('.')[1]}.${s}`],
     ['not JSON', `${b64url('not json')}.${b64url('{}')}.AAAA`],
     ['iat far in the future', signJws(key, claims({ iat: at(3600) }))],
     ['bad claims', signJws(key, claims({ iat: at(0), event: 'clicked' }))],
@@ -53,7 +57,8 @@ const outcome = (run: () => Promise<ReceiptFacts>): Promise<Outcome> =>
   )
 
 const subtle = (jws: string) => outcome(async () => factsOf(await verifyReceipt(jws, { now: NOW })))
-const withNode = (es256: Es256Verifier) => (jws: string) => outcome(async () => factsOf(await verifyReceipt(jws, { now: NOW, sha256, es256 })))
+const withNode = (es256: Es256Verifier) => (jws: string) =>
+  outcome(async () => factsOf(await verifyReceipt(jws, { now: NOW, sha256, es256, base64url: nodeBase64url })))
 
 describe('node:crypto Es256Verifier', () => {
   for (const [label, es256] of [
@@ -72,6 +77,22 @@ describe('node:crypto Es256Verifier', () => {
       expect(verdicts.filter((v) => !('facts' in v)).every((v) => (v as { name: string }).name === 'ReceiptError')).toBe(true)
     })
   }
+
+  it('decodes base64url as core/base64url does, and refuses what it refuses', () => {
+    const verdict = (run: () => Uint8Array) => {
+      try {
+        return [...run()]
+      } catch (error) {
+        return (error as Error).name
+      }
+    }
+    for (const text of ['', 'AA', 'AAA', 'AAAA', 'A', 'AAAAA', '_-_-', 'ab+/', 'ab==', 'a b', 'é', b64url('{"a":1}'), b64url('x'.repeat(99))]) {
+      expect(
+        verdict(() => nodeBase64url(text)),
+        JSON.stringify(text),
+      ).toEqual(verdict(() => decode(text)))
+    }
+  })
 
   it('throws ReceiptError jwk for a point off the curve', async () => {
     const key = browserKey()
