@@ -6,7 +6,7 @@
 
 import { MODES } from '../config/types.js'
 import { decode } from '../core/base64url.js'
-import { sha256 as subtleSha256 } from './digest.js'
+import { sha256 as subtleSha256, thumbprintInput } from './digest.js'
 import { RECEIPT_EVENTS, RECEIPT_SOURCES, type PublicJwk, type ReceiptHeader, type ReceiptPayload } from './types.js'
 
 export type ReceiptErrorCode = 'format' | 'alg' | 'jwk' | 'kid' | 'signature' | 'claims' | 'iat'
@@ -198,9 +198,8 @@ export async function verifyEmbeddedKeyJws(
   // RFC 7515 §4.1.11: extensions we do not understand must not be ignored.
   if ('crit' in header) throw new ReceiptError('format', 'header.crit: no critical extensions are supported')
   const jwk = checkJwk(header.jwk)
-  // RFC 7638: the required members, sorted, no whitespace. checkJwk has fixed kty and crv and
-  // limited x and y to base64url, so nothing needs escaping and the text is spelled out.
-  const expectedKid = await sha256(`{"crv":"P-256","kty":"EC","x":"${jwk.x}","y":"${jwk.y}"}`)
+  // RFC 7638: the required members, sorted, no whitespace (checkJwk has fixed kty and crv).
+  const expectedKid = await sha256(thumbprintInput(jwk))
   if (header.kid !== expectedKid) {
     throw new ReceiptError('kid', `header.kid: expected the RFC 7638 thumbprint of header.jwk ${show(expectedKid)}, got ${show(header.kid)}`)
   }
