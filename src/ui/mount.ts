@@ -104,8 +104,9 @@ export function mount(config: Resolved, styles: CSSStyleSheet, texts: TextTree, 
     // and may have its own way back (reopen.ts); its chunk's fetch and run stay out of the
     // page's own loading. It comes with the centre too, to take focus when a decision closes it.
     if (prefs) load()
-    // After a click, once its frame is painted (effects/after-paint.ts).
-    if (prefs || (document.readyState === 'complete' && reopenShown(ui, consent))) afterPaint(reopen)
+    // After a click, once its frame is painted (effects/after-paint.ts); once there, no more
+    // frames and timers on every later draw.
+    if (!floating && (prefs || (document.readyState === 'complete' && reopenShown(ui, consent)))) afterPaint(reopen)
     // The button first: the centre's close hands focus to it (second-layer.tsx).
     floating?.update(view, consent)
     second?.update(view, consent)
