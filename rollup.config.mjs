@@ -156,13 +156,24 @@ export default [
       format: 'iife',
       plugins: [terser(terserOptions), eagerFirstView()],
     },
-    plugins: [inPage(), shortConfigErrors(), scriptLoader(), ...browserPlugins(false), webRoot()],
+    plugins: [inPage(), shortConfigErrors(), scriptLoader('./src/lazy/script-tcf.ts'), ...browserPlugins(false), webRoot()],
   },
   // Its lazy parts (src/lazy): same folder, loaded on first use.
   {
     input: 'src/lazy/extras.ts',
     output: { file: 'dist/consentry-extras.js', format: 'iife', name: 'ConsentryExtras', plugins: [terser({ ...terserOptions, module: false })] },
     plugins: [...browserPlugins(false), webRoot()],
+  },
+  // The config's check (src/lazy/check.ts): without the `tcf` key for the plain builds, with it for consentry-tcf.iife.js.
+  {
+    input: 'src/lazy/check.ts',
+    output: { file: 'dist/consentry-check.js', format: 'iife', name: 'ConsentryCheck', plugins: [terser({ ...terserOptions, module: false })] },
+    plugins: [noTcf(), shortConfigErrors(), ...browserPlugins(false), webRoot()],
+  },
+  {
+    input: 'src/lazy/check.ts',
+    output: { file: 'dist/consentry-checktcf.js', format: 'iife', name: 'ConsentryCheckTcf', plugins: [terser({ ...terserOptions, module: false })] },
+    plugins: [shortConfigErrors(), ...browserPlugins(false), webRoot()],
   },
   {
     input: 'src/lazy/reopen.ts',

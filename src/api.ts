@@ -43,7 +43,16 @@ export function init(config: Config): Promise<ConsentState> {
   if (!hasDom()) return Promise.resolve($consent.get())
   instance?.destroy()
   // document.cookie is read here, at the top of the stack (core/stored.ts cookieValue says why).
-  instance = start(config, document.cookie, emitter, nonce, localesUrl)
+  try {
+    instance = start(config, document.cookie, emitter, nonce, localesUrl)
+  } catch (error) {
+    // A config too far from its shape to draw the banner from while its check loads (a number
+    // where a list goes) fails closed at once, with the check's advice.
+    console.error(
+      `Consentry: invalid config (${error})\n\`npx consentry validate <config file>\` says what is wrong.\nConsentry fails closed: optional scripts stay blocked.`,
+    )
+    instance = start({}, document.cookie, emitter, nonce, localesUrl, true)
+  }
   return instance.ready
 }
 

@@ -27,6 +27,13 @@ export interface Consent {
   sync(raw?: string): boolean
   /** The stored record as the cookie holds it, '' when there is none: what other tabs are sent. */
   stored(): string
+  /** The fingerprint of the checked config the stored record was written under (src/config/fingerprint.ts). */
+  readonly checked: string | undefined
+  /**
+   * The config passed its check: records written from now on carry its fingerprint, and the
+   * stored one is rewritten with it, so the next page view of this config needs no check.
+   */
+  vouch(fingerprint: string): void
 }
 
 /** A consent id: 16 random bytes, 22 base64url characters. */
@@ -47,6 +54,8 @@ export const createConsent = (config: Resolved, cookies: string, set: (state: Co
   const stored: Stored = persist ? readStored(config, Math.floor(now() / 1000), cookieValue(config, cookies)) : { record: null, ask: 'missing' }
   let last: ConsentRecord | null = stored.record
   let ask: AskReason | null = stored.ask
+  // Set once the config passed its check: only then may a record vouch for it.
+  let checked: string | undefined
 
   const toState = (choice: Choice, record: ConsentRecord | null, decided: boolean, source: ReceiptSource | null): ConsentState => ({
     id: record?.id ?? '',
@@ -108,6 +117,7 @@ export const createConsent = (config: Resolved, cookies: string, set: (state: Co
         services: Object.keys(choice.services).filter((k) => choice.services[k]),
         source,
         partial: isPartial || undefined,
+        checked,
       }
       ask = isPartial ? 'partial' : null
       const previous = current
@@ -132,6 +142,11 @@ export const createConsent = (config: Resolved, cookies: string, set: (state: Co
       set(current)
     },
     stored: () => (persist && last && (!ask || ask === 'partial') ? encodeRecord(last) : ''),
+    checked: stored.record?.checked,
+    vouch(fingerprint) {
+      checked = fingerprint
+      if (persist && last && last.checked !== fingerprint) writeStored(config, (last = { ...last, checked }))
+    },
     sync(raw) {
       if (!persist) return false
       ;({ record: last, ask } = readStored(config, Math.floor(now() / 1000), raw ?? cookieValue(config, document.cookie)))

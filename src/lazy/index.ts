@@ -1,7 +1,7 @@
 // Parts of the SDK that most page views never need, loaded on first use so the
 // first layer stays small (the size budget in package.json; docs/architecture.md): the extras (preference
-// centre, embed placeholders, clean-up), the floating button (after a decision) and receipts (after a decision, only when
-// `receipts.endpoint` is set). The npm build splits them with import(); the
+// centre, embed placeholders, clean-up), the floating button (after a decision), receipts (after a decision, only when
+// `receipts.endpoint` is set) and the config's check (at start, unless the consent cookie vouches for the config). The npm build splits them with import(); the
 // script-tag build swaps this file for ./script.ts (rollup.config.mjs).
 
 import type { TextTree } from '../config/types.js'
@@ -10,6 +10,8 @@ import { LOCALE_CHUNKS } from '../i18n/chunks.js'
 export type Extras = typeof import('./extras.js')
 
 export const loadExtras = (): Promise<Extras> => import('./extras.js')
+export type Check = typeof import('./check.js')
+export const loadCheck = (): Promise<Check> => import('./check.js')
 export type Reopen = typeof import('./reopen.js')
 export const loadReopen = (): Promise<Reopen> => import('./reopen.js')
 export type ReceiptsChunk = Pick<typeof import('../receipts/client.js'), 'startReceipts'>

@@ -155,7 +155,8 @@ describe('an npm + Vite app', () => {
     await t.page.goto(t.server.url + 'webpack/')
     await expect.poll(() => banner(t.page).isVisible()).toBe(true)
     expect(await action(t.page, 'accept-all').textContent()).toBe(texts('de').banner.acceptAll)
-    expect(t.server.requests.filter((path) => path.startsWith('/webpack/') && path.endsWith('.js')).length).toBe(2)
+    // The entry, the German texts and the config's check (src/lazy/check.ts): a first visit.
+    expect(t.server.requests.filter((path) => path.startsWith('/webpack/') && path.endsWith('.js')).length).toBe(3)
     expect(t.errors).toEqual([])
   })
 

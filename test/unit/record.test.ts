@@ -53,11 +53,21 @@ describe('consent cookie record: source and partial decisions', () => {
     expect(decodeRecord(encodeRecord(partial))).toEqual(partial)
   })
 
+  test("the checked config's fingerprint round-trips, after an empty partial mark when the record is whole", () => {
+    const whole = { ...record, source: 'banner' as const, checked: '1x2y3z' }
+    expect(encodeRecord(whole)).toBe('1.AbCdEfGhIjKlMnOpQrStUv.2.tlpwu8.tv2y68.necessary+analytics.analytics:ga4.banner..1x2y3z')
+    expect(decodeRecord(encodeRecord(whole))).toStrictEqual({ ...whole, partial: undefined })
+    const partial = { ...whole, partial: true }
+    expect(encodeRecord(partial)).toMatch(/\.placeholder|\.banner\.p\.1x2y3z$/)
+    expect(decodeRecord(encodeRecord(partial))).toEqual(partial)
+  })
+
   test.each([
     ['unknown source', encodeRecord(record) + '.robot'],
     ['bad partial mark', encodeRecord(record) + '.placeholder.x'],
     ['partial without a source', encodeRecord(record) + '..p'],
-    ['one field too many', encodeRecord(record) + '.placeholder.p.p'],
+    ['one field too many', encodeRecord(record) + '.placeholder.p.1a2b3c.x'],
+    ['a fingerprint that is not base 36', encodeRecord(record) + '.banner..AB!'],
   ])('%s → null', (_, value) => {
     expect(decodeRecord(value)).toBeNull()
   })

@@ -12,6 +12,8 @@ const SCRIPT_TAG_FILES = [
   'consentry-tcf.iife.js',
   // …the chunks they load from beside themselves, and the TCF stub a site may inline or serve.
   'consentry-autoblock.js',
+  'consentry-check.js',
+  'consentry-checktcf.js',
   'consentry-extras.js',
   'consentry-receipts.js',
   'consentry-reopen.js',

@@ -1,0 +1,16 @@
+import { SDK_VERSION } from '../version.js'
+
+/**
+ * A config's fingerprint: FNV-1a (32 bits, base 36) of this SDK version and the config's JSON.
+ * The consent cookie carries the fingerprint of the config that passed its check when the cookie
+ * was written (src/core/record.ts), so a returning visitor's page view of an unchanged config
+ * starts with no check to wait for (src/instance.ts). The version is in it because a newer SDK
+ * may check more. Whoever can write the cookie could claim a wrong fingerprint, but could as well
+ * write a decision: the cookie is the page's to trust either way.
+ */
+export const fingerprint = (config: unknown): string => {
+  const text = SDK_VERSION + JSON.stringify(config)
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619)
+  return (hash >>> 0).toString(36)
+}
