@@ -75,7 +75,7 @@ const MOUNTS = {
 }
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' }
 /** Lazy chunks of Consentry, counted apart from the script-tag build. */
-const LAZY = ['/dist/consentry-extras.js', '/dist/consentry-receipts.js', '/dist/consentry-reopen.js']
+const LAZY = ['/dist/consentry-extras.js', '/dist/consentry-receipts.js', '/dist/consentry-reopen.js', '/dist/consentry-check.js']
 const gzipSize = new Map()
 /** Every request: [time, method, path]; a load reads the slice it caused. */
 const served = []

@@ -1,0 +1,66 @@
+// The config's check (consentry-check.js, src/lazy/check.ts) is not on the way to the first
+// paint: the banner draws while it loads, nothing optional runs before its verdict, and a
+// returning visitor's page view of the same config does not fetch it at all.
+import type { Route } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { action, banner, gateSettled, page, ran, site, useChromium, whenReady } from './harness.js'
+
+const categories = { necessary: {}, analytics: {} }
+const gated = `<script type="text/plain" data-category="analytics">window.ran.push('analytics')</script>`
+const CHECK = '/dist/consentry-check.js'
+
+const t = useChromium(() =>
+  site({
+    '/opt-out': page({ mode: 'opt-out', categories }, gated),
+    '/opt-in': page({ categories }, gated),
+    '/opt-in-changed': page({ categories, policyUrl: '/privacy' }, gated),
+  }),
+)
+
+const checks = () => t.server.requests.filter((path) => path === CHECK).length
+const has = (name: string) => t.page.evaluate((n) => (window as unknown as { Consentry: { has(n: string): boolean } }).Consentry.has(n), name)
+
+describe('the config check, off the first view', () => {
+  test('the banner is up while the check is on its way; an opt-out script waits for its verdict, then runs', async () => {
+    const held = new Promise<Route>((resolve) => void t.page.route('**/consentry-check.js', resolve))
+    // The check is a script the SDK inserts: held, it holds the load event too.
+    await t.page.goto(t.server.origin + '/opt-out', { waitUntil: 'domcontentloaded' })
+    const route = await held
+    await expect.poll(() => banner(t.page).isVisible()).toBe(true)
+    await gateSettled(t.page)
+    expect(await ran(t.page)).toEqual([])
+    expect(await has('analytics')).toBe(false)
+
+    await route.continue()
+    await expect.poll(() => ran(t.page)).toEqual(['analytics'])
+    expect(await has('analytics')).toBe(true)
+    await t.page.unroute('**/consentry-check.js')
+    expect(t.errors).toEqual([])
+  })
+
+  test("a returning visitor's page view of the same config applies the stored choice without fetching the check; a changed config is checked once", async () => {
+    const first = checks()
+    await t.page.goto(t.server.origin + '/opt-in')
+    await whenReady(t.page)
+    expect(checks()).toBe(first + 1)
+    await action(t.page, 'accept-all').click()
+    await expect.poll(() => ran(t.page)).toEqual(['analytics'])
+
+    await t.page.goto(t.server.origin + '/opt-in')
+    await whenReady(t.page)
+    await expect.poll(() => ran(t.page)).toEqual(['analytics'])
+    expect(checks()).toBe(first + 1)
+
+    // The site changed its config: one check, and the cookie vouches for the new config after it.
+    await t.page.goto(t.server.origin + '/opt-in-changed')
+    await whenReady(t.page)
+    await expect.poll(() => ran(t.page)).toEqual(['analytics'])
+    expect(checks()).toBe(first + 2)
+    await t.page.goto(t.server.origin + '/opt-in-changed')
+    await whenReady(t.page)
+    await expect.poll(() => ran(t.page)).toEqual(['analytics'])
+    expect(checks()).toBe(first + 2)
+    expect(await banner(t.page).count()).toBe(0)
+    expect(t.errors).toEqual([])
+  })
+})
