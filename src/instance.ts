@@ -187,10 +187,8 @@ export const start = (input: unknown, cookies: string, emitter: Emitter, nonce?:
     ui.stop,
   ]
 
-  const shown = (async () => {
-    if (consent.ask) $view.set('banner')
-    await ui.show(chooseLanguage(config))
-  })()
+  if (consent.ask) $view.set('banner')
+  const shown = ui.show(chooseLanguage(config))
   const self: Instance = {
     ready: verdict.then(async (error) => {
       if (destroyed) return $consent.get()
