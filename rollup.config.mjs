@@ -57,10 +57,13 @@ const browserPlugins = (declarations) => [
   json({ preferConst: true, compact: true }),
   resolve({ browser: true }),
   // Declarations only for what package.json exports (tsconfig.types.json: the public entries and
-  // what their types reach), not for the CLI, scanner or console.
+  // what their types reach), not for the CLI, scanner or console. Only that build type-checks:
+  // the others transpile (noCheck), since `npm run typecheck` checks all of src/ and the tests
+  // once, where each build checking the same program again cost a quarter of the build's time
+  // (121 → 94 s).
   typescript({
     tsconfig: declarations ? './tsconfig.types.json' : './tsconfig.json',
-    ...(declarations ? { declaration: true, declarationDir: 'dist' } : {}),
+    ...(declarations ? { declaration: true, declarationDir: 'dist' } : { noCheck: true }),
     noEmitOnError: true,
   }),
 ]
@@ -233,6 +236,6 @@ export default [
       banner: (chunk) => (chunk.name.endsWith('-cli') ? '#!/usr/bin/env node' : ''),
     },
     external: nodeExternal,
-    plugins: [defines, json({ preferConst: true, compact: true }), typescript({ tsconfig: './tsconfig.json', noEmitOnError: true })],
+    plugins: [defines, json({ preferConst: true, compact: true }), typescript({ tsconfig: './tsconfig.json', noCheck: true })],
   },
 ]
