@@ -73,7 +73,7 @@ const followConsent = (gcm: ((state: ConsentState) => void) | undefined, mode: R
  *
  * The config is checked by a chunk (src/lazy/check.ts) fetched at start, while the banner draws
  * from the config as given; a consent cookie written under this very config, checked, vouches for
- * it instead (src/config/fingerprint.ts). Until the verdict the state stays out of `$consent`: no
+ * it instead (src/config/fingerprint.ts). Until the verdict `$consent` allows nothing optional: no
  * gated script is released, nothing optional reaches Consent Mode (only its defaults, which go out
  * at once: Google's default must come before any tag), no GPC decision, no receipt sent. An invalid
  * config (or a check that cannot load) restarts the SDK failed closed, `failed` (docs/architecture.md,
@@ -94,7 +94,7 @@ export const start = (input: unknown, cookies: string, emitter: Emitter, nonce?:
     document.URL.startsWith('https:'),
     document.querySelector('script[data-region],html[data-region]')?.getAttribute('data-region'),
   )
-  const print = failed || fingerprint(source)
+  const print = failed ? '' : fingerprint(source)
   // nanostores runs every $consent listener and then rethrows the last error. A page's own
   // listener that throws must not stop a decision half-way (no announcement to other tabs,
   // no receipt, the banner left up): its error goes to the page's error handlers instead.
@@ -198,7 +198,7 @@ export const start = (input: unknown, cookies: string, emitter: Emitter, nonce?:
         return Object.assign(self, start(input, cookies, emitter, nonce, localesUrl, true)).ready
       }
       checked = true
-      if (!failed) consent.vouch(print as string)
+      if (!failed) consent.vouch(print)
       set(consent.state())
       // GPC (docs/regions.md): outside opt-in regions advertising goes off with no
       // interaction and a receipt (source "gpc"), before anything is released or told to
