@@ -43,15 +43,19 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
 /**
  * Reads a stored (already verified) receipt. An erased receipt (no JWS), one whose payload
  * cannot be read, or one that is no decision about the categories gives undefined: it adds nothing.
+ * `claims`, when given, is that JWS's payload parsed already (by verification, in the append
+ * path): the same object JSON.parse makes of it, so it is read instead of parsing again.
  */
-function tallyOf(entry: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>): Tally | undefined {
+function tallyOf(entry: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>, claims?: Record<string, unknown>): Tally | undefined {
   if (entry.kind !== 'receipt' || !entry.jws) return undefined
   let payload: Record<string, unknown>
-  try {
-    payload = JSON.parse(Buffer.from(entry.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>
-  } catch {
-    return undefined
-  }
+  if (claims) payload = claims
+  else
+    try {
+      payload = JSON.parse(Buffer.from(entry.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>
+    } catch {
+      return undefined
+    }
   // IAB TCF receipts that record no decision about the categories (docs/collector.md,
   // "Statistics"): a change of TCF choices alone (`tcf`: the categories as they were) and a
   // decision's TC string that came after its receipt (`tcf-late`). Counted, they would count the
@@ -121,11 +125,15 @@ export class Rollup {
     }
   }
 
+  /** One entry; `claims`: its receipt's payload if parsed already (see tallyOf). */
+  addEntry(entry: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>, claims?: Record<string, unknown>): this {
+    const tally = tallyOf(entry, claims)
+    if (tally) this.add(tally)
+    return this
+  }
+
   addEntries(entries: Iterable<Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>>): this {
-    for (const entry of entries) {
-      const tally = tallyOf(entry)
-      if (tally) this.add(tally)
-    }
+    for (const entry of entries) this.addEntry(entry)
     return this
   }
 

@@ -148,24 +148,25 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
   })
 
   /** Adds entries to the statistics rollups (storage/rollup.ts), inside the caller's transaction. */
-  const rollUp = (entries: Iterable<Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>>): void => {
-    for (const { sql, params } of upserts(new Rollup().addEntries(entries), 1)) stmt(sql).run(...params)
+  const upsert = (rollup: Rollup): void => {
+    for (const { sql, params } of upserts(rollup, 1)) stmt(sql).run(...params)
   }
+  const rollUp = (entries: Iterable<Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>>): void => upsert(new Rollup().addEntries(entries))
 
   const appendTx = db.transaction((batch: IncomingReceipt[], seal: SealReceipt): AppendOutcome[] => {
     let last = head()
-    const fresh: LogEntry[] = []
+    const rollup = new Rollup()
     const outcomes = batch.map((receipt): AppendOutcome => {
       const stored = stmt(BY_JTI).get(receipt.jti) as LogEntry | undefined
       if (stored) return { entry: stored, duplicate: true }
       const rows = stmt(NEIGHBOURS).all(receipt.sub, receipt.kid, receipt.seq, receipt.sub, receipt.kid, receipt.seq)
       const entry = seal(last, receipt, neighboursOf(rows as never))
       insert(entry)
-      fresh.push(entry)
+      rollup.addEntry(entry, receipt.claims)
       last = entry
       return { entry, duplicate: false }
     })
-    rollUp(fresh)
+    upsert(rollup)
     return outcomes
   })
 
