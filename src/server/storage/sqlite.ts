@@ -36,6 +36,7 @@ import {
   INSERT_CHECKPOINT,
   INSERT_KEY,
   INSERT_NODE,
+  JWS_AT,
   KEYS,
   LATEST_CHECKPOINT,
   LEAVES_FROM,
@@ -130,6 +131,8 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
     }
     return found
   }
+  /** A stored JWS by log index (a neighbour's, for its twin: sql.ts linkOf). */
+  const jwsAt = (logIndex: number): string | null => (stmt(JWS_AT).get(logIndex) as { jws: string | null } | undefined)?.jws ?? null
   const treeSize = (): number => (stmt(TREE_SIZE).get() as { size: number }).size
 
   const integrateTx = db.transaction((maxLeaves: number, grow: GrowTree): StoredCheckpoint | undefined => {
@@ -160,7 +163,7 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
       const stored = stmt(BY_JTI).get(receipt.jti) as LogEntry | undefined
       if (stored) return { entry: stored, duplicate: true }
       const rows = stmt(NEIGHBOURS).all(receipt.sub, receipt.kid, receipt.seq, receipt.sub, receipt.kid, receipt.seq)
-      const entry = seal(last, receipt, neighboursOf(rows as never))
+      const entry = seal(last, receipt, neighboursOf(rows as never, jwsAt))
       insert(entry)
       rollup.addEntry(entry, receipt.claims)
       last = entry
