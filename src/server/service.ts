@@ -63,7 +63,7 @@ export class ReceiptService {
   private readonly now: () => number
   private readonly maxBatch: number
   private readonly seal: ReturnType<typeof sealers>
-  private readonly verify: (jws: string) => Promise<ReceiptFacts>
+  private readonly verify: (jws: string) => Promise<ReceiptFacts & { claims?: Record<string, unknown> }>
   private readonly onAppended: () => void
   private queue: Pending[] = []
   private draining = false
@@ -88,7 +88,14 @@ export class ReceiptService {
       base64url: nodeBase64url,
     })
     const pool = options.verifyPool
-    this.verify = pool ? (jws) => pool.verify(jws, this.now()) : async (jws) => factsOf(await verifyReceipt(jws, this.verifyOptions()))
+    // Verified here, the parsed payload goes along to the store's statistics rollups (no second
+    // parse); a verification thread sends only the facts, since a message costs by its size.
+    this.verify = pool
+      ? (jws) => pool.verify(jws, this.now())
+      : async (jws) => {
+          const verified = await verifyReceipt(jws, this.verifyOptions())
+          return { ...factsOf(verified), claims: verified.payload as unknown as Record<string, unknown> }
+        }
   }
 
   /**
@@ -119,7 +126,7 @@ export class ReceiptService {
     const facts = await this.verify(jws)
     // The caller's last word once the claims are known (the per-consent-id rate limit).
     admit?.(facts)
-    const { kid, jti, sub, seq, iat, prev, reset, hash } = facts
+    const { kid, jti, sub, seq, iat, prev, reset, hash, claims } = facts
     const { entry, duplicate } = await this.enqueue({
       jti,
       sub,
@@ -131,6 +138,7 @@ export class ReceiptService {
       jws: jws.trim(),
       contentHash: hash,
       ip: protectIp(clientIp, this.ip),
+      claims,
     })
     // The same receipt may come back with its mirrored ECDSA signature (twin.ts): a repeat.
     if (duplicate && entry.contentHash !== hash && entry.contentHash !== twinHash(jws.trim())) {

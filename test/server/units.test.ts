@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { protectIp, truncateIp } from '../../src/server/ip.js'
 import { loadOrCreateKey, verifyCountersignature } from '../../src/server/keys.js'
 import { entryHash, toRanges } from '../../src/server/log.js'
+import { Rollup, upserts } from '../../src/server/storage/rollup.js'
 import { sha256 } from './helpers/receipts.js'
 
 describe('ip', () => {
@@ -83,5 +84,70 @@ describe('log', () => {
       [5, 5],
       [7, 8],
     ])
+  })
+})
+
+describe('statistics rollup', () => {
+  // Receipts of three days, two regions and modes, a key with "\u0000" (not cached), GPC and a
+  // TCF change that counts nowhere; each given as stored (parsed from the JWS) and with the
+  // payload verification parsed.
+  const payloads = Array.from({ length: 40 }, (_, i) => ({
+    region: i % 7 === 0 ? 'E\u0000U' : i % 3 === 0 ? 'US-CA' : 'EU',
+    mode: i % 2 === 0 ? 'opt-in' : 'opt-out',
+    revision: 1 + (i % 2),
+    config: 'cfg',
+    texts: { lang: i % 5 === 0 ? 'de' : 'en' },
+    source: i % 11 === 0 ? 'tcf' : i % 4 === 0 ? 'gpc' : 'banner',
+    categories: { necessary: true, analytics: i % 3 !== 1, ads: i % 2 === 0, ...(i % 6 === 0 ? { extra: true } : {}) },
+  }))
+  const entries = payloads.map((p, i) => ({
+    kind: 'receipt' as const,
+    jws: `h.${Buffer.from(JSON.stringify(p)).toString('base64url')}.s`,
+    receivedMs: Date.UTC(2026, 2, 1 + (i % 3), 12),
+  }))
+
+  // The counts worked out one receipt and one row at a time, as the rollup's definition says.
+  function expected() {
+    const rows = new Map<string, Record<string, unknown>>()
+    const categories = new Map<string, Record<string, unknown>>()
+    entries.forEach((e, i) => {
+      const p = payloads[i]!
+      if (p.source === 'tcf') return
+      const day = Math.floor(e.receivedMs / 86_400_000)
+      const optional = Object.entries(p.categories).filter(([name]) => name !== 'necessary')
+      const choice = optional.every(([, on]) => on) ? 'acceptAll' : optional.every(([, on]) => !on) ? 'rejectAll' : 'custom'
+      const keys: [string, string][] = [
+        ['all', ''],
+        ['region', p.region],
+        ['mode', p.mode],
+        ['revision', `${p.revision}:${p.config}`],
+        ['language', p.texts.lang],
+      ]
+      for (const [dimension, key] of keys) {
+        const id = `${dimension}|${day}|${key}`
+        const row = rows.get(id) ?? { dimension, day, key, decisions: 0, acceptAll: 0, rejectAll: 0, custom: 0, gpc: 0 }
+        rows.set(id, row)
+        row.decisions = (row.decisions as number) + 1
+        row[choice] = (row[choice] as number) + 1
+        if (p.source === 'gpc') row.gpc = (row.gpc as number) + 1
+        for (const [category, on] of Object.entries(p.categories)) {
+          const c = categories.get(`${id}|${category}`) ?? { dimension, day, key, category, granted: 0, denied: 0 }
+          categories.set(`${id}|${category}`, c)
+          if (on) c.granted = (c.granted as number) + 1
+          else c.denied = (c.denied as number) + 1
+        }
+      }
+    })
+    return { rows: [...rows.values()], categories: [...categories.values()] }
+  }
+
+  it('sums every receipt into its rows, in first-seen order, whether the payload is parsed from the JWS or given', () => {
+    const parsed = new Rollup().addEntries(entries)
+    const given = new Rollup()
+    entries.forEach((e, i) => given.addEntry(e, payloads[i]))
+    for (const rollup of [parsed, given]) {
+      expect({ rows: [...rollup.rows.values()], categories: [...rollup.categories.values()] }).toEqual(expected())
+    }
+    expect(upserts(given)).toEqual(upserts(parsed))
   })
 })

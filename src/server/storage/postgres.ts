@@ -124,9 +124,11 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
     return new Map(rows.map((r) => [nodeId(r.level, Number(r.idx)), r.hash as Buffer]))
   }
   /** Adds entries to the statistics rollups, inside the caller's transaction. */
-  const rollUp = async (q: (sql: string, params?: unknown[]) => Promise<unknown[]>, entries: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>[]) => {
-    for (const { sql, params } of upserts(new Rollup().addEntries(entries))) await q(sql, params)
+  const upsert = async (q: (sql: string, params?: unknown[]) => Promise<unknown[]>, rollup: Rollup) => {
+    for (const { sql, params } of upserts(rollup)) await q(sql, params)
   }
+  const rollUp = (q: (sql: string, params?: unknown[]) => Promise<unknown[]>, entries: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>[]) =>
+    upsert(q, new Rollup().addEntries(entries))
   const headOf = async (q: typeof query): Promise<Head> => ((await q(HEAD))[0] as Head | undefined) ?? { logIndex: 0, entryHash: '' }
 
   return {
@@ -168,12 +170,14 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
         const neighbours = await q(NEIGHBOURS_OF_BATCH, [batch.map((r) => r.sub), batch.map((r) => r.kid), batch.map((r) => r.seq)])
         let last = await headOf(q)
         const fresh: LogEntry[] = []
+        const rollup = new Rollup()
         const outcomes = batch.map((receipt, i): AppendOutcome => {
           const known = stored.get(receipt.jti)
           if (known) return { entry: known, duplicate: true }
           const entry = seal(last, receipt, withBatch(batchNeighboursOf(neighbours[i]), receipt, fresh))
           stored.set(entry.jti!, entry)
           fresh.push(entry)
+          rollup.addEntry(entry, receipt.claims)
           last = entry
           return { entry, duplicate: false }
         })
@@ -181,7 +185,7 @@ export async function postgresRepository(options: PostgresOptions): Promise<Repo
           await q(insertMany(fresh.length), fresh.flatMap(insertParams))
           await q(INSERT_NODES, leafParams(fresh))
         }
-        await rollUp(q, fresh)
+        await upsert(q, rollup)
         return outcomes
       })
     },

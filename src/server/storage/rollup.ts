@@ -43,15 +43,19 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
 /**
  * Reads a stored (already verified) receipt. An erased receipt (no JWS), one whose payload
  * cannot be read, or one that is no decision about the categories gives undefined: it adds nothing.
+ * `claims`, when given, is that JWS's payload parsed already (by verification, in the append
+ * path): the same object JSON.parse makes of it, so it is read instead of parsing again.
  */
-function tallyOf(entry: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>): Tally | undefined {
+function tallyOf(entry: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>, claims?: Record<string, unknown>): Tally | undefined {
   if (entry.kind !== 'receipt' || !entry.jws) return undefined
   let payload: Record<string, unknown>
-  try {
-    payload = JSON.parse(Buffer.from(entry.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>
-  } catch {
-    return undefined
-  }
+  if (claims) payload = claims
+  else
+    try {
+      payload = JSON.parse(Buffer.from(entry.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>
+    } catch {
+      return undefined
+    }
   // IAB TCF receipts that record no decision about the categories (docs/collector.md,
   // "Statistics"): a change of TCF choices alone (`tcf`: the categories as they were) and a
   // decision's TC string that came after its receipt (`tcf-late`). Counted, they would count the
@@ -97,35 +101,69 @@ export interface CategoryRow {
   denied: number
 }
 
+/** The rows one combination of day and keys adds to, with its category rows by category name. */
+interface Group {
+  row: RollupRow
+  id: string
+  categories: Map<string, CategoryRow>
+}
+
 /** A batch's tallies summed per (dimension, day, key): what the upserts add. */
 export class Rollup {
   readonly rows = new Map<string, RollupRow>()
   readonly categories = new Map<string, CategoryRow>()
+  /**
+   * The rows of each (day, keys) seen, by one string of them: the receipts of a batch mostly
+   * share their day and keys, and finding the five rows (and their category rows) once instead of
+   * building and looking up 5 + 5 × categories ids per receipt halved the cost of add().
+   */
+  private readonly groups = new Map<string, Group[]>()
 
   add(tally: Tally): void {
-    const groups: [string, string][] = [[TOTAL, ''], ...DIMENSIONS.map((d): [string, string] => [d, tally.keys[d]])]
-    for (const [dimension, key] of groups) {
-      const id = `${dimension}\u0000${tally.day}\u0000${key}`
-      let row = this.rows.get(id)
-      if (!row) this.rows.set(id, (row = { dimension, day: tally.day, key, decisions: 0, acceptAll: 0, rejectAll: 0, custom: 0, gpc: 0 }))
+    const { keys } = tally
+    // "\u0000" cannot occur in a verified receipt's claims (control characters are refused); a
+    // key that holds it anyway is not cached, so no two tuples can ever share an entry.
+    const cacheable = !`${keys.region}${keys.mode}${keys.revision}${keys.language}`.includes('\u0000')
+    const groupKey = cacheable ? `${tally.day}\u0000${keys.region}\u0000${keys.mode}\u0000${keys.revision}\u0000${keys.language}` : undefined
+    let groups = groupKey === undefined ? undefined : this.groups.get(groupKey)
+    if (!groups) {
+      groups = [[TOTAL, ''] as [string, string], ...DIMENSIONS.map((d): [string, string] => [d, keys[d]])].map(([dimension, key]) => {
+        const id = `${dimension}\u0000${tally.day}\u0000${key}`
+        let row = this.rows.get(id)
+        if (!row) this.rows.set(id, (row = { dimension, day: tally.day, key, decisions: 0, acceptAll: 0, rejectAll: 0, custom: 0, gpc: 0 }))
+        return { row, id, categories: new Map<string, CategoryRow>() }
+      })
+      if (groupKey !== undefined) this.groups.set(groupKey, groups)
+    }
+    const categories = Object.entries(tally.categories)
+    for (const group of groups) {
+      const { row } = group
       row.decisions++
       row[tally.choice]++
       if (tally.gpc) row.gpc++
-      for (const [category, on] of Object.entries(tally.categories)) {
-        const cid = `${id}\u0000${category}`
-        let c = this.categories.get(cid)
-        if (!c) this.categories.set(cid, (c = { dimension, day: tally.day, key, category, granted: 0, denied: 0 }))
+      for (const [category, on] of categories) {
+        let c = group.categories.get(category)
+        if (!c) {
+          const cid = `${group.id}\u0000${category}`
+          c = this.categories.get(cid)
+          if (!c) this.categories.set(cid, (c = { dimension: row.dimension, day: row.day, key: row.key, category, granted: 0, denied: 0 }))
+          group.categories.set(category, c)
+        }
         if (on) c.granted++
         else c.denied++
       }
     }
   }
 
+  /** One entry; `claims`: its receipt's payload if parsed already (see tallyOf). */
+  addEntry(entry: Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>, claims?: Record<string, unknown>): this {
+    const tally = tallyOf(entry, claims)
+    if (tally) this.add(tally)
+    return this
+  }
+
   addEntries(entries: Iterable<Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>>): this {
-    for (const entry of entries) {
-      const tally = tallyOf(entry)
-      if (tally) this.add(tally)
-    }
+    for (const entry of entries) this.addEntry(entry)
     return this
   }
 

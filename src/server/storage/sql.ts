@@ -48,13 +48,20 @@ export function subjectQuery(q: SubjectQuery): { sql: string; params: unknown[] 
 // a receipt someone else signs for the same consent id starts a chain of its own, and can never
 // put a break into the chain of the browser that owns the id (docs/collector.md, "Chains").
 
-/** Params: sub, kid, seq, sub, kid, seq. The role column says which neighbour a row is. */
+/**
+ * Params: sub, kid, seq, sub, kid, seq. The role column says which neighbour a row is. Not the
+ * JWS: only a `prev` that is not the stored hash needs it (for the twin), and SQLite reads it
+ * then, by log index, inside the same transaction (neighboursOf).
+ */
 export const NEIGHBOURS = `
-  SELECT * FROM (SELECT 'same' AS role, jti, seq, kid, content_hash AS hash, jws FROM log_entries
+  SELECT * FROM (SELECT 'same' AS role, jti, seq, kid, content_hash AS hash, log_index AS "logIndex" FROM log_entries
                  WHERE sub = ? AND kid = ? AND seq = ? ORDER BY log_index DESC LIMIT 1) AS same_seq
   UNION ALL
-  SELECT * FROM (SELECT 'previous' AS role, jti, seq, kid, content_hash AS hash, jws FROM log_entries
+  SELECT * FROM (SELECT 'previous' AS role, jti, seq, kid, content_hash AS hash, log_index AS "logIndex" FROM log_entries
                  WHERE sub = ? AND kid = ? AND seq < ? ORDER BY seq DESC, log_index DESC LIMIT 1) AS previous_seq`
+
+/** Params: log index. A neighbour's JWS, read only when its twin is asked for. */
+export const JWS_AT = `SELECT jws FROM log_entries WHERE log_index = ?`
 
 /**
  * NEIGHBOURS for a whole batch in one query (PostgreSQL): params subs[], kids[], seqs[]; one row
@@ -77,9 +84,10 @@ type BatchRow = Record<`${Role}_${'jti' | 'seq' | 'kid' | 'hash' | 'jws'}`, stri
  * A stored receipt as a chain link; `twin` accepts a `prev` made from its mirrored signature.
  * The twin's hash is worked out only when asked for: checkLink needs it only when `prev` is not
  * the stored hash, which for a browser's own chain is never (a mirror and a hash of the whole
- * JWS would otherwise cost every receipt about 8 µs per neighbour).
+ * JWS would otherwise cost every receipt about 8 µs per neighbour). `jws` is the JWS, or reads
+ * it when called (SQLite, inside the append transaction: no JWS read for a link never asked).
  */
-const linkOf = (jti: string, seq: number, kid: string, hash: string, jws: string | null): ChainLink =>
+const linkOf = (jti: string, seq: number, kid: string, hash: string, jws: string | null | (() => string | null)): ChainLink =>
   jws
     ? {
         jti,
@@ -87,7 +95,8 @@ const linkOf = (jti: string, seq: number, kid: string, hash: string, jws: string
         kid,
         hash,
         get twin() {
-          return twinHash(jws)
+          const text = typeof jws === 'function' ? jws() : jws
+          return text === null ? undefined : twinHash(text)
         },
       }
     : { jti, seq, kid, hash }
@@ -159,10 +168,11 @@ export function pageQuery(q: PageQuery): { sql: string; params: unknown[] } {
   return { sql: `SELECT ${COLUMNS} FROM log_entries WHERE ${clauses.join(' AND ')} ORDER BY log_index LIMIT ?`, params }
 }
 
-type Row = { role: Role; jti: string; seq: number; kid: string; hash: string; jws: string | null }
+type Row = { role: Role; jti: string; seq: number; kid: string; hash: string; logIndex: number }
 
-export function neighboursOf(rows: Row[]): Neighbours {
-  const link = (r: Row | undefined) => r && linkOf(r.jti, Number(r.seq), r.kid, r.hash, r.jws)
+/** The rows of NEIGHBOURS as links; `jwsAt` reads a stored JWS by log index (see linkOf). */
+export function neighboursOf(rows: Row[], jwsAt: (logIndex: number) => string | null): Neighbours {
+  const link = (r: Row | undefined) => r && linkOf(r.jti, Number(r.seq), r.kid, r.hash, () => jwsAt(r.logIndex))
   return { same: link(rows.find((r) => r.role === 'same')), previous: link(rows.find((r) => r.role === 'previous')) }
 }
 

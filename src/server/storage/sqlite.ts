@@ -36,6 +36,7 @@ import {
   INSERT_CHECKPOINT,
   INSERT_KEY,
   INSERT_NODE,
+  JWS_AT,
   KEYS,
   LATEST_CHECKPOINT,
   LEAVES_FROM,
@@ -77,7 +78,20 @@ export interface SqliteOptions {
   synchronous?: 'FULL' | 'NORMAL'
   /** How long a write waits for another process's lock before StoreBusyError (default 2000 ms). */
   maxWaitMs?: number
+  /** Bytes of the file SQLite reads through a memory map (default 2 GiB, its most; 0: none). */
+  mmapBytes?: number
 }
+
+/**
+ * Reads through a memory map instead of read() into SQLite's own page cache: a receipt's chain
+ * neighbours sit on pages written thousands of receipts ago, long gone from that cache (16 MB),
+ * and each was a system call and a copy. In-process appends of 40,000 receipts, paired with the
+ * same code without the map: 3.6–10.2 µs less per receipt in five runs (without: −0.7 and +2.0).
+ * Writes still go through the WAL with write() and fsync, so durability is unchanged; an I/O
+ * error while reading the file ends the process (SIGBUS) instead of failing one request — a 201
+ * follows its commit, so nothing acknowledged is lost (docs/collector.md, "Performance").
+ */
+const MMAP_BYTES = 2 ** 31
 
 /** The longest the event loop is blocked by one attempt to take the lock. */
 const BUSY_WAIT_MS = 20
@@ -91,6 +105,7 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
   db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`)
   db.pragma('journal_mode = WAL')
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
+  db.pragma(`mmap_size = ${Math.max(0, Math.floor(options.mmapBytes ?? MMAP_BYTES))}`)
   const maxWaitMs = options.maxWaitMs ?? 2000
 
   /** Runs a write, retrying on a busy database with timers in between, up to maxWaitMs. */
@@ -130,6 +145,8 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
     }
     return found
   }
+  /** A stored JWS by log index (a neighbour's, for its twin: sql.ts linkOf). */
+  const jwsAt = (logIndex: number): string | null => (stmt(JWS_AT).get(logIndex) as { jws: string | null } | undefined)?.jws ?? null
   const treeSize = (): number => (stmt(TREE_SIZE).get() as { size: number }).size
 
   const integrateTx = db.transaction((maxLeaves: number, grow: GrowTree): StoredCheckpoint | undefined => {
@@ -148,24 +165,25 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
   })
 
   /** Adds entries to the statistics rollups (storage/rollup.ts), inside the caller's transaction. */
-  const rollUp = (entries: Iterable<Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>>): void => {
-    for (const { sql, params } of upserts(new Rollup().addEntries(entries), 1)) stmt(sql).run(...params)
+  const upsert = (rollup: Rollup): void => {
+    for (const { sql, params } of upserts(rollup, 1)) stmt(sql).run(...params)
   }
+  const rollUp = (entries: Iterable<Pick<LogEntry, 'kind' | 'jws' | 'receivedMs'>>): void => upsert(new Rollup().addEntries(entries))
 
   const appendTx = db.transaction((batch: IncomingReceipt[], seal: SealReceipt): AppendOutcome[] => {
     let last = head()
-    const fresh: LogEntry[] = []
+    const rollup = new Rollup()
     const outcomes = batch.map((receipt): AppendOutcome => {
       const stored = stmt(BY_JTI).get(receipt.jti) as LogEntry | undefined
       if (stored) return { entry: stored, duplicate: true }
       const rows = stmt(NEIGHBOURS).all(receipt.sub, receipt.kid, receipt.seq, receipt.sub, receipt.kid, receipt.seq)
-      const entry = seal(last, receipt, neighboursOf(rows as never))
+      const entry = seal(last, receipt, neighboursOf(rows as never, jwsAt))
       insert(entry)
-      fresh.push(entry)
+      rollup.addEntry(entry, receipt.claims)
       last = entry
       return { entry, duplicate: false }
     })
-    rollUp(fresh)
+    upsert(rollup)
     return outcomes
   })
 
