@@ -78,20 +78,7 @@ export interface SqliteOptions {
   synchronous?: 'FULL' | 'NORMAL'
   /** How long a write waits for another process's lock before StoreBusyError (default 2000 ms). */
   maxWaitMs?: number
-  /** Bytes of the file SQLite reads through a memory map (default 2 GiB, its most; 0: none). */
-  mmapBytes?: number
 }
-
-/**
- * Reads through a memory map instead of read() into SQLite's own page cache: a receipt's chain
- * neighbours sit on pages written thousands of receipts ago, long gone from that cache (16 MB),
- * and each was a system call and a copy. In-process appends of 40,000 receipts, paired with the
- * same code without the map: 3.6–10.2 µs less per receipt in five runs (without: −0.7 and +2.0).
- * Writes still go through the WAL with write() and fsync, so durability is unchanged; an I/O
- * error while reading the file ends the process (SIGBUS) instead of failing one request — a 201
- * follows its commit, so nothing acknowledged is lost (docs/collector.md, "Performance").
- */
-const MMAP_BYTES = 2 ** 31
 
 /** The longest the event loop is blocked by one attempt to take the lock. */
 const BUSY_WAIT_MS = 20
@@ -105,7 +92,6 @@ export async function sqliteRepository(file: string, options: SqliteOptions = {}
   db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`)
   db.pragma('journal_mode = WAL')
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
-  db.pragma(`mmap_size = ${Math.max(0, Math.floor(options.mmapBytes ?? MMAP_BYTES))}`)
   const maxWaitMs = options.maxWaitMs ?? 2000
 
   /** Runs a write, retrying on a busy database with timers in between, up to maxWaitMs. */
