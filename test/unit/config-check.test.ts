@@ -36,6 +36,13 @@ const config = {
 const shadow = () => document.getElementById('consentry-root')?.shadowRoot ?? null
 const banner = () => shadow()?.querySelector('[part~="banner"]') ?? null
 const stored = () => decodeRecord(Cookies.get('consentry'))
+/** A first page view of `config` whose check passes, then the visitor's choice. */
+async function decidedOnce(choose: () => void): Promise<void> {
+  const first = Consentry.init(config)
+  loads.arrive()
+  await first
+  choose()
+}
 
 beforeEach(() => {
   for (const name of Object.keys(Cookies.get())) Cookies.remove(name, { path: '/' })
@@ -77,11 +84,10 @@ describe('the config check, off the first view', () => {
   })
 
   test('a returning visitor of the same config: the stored choice applies synchronously and the check is not loaded', async () => {
-    const first = Consentry.init(config)
-    loads.arrive()
-    await first
-    Consentry.rejectAll()
-    Consentry.save({ analytics: true })
+    await decidedOnce(() => {
+      Consentry.rejectAll()
+      Consentry.save({ analytics: true })
+    })
     loads.count = 0
 
     // The next page view.
@@ -93,10 +99,7 @@ describe('the config check, off the first view', () => {
   })
 
   test('a returning visitor after the config changed: the check loads again, and the cookie is rewritten for the new config', async () => {
-    const first = Consentry.init(config)
-    loads.arrive()
-    await first
-    Consentry.acceptAll()
+    await decidedOnce(Consentry.acceptAll)
 
     const changed = { ...config, policyUrl: '/privacy-2027' }
     const ready = Consentry.init(changed)
@@ -110,10 +113,7 @@ describe('the config check, off the first view', () => {
   })
 
   test('an invalid config found by the check fails closed: the stored choice is dropped for this page, the banner comes back', async () => {
-    const first = Consentry.init(config)
-    loads.arrive()
-    await first
-    Consentry.acceptAll()
+    await decidedOnce(Consentry.acceptAll)
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
 
     const broken = { ...config, mode: 'opt_out' } as unknown as Config
