@@ -11,7 +11,8 @@
 
 import { verifyReceipt } from '../receipts/verify.js'
 import { verifyCountersignature, type PublicJwks } from './keys.js'
-import { countersigned, entryHash, receivedAtOf, sha256 } from './log.js'
+import { countersigned, entryHash, receivedAtOf } from './log.js'
+import { sha256 } from './sha256.js'
 import { scan, type AuditRun, type Head, type LogEntry, type Repository } from './storage/types.js'
 import type { KeyObject } from 'node:crypto'
 import { auditTree, type TreeReport } from './audit-tree.js'

@@ -8,7 +8,8 @@
 // first run them with a recording accessor to learn which nodes a proof needs (the set never
 // depends on hash values), fetch those in one query, then run them again (`withNodes`).
 
-import crypto, { createHash } from 'node:crypto'
+import { createHash } from 'node:crypto'
+import { sha256Bytes } from './sha256.js'
 
 export interface NodeKey {
   level: number
@@ -19,24 +20,13 @@ export type Nodes = (level: number, index: number) => Buffer
 
 export const nodeId = (level: number, index: number): string => `${level}:${index}`
 
-// crypto.hash (Node ≥ 20.12) hashes in one call without a Hash object: a leaf is hashed for
-// every receipt appended and an interior node for about every leaf integrated (log.ts does the same).
-const oneShot = (crypto as { hash?: typeof crypto.hash }).hash
-
-/** SHA-256(0x00 ‖ UTF-8 of data): "\u0000" is the one byte 0x00 in UTF-8. */
-export const leafHash: (data: string) => Buffer = oneShot
-  ? (data) => oneShot('sha256', `\u0000${data}`, 'buffer') as unknown as Buffer
-  : (data) =>
-      createHash('sha256')
-        .update(Buffer.from([0]))
-        .update(data, 'utf8')
-        .digest()
+/** SHA-256(0x00 ‖ UTF-8 of data): "\u0000" is the one byte 0x00 in UTF-8. Hashed for every receipt appended. */
+export const leafHash = (data: string): Buffer => sha256Bytes(`\u0000${data}`)
 
 const INTERIOR = Buffer.from([1])
 
-export const interiorHash: (left: Buffer, right: Buffer) => Buffer = oneShot
-  ? (left, right) => oneShot('sha256', Buffer.concat([INTERIOR, left, right]), 'buffer') as unknown as Buffer
-  : (left, right) => createHash('sha256').update(INTERIOR).update(left).update(right).digest()
+/** SHA-256(0x01 ‖ left ‖ right): about one per leaf integrated. */
+export const interiorHash = (left: Buffer, right: Buffer): Buffer => sha256Bytes(Buffer.concat([INTERIOR, left, right]))
 
 /** SHA-256 of nothing: the root of the empty tree (RFC 9162 §2.1.1). */
 const EMPTY_ROOT = createHash('sha256').digest()

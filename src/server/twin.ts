@@ -5,7 +5,7 @@
 // (docs/collector.md, "Signature malleability"). Browsers sign with WebCrypto, whose s is not
 // normalised to the low half, so requiring low-s would refuse half of all real receipts.
 
-import { sha256 } from './log.js'
+import { sha256 } from './sha256.js'
 
 /** The order of the P-256 group (FIPS 186-4, D.1.2.3). */
 const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n

@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { ReceiptError, verifyReceipt, type ReceiptErrorCode, type VerifiedReceipt } from '../receipts/verify.js'
 import { nodeBase64url, nodeEs256Verifier } from './crypto.js'
-import { sha256 } from './log.js'
+import { sha256 } from './sha256.js'
 
 const MARK = 'consentryVerifyWorker'
 
