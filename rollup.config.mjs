@@ -222,7 +222,7 @@ export default [
   {
     input: { consentry: 'src/index.ts', verify: 'src/receipts/verify.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
-    external: [/^preact/, 'nanostores', 'js-cookie'],
+    external: [/^preact/, 'nanostores'],
     plugins: browserPlugins(true),
   },
   // Receipt collector (Node only).

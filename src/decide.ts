@@ -1,4 +1,3 @@
-import Cookies from 'js-cookie'
 import type { Resolved } from './config/resolve.js'
 import type { PartialChoice } from './core/choice.js'
 import { takesBack } from './core/choice.js'
@@ -45,7 +44,7 @@ export const decider =
     if (takesBack(decision.previous, decision.state))
       void loadExtras().then(({ cleanUp }) => {
         try {
-          cleanUp(config, decision.previous, decision.state, Cookies.remove)
+          cleanUp(config, decision.previous, decision.state)
         } catch {
           // cookies or storage blocked (sandboxed frame): nothing to delete
         }

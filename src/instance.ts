@@ -72,8 +72,8 @@ const followConsent = (gcm: ((state: ConsentState) => void) | undefined, mode: R
  * and gives back its stop; destroy() runs them all.
  *
  * The config is checked by a chunk (src/lazy/check.ts) fetched at start, while the banner draws
- * from the config as given; a consent cookie written under this very config, checked, vouches for
- * it instead (src/config/fingerprint.ts). Until the verdict `$consent` allows nothing optional: no
+ * from the config as given; a consent cookie written under this very config, checked, or the
+ * config's `checked` stamp vouches for it instead (src/config/fingerprint.ts). Until the verdict `$consent` allows nothing optional: no
  * gated script is released, nothing optional reaches Consent Mode (only its defaults, which go out
  * at once: Google's default must come before any tag), no GPC decision, no receipt sent. An invalid
  * config (or a check that cannot load) restarts the SDK failed closed, `failed` (docs/architecture.md,
@@ -111,8 +111,9 @@ export const start = (input: unknown, cookies: string, emitter: Emitter, nonce?:
     }
   }
   const consent = createConsent(config, cookies, set, !failed)
-  // A cookie written under this config, checked, vouches for it: the stored decision applies at once.
-  if ((checked ||= consent.checked === print)) set(consent.state())
+  // A cookie written under this config, checked, or the config's own stamp (`consentry validate
+  // --stamp`) vouches for it: no check to fetch, and a stored decision applies at once.
+  if ((checked ||= consent.checked === print || source.checked === print)) set(consent.state())
   // The verdict: undefined when the config may be used, else what to tell the console.
   const verdict: Promise<string | undefined> = checked
     ? Promise.resolve(undefined)

@@ -7,6 +7,7 @@
 import en from '../../locales/en.json'
 import type { Rule } from '../config/rules.js'
 import { contrastProblems, type ContrastProblem } from '../config/contrast.js'
+import { fingerprint } from '../config/fingerprint.js'
 import { configShape } from '../config/shape.js'
 import type { CategoryConfig, Config, ServiceConfig, TextTree } from '../config/types.js'
 import { validate } from '../config/validate.js'
@@ -47,6 +48,8 @@ export interface Report {
   findings: Finding[]
   /** base64url SHA-256 of the RFC 8785 canonical JSON: the `config` claim of every receipt. */
   sha256?: string
+  /** A valid config's stamp (src/config/fingerprint.ts): `validate --stamp` writes it as `checked`. */
+  fingerprint?: string
   revision?: number
   revisionAdvice?: RevisionAdvice
 }
@@ -432,6 +435,16 @@ export async function check(text: string, options: CheckOptions = {}): Promise<R
 
   const config = (problems.length ? undefined : value) as Config | undefined
   const extra: Partial<Report> = { sha256: await sha256(canonicalJson(value)), revision: config?.revision ?? 1 }
+  if (config) {
+    extra.fingerprint = fingerprint(config)
+    // A stale stamp is harmless (the browser checks the config again), but it costs visitors the check.
+    if (config.checked !== undefined && config.checked !== extra.fingerprint)
+      add({
+        severity: 'info',
+        path: 'checked',
+        message: `the stamp is not this config's (${extra.fingerprint}): the config was edited, or stamped for another SDK version, so browsers check it again; run "consentry validate --stamp" to renew it`,
+      })
+  }
 
   if (options.previous !== undefined && config) {
     const before = parse(options.previous)

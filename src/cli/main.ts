@@ -1,9 +1,9 @@
-// `npx consentry validate consent.json [--strict] [--format json] [--previous old.json]`
+// `npx consentry validate consent.json [--strict] [--format json] [--previous old.json] [--stamp]`
 // Exit codes: 0 valid, 1 invalid (or warnings with --strict), 2 cannot read / bad usage.
 // `npx consentry scan <url> …` is src/scan/cli.ts, loaded only for that command: it
 // needs playwright-core, which `validate` must not.
 
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { SDK_VERSION } from '../version.js'
 import { check, type Finding, type Report } from './check.js'
@@ -17,6 +17,8 @@ and warns about legal pitfalls. Prints the config's SHA-256 (the "config" claim 
   --strict              warnings fail the check too (exit 1)
   --format text|json    json: one JSON report on stdout, for CI pipelines
   --previous FILE       the config released before: says whether "revision" must go up
+  --stamp               when valid, write the config's fingerprint into the file as "checked":
+                        browsers then skip their own check of it (no consentry-check.js)
   -h, --help            this text
   -v, --version         the SDK version
 
@@ -26,6 +28,8 @@ export interface Io {
   out(text: string): void
   err(text: string): void
   read(file: string): string
+  /** Where `--stamp` writes; writeFileSync when absent. */
+  write?(file: string, text: string): void
 }
 
 const nodeIo: Io = {
@@ -39,7 +43,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 /** One line per finding: `file:line:column  severity  path: message`. */
 const formatFinding = (file: string, f: Finding): string => `${file}:${f.line}:${f.column}  ${f.severity.padEnd(7)}  ${f.path || '(root)'}: ${f.message}`
 
-function text(file: string, report: Report, strict: boolean): string[] {
+function text(file: string, report: Report, strict: boolean, stamped: boolean): string[] {
   const lines = report.findings.map((f) => formatFinding(file, f))
   if (lines.length) lines.push('')
   const counts = `${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}`
@@ -47,6 +51,12 @@ function text(file: string, report: Report, strict: boolean): string[] {
   else lines.push(`✖ ${file} is not valid (${counts}${strict && !report.errors ? '; --strict counts warnings' : ''})`)
   if (report.sha256) {
     lines.push(`config sha256: ${report.sha256}  (receipts carry it as "config")`)
+    if (report.fingerprint)
+      lines.push(
+        stamped
+          ? `stamped: "checked": "${report.fingerprint}" written to ${file} (browsers skip their own check of this config)`
+          : `stamp: ${report.fingerprint}  (--stamp writes it as "checked": browsers then skip their own check)`,
+      )
     const advice = report.revisionAdvice
     lines.push(
       advice
@@ -72,6 +82,7 @@ export async function run(args: string[], io: Io = nodeIo): Promise<number> {
         strict: { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' },
         previous: { type: 'string' },
+        stamp: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -115,7 +126,16 @@ export async function run(args: string[], io: Io = nodeIo): Promise<number> {
     if (previous === undefined) return 2
   }
   const report = await check(source, { strict: values.strict, previous })
-  if (json) io.out(JSON.stringify({ file, strict: values.strict, ...report }, null, 2))
-  else for (const line of text(file, report, values.strict)) io.out(line)
+  // The stamp goes into the file only for a config that passed: it tells browsers not to check it.
+  const stamped = values.stamp && report.valid && report.fingerprint !== undefined
+  if (stamped)
+    try {
+      ;(io.write ?? writeFileSync)(file, JSON.stringify({ ...JSON.parse(source), checked: report.fingerprint }, null, 2) + '\n')
+    } catch (error) {
+      io.err(`consentry: cannot write the stamp into ${file}: ${(error as Error).message}`)
+      return 2
+    }
+  if (json) io.out(JSON.stringify({ file, strict: values.strict, stamped, ...report }, null, 2))
+  else for (const line of text(file, report, values.strict, stamped)) io.out(line)
   return report.valid ? 0 : 1
 }

@@ -25,6 +25,7 @@ export const WORDS: typeof Full.WORDS = {
   nonce: '',
   vendors: '',
   countryCode: '',
+  stamp: '',
   floatingButton: '',
 }
 

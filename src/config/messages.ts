@@ -27,6 +27,7 @@ export const WORDS = {
   nonce: 'a CSP nonce',
   vendors: 'a list of vendor ids or "all"',
   countryCode: 'a country code such as "DE"',
+  stamp: 'a stamp written by consentry validate --stamp',
   floatingButton: 'false, or an object',
 }
 

@@ -65,6 +65,7 @@ const LANG_X = WORDS.lang
 export const configShape: Rule = obj({
   $schema: str(),
   revision: int(0),
+  checked: str(WORDS.stamp, /^[0-9a-z]{1,7}$/),
   mode: anyOf(WORDS.mode, MODE, record(/^(\*|EEA|[A-Z]{2}(-[A-Z\d]{1,3})?)$/, WORDS.regionKey, MODE)),
   region: REGION,
   autoBlock: bool,

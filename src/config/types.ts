@@ -441,6 +441,11 @@ export interface Config {
    */
   revision?: number
   /**
+   * Written by `npx consentry validate --stamp`: the fingerprint of this config as it passed the check, for this SDK version. The browser then skips its own check of the config (no `consentry-check.js` to fetch and run); after any edit, or with another SDK version, the stamp no longer matches and the browser checks the config again.
+   * @example "1x7kq2c"
+   */
+  checked?: string
+  /**
    * `opt-in`: optional categories stay off until the visitor allows them; `opt-out`: on until refused; `notice`: information only. Or modes by region, most specific first: `{ "EEA": "opt-in", "UK": "opt-in", "US-CA": "opt-out", "*": "notice" }` (docs/regions.md).
    * @example "opt-in"
    */

@@ -1,6 +1,6 @@
-import Cookies from 'js-cookie'
 import type { Resolved } from '../config/resolve.js'
 import type { Choice } from './choice.js'
+import { writeCookie } from './cookie.js'
 import { decodeRecord, encodeRecord, type ConsentRecord } from './record.js'
 
 /** Why the visitor must be asked; null when a valid decision is stored. */
@@ -14,8 +14,8 @@ export interface Stored {
 
 /**
  * The consent cookie's value in `cookies`, a `document.cookie` string (the first of equal
- * names wins). Taken as it stands: a record has only cookie-safe characters, which
- * js-cookie writes unencoded, so anything encoded is not ours and reads as corrupt.
+ * names wins). Taken as it stands: a record has only cookie-safe characters, written
+ * unencoded (src/core/cookie.ts), so anything encoded is not ours and reads as corrupt.
  *
  * The caller reads document.cookie, not this module: with DevTools open, Chromium
  * captures the JS stack at every cookie read and V8 re-parses each function on it for
@@ -53,16 +53,10 @@ const COOKIE_DAYS = 400
 
 export function writeStored(config: Resolved, record: ConsentRecord): void {
   const { name, domain, path, sameSite, secure } = config.cookie
-  Cookies.set(name, encodeRecord(record), {
-    expires: COOKIE_DAYS,
-    path,
-    sameSite,
-    secure: secure || sameSite === 'None',
-    ...(domain ? { domain } : {}),
-  })
+  writeCookie(name, encodeRecord(record), COOKIE_DAYS, { path, domain, sameSite, secure: secure || sameSite === 'None' })
 }
 
 export function clearStored(config: Resolved): void {
   const { name, domain, path } = config.cookie
-  Cookies.remove(name, { path, ...(domain ? { domain } : {}) })
+  writeCookie(name, '', 0, { path, domain })
 }

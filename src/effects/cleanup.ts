@@ -4,9 +4,9 @@
 // current path and its parents, and `cleanup.paths`. A script that already ran
 // keeps running: only a reload (`cleanup.reload`) stops it.
 
-import type Cookies from 'js-cookie'
 import type { Resolved } from '../config/resolve.js'
 import type { CookieInfo } from '../config/types.js'
+import { writeCookie } from '../core/cookie.js'
 import type { ConsentState } from '../core/state.js'
 
 /** Domain attributes to try for `host`: itself and its parents, never a bare TLD; none for an IP. */
@@ -26,10 +26,8 @@ const matcher = (pattern: string) => (name: string) => (/^\/.+\/$/.test(pattern)
 
 /**
  * Deletes the cookies and storage keys of every service allowed in `before` and not in `after`.
- * `remove` is js-cookie's, handed over by the first view that already holds it: this runs in
- * the extras chunk, a file of its own, where importing js-cookie would ship a second copy.
  */
-export function cleanUp(config: Resolved, before: ConsentState, after: ConsentState, remove: typeof Cookies.remove): void {
+export function cleanUp(config: Resolved, before: ConsentState, after: ConsentState): void {
   const names = document.cookie.split(/; */).map((pair) => pair.split('=')[0])
   for (const category of config.categories)
     for (const { key, config: service } of category.services)
@@ -39,8 +37,7 @@ export function cleanUp(config: Resolved, before: ConsentState, after: ConsentSt
           // A literal name is deleted even when this path cannot see it.
           for (const name of [pattern, ...names.filter(matcher(pattern))])
             for (const domain of ['', ...domainCandidates(location.hostname)])
-              for (const path of [...pathCandidates(location.pathname), ...(config.source.cleanup?.paths ?? [])])
-                remove(name, { path, domain: domain || undefined })
+              for (const path of [...pathCandidates(location.pathname), ...(config.source.cleanup?.paths ?? [])]) writeCookie(name, '', 0, { path, domain })
         }
         for (const pattern of service.storage ?? [])
           for (const store of [localStorage, sessionStorage])

@@ -4,8 +4,13 @@
 // tool's own markup, and the first layer on the first visit. Each tool is placed where its own
 // documentation puts it.
 
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
 export const OPTIONAL = ['functional', 'analytics', 'advertising']
 
@@ -70,17 +75,36 @@ export function afterPaintLoader(root, src, attrs = '') {
 }
 
 /**
+ * `config` as `npx consentry validate --stamp` leaves it (README.md "Script tag quick start"):
+ * the built CLI run on a file, as a site's release step would, so the page needs no check chunk.
+ */
+function stamp(config) {
+  const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-'))
+  try {
+    const file = join(dir, 'consent.json')
+    writeFileSync(file, JSON.stringify(config))
+    execFileSync(process.execPath, [join(ROOT, 'dist/consentry-cli.mjs'), 'validate', file, '--stamp'])
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
  * Consentry: inline config first in <head>, then the IIFE build (README.md "Script tag quick
  * start"). `load`: "blocking" (that tag), "defer" (`<script defer>`) or "after-paint" (the loader
- * of README.md "Loading modes"; needs `root`).
+ * of README.md "Loading modes"; needs `root`). `stamped`: the config stamped by `consentry
+ * validate --stamp`, as the quick start says to publish it; false for a config the browser
+ * checks itself (the check chunk is fetched and run on a first visit).
  */
-export function consentryPage({ layout = 'bar', position = 'bottom', receipts = false, load = 'blocking', root = '' } = {}) {
-  const config = {
+export function consentryPage({ layout = 'bar', position = 'bottom', receipts = false, load = 'blocking', root = '', stamped = true } = {}) {
+  const plain = {
     policyUrl: '/privacy',
     categories: { necessary: { required: true }, functional: {}, analytics: {}, advertising: {} },
     ui: { layout, position },
     ...(receipts ? { receipts: { endpoint: '/receipts', controller: 'Example News Ltd', policyUrl: '/privacy' } } : {}),
   }
+  const config = stamped ? stamp(plain) : plain
   return html({
     head: `<script type="application/json" id="consentry-config">${JSON.stringify(config)}</script>
 ${

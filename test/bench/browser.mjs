@@ -59,6 +59,7 @@ const VARIANTS = [
   { id: 'consentry', kind: 'consentry', html: consentryPage() },
   // The loader README.md "Loading modes" recommends without auto-blocking, and `defer`.
   { id: 'consentry after-paint', kind: 'consentry', html: consentryPage({ load: 'after-paint', root }) },
+  { id: 'consentry after-paint unstamped', kind: 'consentry', extra: true, html: consentryPage({ load: 'after-paint', root, stamped: false }) },
   { id: 'consentry defer', kind: 'consentry', extra: true, html: consentryPage({ load: 'defer' }) },
   { id: 'consentry+receipts', kind: 'consentry', extra: true, html: consentryPage({ receipts: true }) },
   { id: 'consentry bar top', kind: 'consentry', extra: true, html: consentryPage({ position: 'top' }) },

@@ -47,6 +47,8 @@ const VARIANTS = [
   // after-paint loader it recommends (the SDK is requested after the first contentful paint).
   { id: 'consentry defer', html: consentryPage({ load: 'defer' }) },
   { id: 'consentry after-paint', html: consentryPage({ load: 'after-paint', root }) },
+  // The same without `consentry validate --stamp`: a first visit fetches and runs the check chunk.
+  { id: 'consentry after-paint unstamped', html: consentryPage({ load: 'after-paint', root, stamped: false }) },
 ].filter((v) => !opts.only || opts.only.split(',').includes(v.id))
 
 // ---- server (as browser.mjs serves the same pages) ----------------------------------------

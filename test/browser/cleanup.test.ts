@@ -18,11 +18,16 @@ localStorage.setItem('_ga_state', '1')
 window.ran.push('ga')
 </script>`
 
-type Api = { Consentry: { save(c: object): void; acceptAll(): void } }
+type Api = { Consentry: { save(c: object): void; acceptAll(): void; reset(): void } }
 const names = async (context: BrowserContext) => (await context.cookies()).map((c) => `${c.name}@${c.domain}${c.path}`).sort()
 
 const t = useChromium(
-  () => site({ '/shop/': page(config, ga), '/reload/': page({ ...config, cleanup: { reload: true, paths: ['/shop'] } }, ga) }),
+  () =>
+    site({
+      '/shop/': page(config, ga),
+      '/reload/': page({ ...config, cleanup: { reload: true, paths: ['/shop'] } }, ga),
+      '/own/': page({ ...config, cookie: { name: 'my_consent', domain: 'consentry.test', path: '/', sameSite: 'Strict' } }, ''),
+    }),
   ['--host-resolver-rules=MAP *.consentry.test 127.0.0.1'],
 )
 const url = () => `http://www.consentry.test:${new URL(t.server.origin).port}`
@@ -55,5 +60,22 @@ describe('cookie clean-up on withdrawal', () => {
     expect(await t.page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined()
     // _gid sits on /shop, which this page cannot see: the configured path reaches it (a literal name).
     expect((await names(t.context)).filter((n) => n.startsWith('_g'))).toEqual([])
+  })
+
+  test('the consent cookie is written as configured (domain, path, SameSite, 400 days) and reset() deletes it', async () => {
+    await t.page.goto(url() + '/shop/')
+    await t.page.evaluate(() => (window as unknown as Api).Consentry.acceptAll())
+    const own = (await t.context.cookies()).find((c) => c.name === 'consentry')!
+    expect(own).toMatchObject({ domain: 'www.consentry.test', path: '/', sameSite: 'Lax', secure: false, httpOnly: false })
+    expect(own.value).toMatch(/^1\.[\w-]+\.1\./)
+    // Chromium caps a cookie's life at 400 days; the SDK asks for exactly that (src/core/stored.ts).
+    expect(Math.round((own.expires - Date.now() / 1000) / 86400)).toBe(400)
+
+    await t.page.goto(url() + '/own/')
+    await t.page.evaluate(() => (window as unknown as Api).Consentry.acceptAll())
+    const mine = (await t.context.cookies()).find((c) => c.name === 'my_consent')!
+    expect(mine).toMatchObject({ domain: '.consentry.test', path: '/', sameSite: 'Strict' })
+    await t.page.evaluate(() => (window as unknown as Api).Consentry.reset())
+    expect((await t.context.cookies()).map((c) => c.name)).not.toContain('my_consent')
   })
 })

@@ -40,7 +40,7 @@ beforeAll(() => {
   mkdirSync(join(root, 'node_modules', 'consentry'), { recursive: true })
   execFileSync('tar', ['xzf', join(dir, tarball), '-C', join(root, 'node_modules', 'consentry'), '--strip-components=1'])
   // Its three dependencies, as npm would install them beside it (no registry needed).
-  for (const name of ['preact', 'nanostores', 'js-cookie']) symlinkSync(join(process.cwd(), 'node_modules', name), join(root, 'node_modules', name))
+  for (const name of ['preact', 'nanostores']) symlinkSync(join(process.cwd(), 'node_modules', name), join(root, 'node_modules', name))
   for (const [file, content] of Object.entries(app)) {
     mkdirSync(join(root, file, '..'), { recursive: true })
     writeFileSync(join(root, file), content)

@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest'
 import { check } from '../../src/cli/check.js'
 import { run } from '../../src/cli/main.js'
 import { mapJson, positionOf } from '../../src/cli/positions.js'
+import { fingerprint } from '../../src/config/fingerprint.js'
 import { canonicalJson, sha256 } from '../../src/receipts/digest.js'
 
 /** Runs the CLI on in-memory files; returns the exit code and what it printed. */
@@ -22,6 +23,7 @@ async function cli(args: string[], files: Record<string, string>) {
       if (!(path in files)) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' })
       return files[path]
     },
+    write: (path, text) => void (files[path] = text),
   })
   return { code, out: out.join('\n'), err: err.join('\n') }
 }
@@ -204,6 +206,7 @@ describe('consentry validate: invalid files → messages, positions, exit codes'
     expect(out.split('\n')).toEqual([
       '✔ c.json is a valid Consentry config (0 errors, 0 warnings)',
       `config sha256: ${hash}  (receipts carry it as "config")`,
+      `stamp: ${fingerprint(JSON.parse(text))}  (--stamp writes it as "checked": browsers then skip their own check)`,
       'revision: 4  (give --previous old.json to check whether this change needs a revision bump)',
     ])
     expect(code).toBe(0)
@@ -218,6 +221,7 @@ describe('--format json', () => {
     expect(JSON.parse(out)).toEqual({
       file: 'c.json',
       strict: false,
+      stamped: false,
       valid: false,
       errors: 1,
       warnings: 0,
@@ -366,5 +370,41 @@ describe('valid example configs in demo/ and docs/', () => {
       expect(report.findings, name).toEqual([])
       expect(report.valid).toBe(true)
     }
+  })
+})
+
+describe('--stamp: the config vouches for itself, and browsers skip their check', () => {
+  const valid = '{\n  "revision": 2,\n  "categories": { "analytics": { "description": "Counts visits." } }\n}\n'
+
+  test('a valid config gets "checked": its fingerprint, the one the SDK computes from the stamped file', async () => {
+    const files = { 'c.json': valid }
+    const { code, out } = await cli(['validate', 'c.json', '--stamp'], files)
+    expect(code).toBe(0)
+    const stamped = JSON.parse(files['c.json'])
+    expect(stamped).toEqual({ ...JSON.parse(valid), checked: fingerprint(JSON.parse(valid)) })
+    expect(fingerprint(stamped)).toBe(stamped.checked)
+    expect(out).toContain(`stamped: "checked": "${stamped.checked}" written to c.json`)
+    // Stamping again changes nothing, and a plain run says nothing about the stamp.
+    await cli(['validate', 'c.json', '--stamp'], files)
+    expect(JSON.parse(files['c.json'])).toEqual(stamped)
+    expect(findingLines((await cli(['validate', 'c.json'], files)).out)).toEqual([])
+  })
+
+  test('an invalid config is not stamped', async () => {
+    const files = { 'c.json': '{ "revision": "2" }' }
+    expect((await cli(['validate', 'c.json', '--stamp'], files)).code).toBe(1)
+    expect(files['c.json']).toBe('{ "revision": "2" }')
+  })
+
+  test('a stamp the config no longer matches is reported (info), with the fresh one', async () => {
+    const files = { 'c.json': valid }
+    await cli(['validate', 'c.json', '--stamp'], files)
+    const edited = files['c.json'].replace('"revision": 2', '"revision": 3')
+    const fresh = fingerprint(JSON.parse(edited))
+    const { code, out } = await cli(['validate', 'c.json'], { 'c.json': edited })
+    expect(code).toBe(0)
+    expect(findingLines(out)).toEqual([
+      expect.stringMatching(new RegExp(`^c\\.json:\\d+:\\d+  info     checked: the stamp is not this config's \\(${fresh}\\)`)),
+    ])
   })
 })

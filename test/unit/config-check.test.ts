@@ -1,6 +1,7 @@
 // The config's check comes as a chunk (src/lazy/check.ts), not in the first view: the banner draws
 // from the config as given while it loads, nothing optional is allowed before its verdict, and a
-// consent cookie written under the same checked config vouches for it (src/config/fingerprint.ts).
+// consent cookie written under the same checked config, or the config's own stamp, vouches for it
+// (src/config/fingerprint.ts).
 import Cookies from 'js-cookie'
 import { cleanStores } from 'nanostores'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
@@ -143,5 +144,26 @@ describe('the config check, off the first view', () => {
     expect(String(error.mock.calls[0]?.[0])).toMatch(/^Consentry: invalid config \(TypeError: .*\)\n`npx consentry validate/)
     expect(Consentry.has('analytics')).toBe(false)
     await vi.waitFor(() => expect(banner()).not.toBeNull())
+  })
+
+  test('a config stamped by `consentry validate --stamp`: a first visit starts checked, with no check loaded; opt-out applies at once', async () => {
+    const stamped = { ...config, checked: fingerprint(config) }
+    const ready = Consentry.init(stamped)
+    expect(Consentry.has('analytics')).toBe(true)
+    await ready
+    expect(loads.count).toBe(0)
+    Consentry.rejectAll()
+    // The cookie vouches as well: the stamp is not part of the fingerprint.
+    expect(stored()?.checked).toBe(stamped.checked)
+  })
+
+  test("a stamp that is not the config's (edited after stamping) is ignored: the check loads, nothing optional before it", async () => {
+    const edited = { ...config, checked: fingerprint(config), policyUrl: '/privacy-2027' }
+    const ready = Consentry.init(edited)
+    expect(loads.count).toBe(1)
+    expect(Consentry.has('analytics')).toBe(false)
+    loads.arrive()
+    await ready
+    expect(Consentry.has('analytics')).toBe(true)
   })
 })
