@@ -6,7 +6,9 @@
  */
 export function whenBody(): Promise<void> {
   return new Promise((resolve) => {
-    if (document.body) return resolve()
+    // Parsed already (defer, async, the after-paint loader): no first paint to be part of, so the
+    // banner is drawn in a task of its own, and the start-up is two short tasks, not one long one.
+    if (document.body) return document.readyState === 'loading' ? resolve() : void setTimeout(resolve)
     const observer = new MutationObserver(() => {
       if (!document.body) return
       observer.disconnect()

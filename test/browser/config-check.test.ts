@@ -1,6 +1,11 @@
 // The config's check (consentry-check.js, src/lazy/check.ts) is not on the way to the first
 // paint: the banner draws while it loads, nothing optional runs before its verdict, and a
-// returning visitor's page view of the same config does not fetch it at all.
+// returning visitor's page view of the same config, or any view of a config stamped by
+// `consentry validate --stamp`, does not fetch it at all.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Route } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
 import { action, banner, gateSettled, page, ran, site, useChromium, whenReady } from './harness.js'
@@ -9,11 +14,25 @@ const categories = { necessary: {}, analytics: {} }
 const gated = `<script type="text/plain" data-category="analytics">window.ran.push('analytics')</script>`
 const CHECK = '/dist/consentry-check.js'
 
+/** `config` as the built CLI stamps it: `node dist/consentry-cli.mjs validate FILE --stamp`. */
+function stamped(config: object): object {
+  const dir = mkdtempSync(join(tmpdir(), 'consentry-stamp-'))
+  try {
+    const file = join(dir, 'consent.json')
+    writeFileSync(file, JSON.stringify(config))
+    execFileSync(process.execPath, ['dist/consentry-cli.mjs', 'validate', file, '--stamp'])
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 const t = useChromium(() =>
   site({
     '/opt-out': page({ mode: 'opt-out', categories }, gated),
     '/opt-in': page({ categories }, gated),
     '/opt-in-changed': page({ categories, policyUrl: '/privacy' }, gated),
+    '/stamped': page(stamped({ mode: 'opt-out', categories, policyUrl: '/stamped' }), gated),
   }),
 )
 
@@ -61,6 +80,16 @@ describe('the config check, off the first view', () => {
     await expect.poll(() => ran(t.page)).toEqual(['analytics'])
     expect(checks()).toBe(first + 2)
     expect(await banner(t.page).count()).toBe(0)
+    expect(t.errors).toEqual([])
+  })
+
+  test('a config stamped by the CLI: a first visit fetches no check, and an opt-out script runs at once', async () => {
+    const first = checks()
+    await t.page.goto(t.server.origin + '/stamped')
+    await expect.poll(() => ran(t.page)).toEqual(['analytics'])
+    await whenReady(t.page)
+    expect(await banner(t.page).isVisible()).toBe(true)
+    expect(checks()).toBe(first)
     expect(t.errors).toEqual([])
   })
 })

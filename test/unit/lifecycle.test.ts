@@ -113,6 +113,8 @@ test('init → destroy → init → destroy: every listener, timer, observer, st
   expect(before.storeListeners).toEqual([0, 0])
   for (let run = 0; run < 2; run++) {
     const instance = start(config, cookies, emitter)
+    // The page is parsed: the banner comes in a task of its own (src/ui/body.ts), a zero-delay timer.
+    await vi.advanceTimersByTimeAsync(0)
     await instance.ready
     // The receipts client and the placeholders are lazy: make them start, then see them held.
     await instance.receipts()
@@ -142,6 +144,7 @@ test('with auto-blocking, destroy() also stops its consent listener and its pars
   const before = picture()
   for (let run = 0; run < 2; run++) {
     const instance = start(blocking, '', emitter)
+    await vi.advanceTimersByTimeAsync(0)
     await instance.ready
     const running = picture()
     expect(running.observers).toBeGreaterThan(before.observers)
@@ -151,6 +154,8 @@ test('with auto-blocking, destroy() also stops its consent listener and its pars
     held.src = 'https://cdn.analytics.example/a.js'
     expect(held.type).toBe('text/plain')
     instance.destroy()
+    // The placeholders' part (loaded, since the gate held the embed) stops in the next microtask.
+    await new Promise<void>((resolve) => queueMicrotask(resolve))
     expect(picture()).toEqual(before)
   }
   // …and, destroyed, still lets nothing through that consent does not allow.
