@@ -22,7 +22,7 @@ import { present } from './ui/present.js'
 import { sheet } from './ui/sheet.js'
 import { $view } from './ui/view.js'
 import { SDK_VERSION } from './version.js'
-import { tcfHook } from './tcf/hook.js'
+import { TCF, tcfHook } from './tcf/hook.js'
 
 export type Events = { change: ConsentState; decision: Decision; ready: ConsentState }
 type Emitter = ReturnType<typeof createEmitter<Events>>
@@ -113,7 +113,7 @@ export const start = (input: unknown, cookies: string, emitter: Emitter, nonce?:
   const consent = createConsent(config, cookies, set, !failed)
   // A cookie written under this config, checked, or the config's own stamp (`consentry validate
   // --stamp`) vouches for it: no check to fetch, and a stored decision applies at once.
-  if ((checked ||= consent.checked === print || source.checked === print)) set(consent.state())
+  if ((checked ||= consent.checked === print || (source.checked === print && (TCF || !source.tcf)))) set(consent.state())
   // The verdict: undefined when the config may be used, else what to tell the console.
   const verdict: Promise<string | undefined> = checked
     ? Promise.resolve(undefined)

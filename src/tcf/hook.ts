@@ -7,6 +7,9 @@ import { startTcf } from '../lazy/index.js'
 import type { TcfHost } from './cmp.js'
 import { installStub } from './stub.js'
 
+/** This build knows the `tcf` key (src/tcf/none.ts says why that matters). */
+export const TCF = true
+
 /** Returns the TCF session's stop, for destroy(); undefined without `tcf`. */
 export function tcfHook(source: Config, host: TcfHost): (() => void) | undefined {
   if (!source.tcf) return

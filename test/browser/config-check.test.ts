@@ -33,6 +33,8 @@ const t = useChromium(() =>
     '/opt-in': page({ categories }, gated),
     '/opt-in-changed': page({ categories, policyUrl: '/privacy' }, gated),
     '/stamped': page(stamped({ mode: 'opt-out', categories, policyUrl: '/stamped' }), gated),
+    // A TCF config, stamped, under the plain build's tag instead of consentry-tcf.iife.js.
+    '/stamped-tcf': page(stamped({ mode: 'opt-out', categories, tcf: { cmpId: 300, vendorList: '/gvl/vendor-list.json' } }), gated),
   }),
 )
 
@@ -90,6 +92,21 @@ describe('the config check, off the first view', () => {
     await whenReady(t.page)
     expect(await banner(t.page).isVisible()).toBe(true)
     expect(checks()).toBe(first)
+    expect(t.errors).toEqual([])
+  })
+
+  test("a stamped TCF config under the plain build's tag: the stamp does not vouch there, and the check fails it closed", async () => {
+    const messages: string[] = []
+    const listen = (m: { type(): string; text(): string }) => void (m.type() === 'error' && messages.push(m.text()))
+    t.page.on('console', listen)
+    const first = checks()
+    await t.page.goto(t.server.origin + '/stamped-tcf')
+    await expect.poll(() => banner(t.page).isVisible()).toBe(true)
+    await gateSettled(t.page)
+    t.page.off('console', listen)
+    expect(await ran(t.page)).toEqual([])
+    expect(messages.join('\n')).toContain('  tcf: unknown key')
+    expect(checks()).toBe(first + 1)
     expect(t.errors).toEqual([])
   })
 })
