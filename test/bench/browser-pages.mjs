@@ -77,8 +77,9 @@ export function afterPaintLoader(root, src, attrs = '') {
 /**
  * `config` as `npx consentry validate --stamp` leaves it (README.md "Script tag quick start"):
  * the built CLI run on a file, as a site's release step would, so the page needs no check chunk.
+ * The browser tests stamp their configs with it too (test/browser/config-check.test.ts).
  */
-function stamp(config) {
+export function stamp(config) {
   const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-'))
   try {
     const file = join(dir, 'consent.json')

@@ -2,39 +2,23 @@
 // paint: the banner draws while it loads, nothing optional runs before its verdict, and a
 // returning visitor's page view of the same config, or any view of a config stamped by
 // `consentry validate --stamp`, does not fetch it at all.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Route } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
+import { stamp } from '../bench/browser-pages.mjs'
 import { action, banner, gateSettled, page, ran, site, useChromium, whenReady } from './harness.js'
 
 const categories = { necessary: {}, analytics: {} }
 const gated = `<script type="text/plain" data-category="analytics">window.ran.push('analytics')</script>`
 const CHECK = '/dist/consentry-check.js'
 
-/** `config` as the built CLI stamps it: `node dist/consentry-cli.mjs validate FILE --stamp`. */
-function stamped(config: object): object {
-  const dir = mkdtempSync(join(tmpdir(), 'consentry-stamp-'))
-  try {
-    const file = join(dir, 'consent.json')
-    writeFileSync(file, JSON.stringify(config))
-    execFileSync(process.execPath, ['dist/consentry-cli.mjs', 'validate', file, '--stamp'])
-    return JSON.parse(readFileSync(file, 'utf8'))
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
-
 const t = useChromium(() =>
   site({
     '/opt-out': page({ mode: 'opt-out', categories }, gated),
     '/opt-in': page({ categories }, gated),
     '/opt-in-changed': page({ categories, policyUrl: '/privacy' }, gated),
-    '/stamped': page(stamped({ mode: 'opt-out', categories, policyUrl: '/stamped' }), gated),
+    '/stamped': page(stamp({ mode: 'opt-out', categories, policyUrl: '/stamped' }), gated),
     // A TCF config, stamped, under the plain build's tag instead of consentry-tcf.iife.js.
-    '/stamped-tcf': page(stamped({ mode: 'opt-out', categories, tcf: { cmpId: 300, vendorList: '/gvl/vendor-list.json' } }), gated),
+    '/stamped-tcf': page(stamp({ mode: 'opt-out', categories, tcf: { cmpId: 300, vendorList: '/gvl/vendor-list.json' } }), gated),
   }),
 )
 
