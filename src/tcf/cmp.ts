@@ -71,21 +71,21 @@ const at = (state: ConsentState): number => Date.parse(state.updatedAt!)
 const takesBack = (before: TcfChoice, after: TcfChoice): boolean =>
   Object.entries(before).some(([key, ids]: [string, number[]]) => ids.some((id) => !after[key as keyof TcfChoice].includes(id)))
 
-/** A promise per key, made once, and what each resolved to. */
+/**
+ * A promise per key, made once, and what each resolved to. `make` reports its own failure (the
+ * console names the file); a promise nobody awaits yet (the vendor list asked for at start, before
+ * the banner is drawn) must not also surface as the page's unhandled rejection.
+ */
 function cached<T>(make: (key: string) => Promise<T>): [(key: string) => Promise<T>, Map<string, T>] {
   const promises = new Map<string, Promise<T>>()
   const done = new Map<string, T>()
-  return [
-    (key) =>
-      promises.get(key) ??
-      (promises
-        .set(
-          key,
-          make(key).then((value) => (done.set(key, value), value)),
-        )
-        .get(key) as Promise<T>),
-    done,
-  ]
+  const once = (key: string): Promise<T> => {
+    const made = make(key).then((value) => (done.set(key, value), value))
+    made.catch(() => {})
+    promises.set(key, made)
+    return made
+  }
+  return [(key) => promises.get(key) ?? once(key), done]
 }
 
 /** The script-tag build's chunk URL (its locales are beside it); none in the npm build. */
