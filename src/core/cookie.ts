@@ -2,7 +2,8 @@
 // delete it by writing it expired. js-cookie did this with its whole get/set/remove/converter
 // API, 553 B gzip of the first view for two calls (issue 31's 11,264 B budget). A name is
 // written as it stands: the consent cookie's is checked ([A-Za-z0-9_-], src/config/shape.ts)
-// and clean-up deletes names read back from document.cookie, which only match unencoded.
+// and clean-up deletes names read back from document.cookie, which only match unencoded. The
+// attributes come from the site's own config, whose check allows no ";" or space in them.
 
 export interface CookieAttributes {
   path: string
