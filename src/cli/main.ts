@@ -43,7 +43,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 /** One line per finding: `file:line:column  severity  path: message`. */
 const formatFinding = (file: string, f: Finding): string => `${file}:${f.line}:${f.column}  ${f.severity.padEnd(7)}  ${f.path || '(root)'}: ${f.message}`
 
-function text(file: string, report: Report, strict: boolean, stamped: boolean): string[] {
+function text(file: string, report: Report, strict: boolean, stamp: 'written' | 'carried' | undefined): string[] {
   const lines = report.findings.map((f) => formatFinding(file, f))
   if (lines.length) lines.push('')
   const counts = `${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}`
@@ -53,9 +53,11 @@ function text(file: string, report: Report, strict: boolean, stamped: boolean): 
     lines.push(`config sha256: ${report.sha256}  (receipts carry it as "config")`)
     if (report.fingerprint)
       lines.push(
-        stamped
+        stamp === 'written'
           ? `stamped: "checked": "${report.fingerprint}" written to ${file} (browsers skip their own check of this config)`
-          : `stamp: ${report.fingerprint}  (--stamp writes it as "checked": browsers then skip their own check)`,
+          : stamp === 'carried'
+            ? `stamp: ${report.fingerprint}, carried by the file as "checked" (browsers skip their own check of this config)`
+            : `stamp: ${report.fingerprint}  (--stamp writes it as "checked": browsers then skip their own check)`,
       )
     const advice = report.revisionAdvice
     lines.push(
@@ -136,6 +138,9 @@ export async function run(args: string[], io: Io = nodeIo): Promise<number> {
       return 2
     }
   if (json) io.out(JSON.stringify({ file, strict: values.strict, stamped, ...report }, null, 2))
-  else for (const line of text(file, report, values.strict, stamped)) io.out(line)
+  else {
+    const carried = report.fingerprint !== undefined && (JSON.parse(source) as { checked?: unknown }).checked === report.fingerprint
+    for (const line of text(file, report, values.strict, stamped ? 'written' : carried ? 'carried' : undefined)) io.out(line)
+  }
   return report.valid ? 0 : 1
 }
