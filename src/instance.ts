@@ -198,9 +198,13 @@ export const start = (input: unknown, cookies: string, emitter: Emitter, nonce?:
         self.destroy()
         return Object.assign(self, start(input, cookies, emitter, nonce, localesUrl, true)).ready
       }
-      checked = true
+      // A config vouched for at start has its state in $consent already: no second, equal set for
+      // the page's own subscribers (a returning visitor's every page view).
+      if (!checked) {
+        checked = true
+        set(consent.state())
+      }
       if (!failed) consent.vouch(print)
-      set(consent.state())
       // GPC (docs/regions.md): outside opt-in regions advertising goes off with no
       // interaction and a receipt (source "gpc"), before anything is released or told to
       // Google; in opt-in regions the signal is never read (it is checked last for that).
