@@ -128,19 +128,18 @@ export async function run(args: string[], io: Io = nodeIo): Promise<number> {
     if (previous === undefined) return 2
   }
   const report = await check(source, { strict: values.strict, previous })
-  // The stamp goes into the file only for a config that passed: it tells browsers not to check it.
-  const stamped = values.stamp && report.valid && report.fingerprint !== undefined
-  if (stamped)
+  // A fingerprint means the file parsed as a valid config. The stamp goes into the file only for a
+  // config that passed: it tells browsers not to check it.
+  const config = report.fingerprint === undefined ? undefined : (JSON.parse(source) as Record<string, unknown>)
+  const stamp = !config ? undefined : values.stamp && report.valid ? 'written' : config.checked === report.fingerprint ? 'carried' : undefined
+  if (stamp === 'written')
     try {
-      ;(io.write ?? writeFileSync)(file, JSON.stringify({ ...JSON.parse(source), checked: report.fingerprint }, null, 2) + '\n')
+      ;(io.write ?? writeFileSync)(file, JSON.stringify({ ...config, checked: report.fingerprint }, null, 2) + '\n')
     } catch (error) {
       io.err(`consentry: cannot write the stamp into ${file}: ${(error as Error).message}`)
       return 2
     }
-  if (json) io.out(JSON.stringify({ file, strict: values.strict, stamped, ...report }, null, 2))
-  else {
-    const carried = report.fingerprint !== undefined && (JSON.parse(source) as { checked?: unknown }).checked === report.fingerprint
-    for (const line of text(file, report, values.strict, stamped ? 'written' : carried ? 'carried' : undefined)) io.out(line)
-  }
+  if (json) io.out(JSON.stringify({ file, strict: values.strict, stamped: stamp === 'written', ...report }, null, 2))
+  else for (const line of text(file, report, values.strict, stamp)) io.out(line)
   return report.valid ? 0 : 1
 }
