@@ -8,7 +8,6 @@
 // first run them with a recording accessor to learn which nodes a proof needs (the set never
 // depends on hash values), fetch those in one query, then run them again (`withNodes`).
 
-import { createHash } from 'node:crypto'
 import { sha256Bytes } from './sha256.js'
 
 export interface NodeKey {
@@ -29,7 +28,7 @@ const INTERIOR = Buffer.from([1])
 export const interiorHash = (left: Buffer, right: Buffer): Buffer => sha256Bytes(Buffer.concat([INTERIOR, left, right]))
 
 /** SHA-256 of nothing: the root of the empty tree (RFC 9162 §2.1.1). */
-const EMPTY_ROOT = createHash('sha256').digest()
+const EMPTY_ROOT = sha256Bytes('')
 
 /** The largest power of two smaller than n (n ≥ 2). */
 function split(n: number): number {
