@@ -5,6 +5,7 @@ import { uniform, type PartialChoice } from './core/choice.js'
 import { allows, createConsent } from './core/consent.js'
 import type { createEmitter } from './core/emitter.js'
 import { gpcEnabled } from './core/gpc.js'
+import { afterPaint } from './effects/after-paint.js'
 import { $consent, emptyState, type ConsentState, type Decision } from './core/state.js'
 import { consentMode } from './effects/consent-mode.js'
 import { decider } from './decide.js'
@@ -61,7 +62,10 @@ const followConsent = (gcm: ((state: ConsentState) => void) | undefined, mode: R
   if (gcm && ($consent.get().decided || mode !== 'opt-in')) gcm($consent.get())
   return $consent.listen((state) => {
     gcm?.(state)
-    void gate.release()
+    // The visitor sees the banner go in the click's frame; scripts run right after that frame is
+    // painted, so their work is not part of the click's INP (test/bench/README.md). A release
+    // reads the state when it runs: a later refusal in between releases nothing.
+    afterPaint(gate.release)
     dispatch('change', state)
     emitter.emit('change', state)
   })

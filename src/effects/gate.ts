@@ -43,11 +43,15 @@ export const createGate = (allows: (name: string) => boolean, nonce?: string, on
   const started = new WeakSet<Element>()
   let queue: Promise<void> = Promise.resolve()
 
+  // A release queued for after a frame (instance.ts) may come after stop(): it does nothing then.
+  let stopped = false
+
   async function run(): Promise<void> {
     const list = [...document.querySelectorAll(GATED)]
     // With auto-blocking, in insertion order (autoblock.ts); else in document order.
     byInsertion?.(list)
     for (const el of list) {
+      if (stopped) return
       if (started.has(el) || !el.isConnected) continue
       // A tag name test, not instanceof: naming HTMLIFrameElement builds its
       // interface object, heap that every page view pays (test/bench/README.md).
@@ -90,8 +94,7 @@ export const createGate = (allows: (name: string) => boolean, nonce?: string, on
 
   // Batches chain: a release during a slow external script waits its turn, so
   // nothing runs twice and order holds across batches. When nothing is in
-  // flight the batch starts at once, inside the click that allowed it, instead
-  // of after the rest of that click's work (test/bench/README.md: click → script runs).
+  // flight the batch starts at once (a click's release comes after its frame: instance.ts).
   let busy = 0
   const track = (batch: Promise<void>): Promise<void> => {
     busy++
@@ -123,6 +126,7 @@ export const createGate = (allows: (name: string) => boolean, nonce?: string, on
   return {
     release,
     stop: () => {
+      stopped = true
       // (A no-op when it was never added.)
       document.removeEventListener('DOMContentLoaded', watch)
       observer.disconnect()

@@ -56,6 +56,20 @@ describe('decisions', () => {
     expect(pendingNotes().map((n) => n.event)).toEqual(['given', 'updated'])
   })
 
+  test('an Accept click removes the banner in its own frame; the scripts it allows run after that frame', async () => {
+    document.body.innerHTML = '<script type="text/plain" data-category="analytics">window.ran = 1</script>'
+    await Consentry.init(config)
+    await flush()
+    button('accept-all').click()
+    // The click decided and took the banner away; the gated script is still markup: its work
+    // is not part of the click's interaction (INP, test/bench/README.md).
+    expect(Consentry.has('analytics')).toBe(true)
+    expect(shadow()!.querySelector('[part~="banner"]')).toBeNull()
+    expect(document.querySelector('script[type="text/plain"]')).not.toBeNull()
+    await vi.waitFor(() => expect(document.querySelector('script[type="text/plain"]')).toBeNull())
+    expect(document.querySelector<HTMLScriptElement>('script[data-category="analytics"]')!.type).toBe('')
+  })
+
   test('get().source survives a reload', async () => {
     await Consentry.init(config)
     await flush()
@@ -75,9 +89,9 @@ describe('decisions', () => {
       return host.shadowRoot!.querySelector<HTMLButtonElement>('[part~="allow-service"]')!
     })
     allow.click()
-    await flush()
+    // Released once the click's frame is painted.
+    await vi.waitFor(() => expect(document.querySelector('iframe')!.getAttribute('src')).toBe('https://www.youtube-nocookie.com/embed/x'))
     off()
-    expect(document.querySelector('iframe')!.getAttribute('src')).toBe('https://www.youtube-nocookie.com/embed/x')
     expect(Consentry.has('functional:youtube')).toBe(true)
     expect(Consentry.has('functional')).toBe(false)
     expect(Consentry.has('functional:maps')).toBe(false)

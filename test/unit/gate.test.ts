@@ -168,6 +168,16 @@ describe('script gating', () => {
     vi.restoreAllMocks()
   })
 
+  test('a release that comes after stop() releases nothing (a destroyed SDK runs no script)', async () => {
+    page(`<script type="text/plain" data-category="analytics">window.ran.push('a')</script>`)
+    gate = createGate(allows)
+    allowed.add('analytics')
+    gate.stop()
+    await gate.release()
+    expect(window.ran).toEqual([])
+    expect(document.querySelector('script')!.type).toBe('text/plain')
+  })
+
   test('iframes load their data-src only when allowed', async () => {
     page(`<iframe data-category="functional" data-service="youtube" data-src="about:blank#video"></iframe>`)
     gate = createGate(allows)
