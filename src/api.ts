@@ -41,19 +41,32 @@ export function configureHost(tagNonce: string | undefined, base: string | undef
  */
 export function init(config: Config): Promise<ConsentState> {
   if (!hasDom()) return Promise.resolve($consent.get())
-  instance?.destroy()
-  // document.cookie is read here, at the top of the stack (core/stored.ts cookieValue says why).
   try {
-    instance = start(config, document.cookie, emitter, nonce, localesUrl)
+    return begin(config)
   } catch (error) {
     // A config too far from its shape to draw the banner from while its check loads (a number
     // where a list goes) fails closed at once, with the check's advice.
-    console.error(
-      `Consentry: invalid config (${error})\n\`npx consentry validate <config file>\` says what is wrong.\nConsentry fails closed: optional scripts stay blocked.`,
-    )
-    instance = start({}, document.cookie, emitter, nonce, localesUrl, true)
+    return failClosed(`invalid config (${error})\n\`npx consentry validate <config file>\` says what is wrong.`)
   }
-  return instance.ready
+}
+
+const begin = (config: Config, failed?: boolean): Promise<ConsentState> => {
+  instance?.destroy()
+  instance = undefined
+  // document.cookie is read here, at the top of the stack (core/stored.ts cookieValue says why).
+  return (instance = start(config, document.cookie, emitter, nonce, localesUrl, failed)).ready
+}
+
+/**
+ * Starts failed closed and says why on the console: the script-tag entry's answer to a config it
+ * cannot read (a `data-config` URL that fails, JSON that does not parse). The banner still lets the
+ * visitor choose for this page; nothing optional runs before that, and nothing is stored
+ * (docs/architecture.md, "Rules a change must keep").
+ */
+export function failClosed(reason: string): Promise<ConsentState> {
+  if (!hasDom()) return Promise.resolve($consent.get())
+  console.error(`Consentry: ${reason}\nConsentry fails closed: optional scripts stay blocked.`)
+  return begin({}, true)
 }
 
 function decide(partial: PartialChoice | boolean): ConsentState {

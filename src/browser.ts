@@ -15,11 +15,9 @@ api.configureHost(
 
 ;(window as unknown as { Consentry: typeof api }).Consentry = api
 
-const fail = (what: string, error: unknown) => {
-  console.error(`Consentry: could not read the config from ${what}: ${(error as Error).message}. Optional scripts stay blocked.`)
-  // Fail closed, but still let the visitor choose.
-  void api.init({})
-}
+// A config that cannot be read fails closed at once, as an invalid one does: no check to fetch
+// for a stand-in config, and no decision stored under one.
+const fail = (what: string, error: unknown) => void api.failClosed(`could not read the config from ${what}: ${(error as Error).message}.`)
 
 const inline = document.getElementById('consentry-config')
 const url = script?.getAttribute('data-config')
