@@ -50,6 +50,8 @@ export interface Report {
   sha256?: string
   /** A valid config's stamp (src/config/fingerprint.ts): `validate --stamp` writes it as `checked`. */
   fingerprint?: string
+  /** The file's own `checked` key against that stamp: `current` vouches for it in browsers, `stale` no longer does. */
+  stamp?: 'current' | 'stale'
   revision?: number
   revisionAdvice?: RevisionAdvice
 }
@@ -437,8 +439,9 @@ export async function check(text: string, options: CheckOptions = {}): Promise<R
   const extra: Partial<Report> = { sha256: await sha256(canonicalJson(value)), revision: config?.revision ?? 1 }
   if (config) {
     extra.fingerprint = fingerprint(config)
+    if (config.checked !== undefined) extra.stamp = config.checked === extra.fingerprint ? 'current' : 'stale'
     // A stale stamp is harmless (the browser checks the config again), but it costs visitors the check.
-    if (config.checked !== undefined && config.checked !== extra.fingerprint)
+    if (extra.stamp === 'stale')
       add({
         severity: 'info',
         path: 'checked',

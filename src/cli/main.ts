@@ -43,7 +43,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 /** One line per finding: `file:line:column  severity  path: message`. */
 const formatFinding = (file: string, f: Finding): string => `${file}:${f.line}:${f.column}  ${f.severity.padEnd(7)}  ${f.path || '(root)'}: ${f.message}`
 
-function text(file: string, report: Report, strict: boolean, stamp: 'written' | 'carried' | undefined): string[] {
+function text(file: string, report: Report, strict: boolean, stamped: boolean): string[] {
   const lines = report.findings.map((f) => formatFinding(file, f))
   if (lines.length) lines.push('')
   const counts = `${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}`
@@ -53,9 +53,9 @@ function text(file: string, report: Report, strict: boolean, stamp: 'written' | 
     lines.push(`config sha256: ${report.sha256}  (receipts carry it as "config")`)
     if (report.fingerprint)
       lines.push(
-        stamp === 'written'
+        stamped
           ? `stamped: "checked": "${report.fingerprint}" written to ${file} (browsers skip their own check of this config)`
-          : stamp === 'carried'
+          : report.stamp === 'current'
             ? `stamp: ${report.fingerprint}, carried by the file as "checked" (browsers skip their own check of this config)`
             : `stamp: ${report.fingerprint}  (--stamp writes it as "checked": browsers then skip their own check)`,
       )
@@ -128,18 +128,16 @@ export async function run(args: string[], io: Io = nodeIo): Promise<number> {
     if (previous === undefined) return 2
   }
   const report = await check(source, { strict: values.strict, previous })
-  // A fingerprint means the file parsed as a valid config. The stamp goes into the file only for a
-  // config that passed: it tells browsers not to check it.
-  const config = report.fingerprint === undefined ? undefined : (JSON.parse(source) as Record<string, unknown>)
-  const stamp = !config ? undefined : values.stamp && report.valid ? 'written' : config.checked === report.fingerprint ? 'carried' : undefined
-  if (stamp === 'written')
+  // The stamp goes into the file only for a config that passed: it tells browsers not to check it.
+  const stamped = values.stamp && report.valid && report.fingerprint !== undefined
+  if (stamped)
     try {
-      ;(io.write ?? writeFileSync)(file, JSON.stringify({ ...config, checked: report.fingerprint }, null, 2) + '\n')
+      ;(io.write ?? writeFileSync)(file, JSON.stringify({ ...JSON.parse(source), checked: report.fingerprint }, null, 2) + '\n')
     } catch (error) {
       io.err(`consentry: cannot write the stamp into ${file}: ${(error as Error).message}`)
       return 2
     }
-  if (json) io.out(JSON.stringify({ file, strict: values.strict, stamped: stamp === 'written', ...report }, null, 2))
-  else for (const line of text(file, report, values.strict, stamp)) io.out(line)
+  if (json) io.out(JSON.stringify({ file, strict: values.strict, stamped, ...report }, null, 2))
+  else for (const line of text(file, report, values.strict, stamped)) io.out(line)
   return report.valid ? 0 : 1
 }
